@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "core",
+    "factus",
+    "catalog",
+    "invoicing",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class FactusConfig(AppConfig):
+    """The Factus API client. No models; registered as an app only for its system checks."""
+
+    name = "factus"
+    verbose_name = "Cliente Factus"
