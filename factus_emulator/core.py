@@ -1,0 +1,200 @@
+"""The Sandbox: one lock, one router, the knobs; transports call ``Sandbox.handle``."""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import UTC, datetime
+from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
+
+from . import auth, bills, control, delivery, documents, lookups
+from .catalogues import load
+from .state import State, load_state, save_state
+from .wire import Request, Response, parse_headers, parse_query
+
+BOGOTA = ZoneInfo("America/Bogota")
+KNOBS = ("token_ttl", "latency_ms", "fail_rate", "rate_limit")
+
+ROUTES = [
+    ("POST", "/oauth/token", None),
+    ("POST", "/v1/bills/validate", bills.create),
+    ("GET", "/v1/bills", bills.list_bills),
+    ("GET", "/v1/bills/show/{number}", bills.show),
+    ("GET", "/v1/bills/download-pdf/{number}", delivery.download_pdf),
+    ("GET", "/v1/bills/download-xml/{number}", delivery.download_xml),
+    ("DELETE", "/v1/bills/destroy/reference/{reference}", bills.destroy),
+    ("POST", "/v1/bills/send-email/{number}", delivery.send_email),
+    ("GET", "/v1/bills/{number}/email-content", delivery.email_content),
+    ("GET", "/v1/bills/{number}/radian/events", delivery.radian_events),
+    ("GET", "/v1/municipalities", lookups.municipalities),
+    ("GET", "/v1/tributes/products", lookups.product_tributes),
+    ("GET", "/v1/measurement-units", lookups.measurement_units),
+    ("GET", "/v1/countries", lookups.countries),
+    ("GET", "/v1/numbering-ranges", lookups.numbering_ranges),
+    ("GET", "/v1/numbering-ranges/{id}", lookups.numbering_range),
+    ("GET", "/v1/dian/acquirer", lookups.acquirer),
+    ("GET", "/v1/company", lookups.company),
+]
+_COMPILED = [(m, t, re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", t) + "$"), h)
+             for m, t, h in ROUTES]
+
+
+class Sandbox:
+    """An in-memory Factus v1 account answering (method, path, headers, body) requests."""
+
+    def __init__(self, *, token_ttl: int = 3600, latency_ms: int = 0, fail_rate: float = 0.0,
+                 rate_limit: int | None = None, state_file: str | None = None,
+                 seed: int | None = None, clock: Callable[[], float] = time.time) -> None:
+        self._lock = threading.RLock()
+        self.cat = load()
+        self.clock = clock
+        self.state_file = state_file
+        self.random = random.Random(seed)
+        self.token_ttl, self.latency_ms, self.fail_rate, self.rate_limit = 3600, 0, 0.0, None
+        self.configure(token_ttl=token_ttl, latency_ms=latency_ms, fail_rate=fail_rate,
+                       rate_limit=rate_limit)
+        self.state = load_state(state_file)
+        self._windows: dict[str, list[float]] = {}
+
+    # -- knobs and controls ------------------------------------------------------------
+    def configure(self, **knobs) -> None:
+        unknown = set(knobs) - set(KNOBS)
+        if unknown:
+            raise ValueError(f"unknown option(s): {', '.join(sorted(unknown))}")
+        with self._lock:
+            if "token_ttl" in knobs:
+                self.token_ttl = max(1, int(knobs["token_ttl"]))
+            if "latency_ms" in knobs:
+                self.latency_ms = max(0, int(knobs["latency_ms"] or 0))
+            if "fail_rate" in knobs:
+                self.fail_rate = min(1.0, max(0.0, float(knobs["fail_rate"] or 0)))
+            if "rate_limit" in knobs:
+                limit = knobs["rate_limit"]
+                self.rate_limit = int(limit) if limit else None
+                self._windows = {}
+
+    def config(self) -> dict:
+        return {name: getattr(self, name) for name in KNOBS}
+
+    def reset(self) -> None:
+        """Back to the seed: bills, ranges, tokens, outbox and stats (knobs are kept)."""
+        with self._lock:
+            self.state = State()
+            self._windows = {}
+            save_state(self.state, self.state_file)
+
+    def stats(self) -> dict:
+        with self._lock:
+            return {"token_grants": dict(self.state.grants),
+                    "token_grant_failures": dict(self.state.grant_failures),
+                    "requests": dict(self.state.routes), "bills": len(self.state.bills),
+                    "outbox": len(self.state.outbox)}
+
+    @property
+    def outbox(self) -> list[dict]:
+        with self._lock:
+            return list(self.state.outbox)
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.clock(), BOGOTA)
+
+    # -- e-mail ------------------------------------------------------------------------
+    def maybe_email(self, record: dict) -> None:
+        """Factus e-mails the customer itself when the bill asked for it (send_email)."""
+        email = record["data"]["customer"]["email"]
+        if record["data"]["bill"]["send_email"] and email:
+            self.deliver(record, email)
+
+    def deliver(self, record: dict, to: str, custom_pdf: bool = False) -> None:
+        name = documents.file_name(record)
+        self.state.outbox.append({
+            "id": len(self.state.outbox) + 1, "to": to, "subject": delivery.subject(record),
+            "number": record["number"], "reference_code": record["reference_code"],
+            "attachments": [f"{name}.pdf", f"ad{name[2:]}.xml"], "custom_pdf": custom_pdf,
+            "sent_at": datetime.fromtimestamp(self.clock(), UTC).isoformat()})
+
+    # -- the entry point ---------------------------------------------------------------
+    def handle(self, method: str, path_with_query: str, headers: dict | None = None,
+               body: bytes | None = b"") -> tuple[int, dict, bytes]:
+        """Answer one HTTP request: returns (status, headers, body bytes)."""
+        parts = urlsplit(path_with_query)
+        request = Request(method=method.upper(), path=unquote(parts.path) or "/",
+                          query=parse_query(parts.query), headers=parse_headers(headers),
+                          body=body or b"")
+        if request.path.startswith(control.PREFIX):
+            with self._lock:
+                return control.handle(self, request).encode()
+        if self.latency_ms:
+            time.sleep(self.latency_ms / 1000)
+        with self._lock:
+            response = self._dispatch(request)
+            if request.method != "GET" and self.state_file:
+                save_state(self.state, self.state_file)
+        return response.encode()
+
+    def _dispatch(self, request: Request) -> Response:
+        route, handler = self._route(request)
+        if isinstance(handler, Response):
+            return handler
+        self.state.routes[route] = self.state.routes.get(route, 0) + 1
+        if self.fail_rate and self.random.random() < self.fail_rate:
+            return Response(500, {"message": "Server Error"})
+        now = self.clock()
+        request.user = auth.bearer_user(self.state, request, now)
+        limited = self._throttle(request, now)
+        if limited.status == 429:
+            return limited
+        if handler is None:
+            response = auth.token_endpoint(self.state, request, now, self.token_ttl)
+        elif request.user is None:
+            response = auth.UNAUTHENTICATED
+        else:
+            response = handler(self, request)
+        response.headers.update(limited.headers)
+        return response
+
+    def _route(self, request: Request):
+        allowed = []
+        for method, template, pattern, handler in _COMPILED:
+            match = pattern.match(request.path)
+            if match:
+                if method == request.method:
+                    request.params = match.groupdict()
+                    return f"{method} {template}", handler
+                allowed.append(method)
+        path = request.path.lstrip("/")
+        if allowed:
+            return None, Response(405, {"message": f"The {request.method} method is not "
+                                        f"supported for route {path}. Supported methods: "
+                                        f"{', '.join(allowed)}."})
+        return None, Response(404, {"message": f"The route {path} could not be found."})
+
+    def _throttle(self, request: Request, now: float) -> Response:
+        """Fixed one-minute window per user (per client when no valid bearer is sent)."""
+        if not self.rate_limit:
+            return Response(200)
+        key = request.user or f"guest:{request.header('x-forwarded-for', 'local')}"
+        window = self._windows.get(key)
+        if window is None or now - window[0] >= 60:
+            window = self._windows[key] = [now, 0]
+        reset = window[0] + 60
+        if window[1] >= self.rate_limit:
+            retry = max(1, math.ceil(reset - now))
+            return Response(429, {"message": "Too Many Attempts."}, {
+                "Retry-After": str(retry), "X-RateLimit-Limit": str(self.rate_limit),
+                "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(math.ceil(reset))})
+        window[1] += 1
+        return Response(200, headers={
+            "X-RateLimit-Limit": str(self.rate_limit),
+            "X-RateLimit-Remaining": str(self.rate_limit - window[1])})
+
+    def snapshot(self) -> dict:
+        """A deep, JSON-ready copy of the state (for debugging and tests)."""
+        with self._lock:
+            return asdict(self.state)

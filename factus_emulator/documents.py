@@ -1,0 +1,148 @@
+"""Artefacts of a bill: CUFE, QR, PDF (fpdf2), UBL-like XML and the e-mail ZIP."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import zipfile
+from xml.etree import ElementTree as ET
+
+import segno
+from fpdf import FPDF
+
+QR_BASE = "https://catalogo-vpfe-hab.dian.gov.co/document/searchqr?documentkey="
+ENVIRONMENT = "2"  # DIAN "pruebas"
+
+
+def cufe(parts: list[str], technical_key: str | None) -> str:
+    """SHA-384 over the DIAN CUFE fields (number, date, time, totals, NITs, key, environment)."""
+    text = "".join(parts) + (technical_key or "") + ENVIRONMENT
+    return hashlib.sha384(text.encode("utf-8")).hexdigest()
+
+
+def qr_image(url: str) -> str:
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=3, border=2)
+    return "data:image/png;base64, " + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def file_name(record: dict, prefix: str = "fv") -> str:
+    """DIAN file name without extension: fv + NIT(10) + 000 + yy + sequence(8)."""
+    nit = record["data"]["company"]["nit"].zfill(10)
+    year = record["issue_date"][2:4]
+    return f"{prefix}{nit}000{year}{record['sequence'] % 10**8:08d}"
+
+
+def _latin(text) -> str:
+    return str(text if text is not None else "").encode("latin-1", "replace").decode("latin-1")
+
+
+def pdf_bytes(record: dict) -> bytes:
+    data = record["data"]
+    bill, company, customer = data["bill"], data["company"], data["customer"]
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.cell(0, 8, _latin(company["graphic_representation_name"]), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=9)
+    for line in (f"NIT {company['nit']}-{company['dv']}", company["direction"],
+                 company["municipality"], company["email"]):
+        pdf.cell(0, 5, _latin(line), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.cell(0, 7, _latin(f"{bill['document']['name']} {bill['number']}"),
+             new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=9)
+    for line in (f"Cliente: {customer['graphic_representation_name']}",
+                 f"Identificación: {customer['identification']}",
+                 f"Fecha de validación: {bill['validated'] or '-'}",
+                 f"Código de referencia: {bill['reference_code']}"):
+        pdf.cell(0, 5, _latin(line), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    _items_table(pdf, data["items"])
+    pdf.ln(3)
+    for name, key in (("Subtotal", "gross_value"), ("IVA", "tax_amount"),
+                      ("Recargos", "surcharge_amount"), ("Descuentos", "discount_amount"),
+                      ("Total", "total")):
+        pdf.cell(150, 5, _latin(name), align="R")
+        pdf.cell(0, 5, bill[key], align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("Helvetica", size=7)
+    pdf.multi_cell(0, 4, f"CUFE: {bill['cufe']}")
+    return bytes(pdf.output())
+
+
+def _items_table(pdf: FPDF, items: list[dict]) -> None:
+    widths = (25, 75, 15, 25, 20, 30)
+    pdf.set_font("Helvetica", "B", 8)
+    for width, title in zip(widths, ("Código", "Descripción", "Cant.", "Precio", "IVA %",
+                                     "Total"), strict=True):
+        pdf.cell(width, 6, _latin(title), border=1)
+    pdf.ln()
+    pdf.set_font("Helvetica", size=8)
+    for item in items:
+        row = (item["code_reference"], item["name"][:45], str(item["quantity"]),
+               item["price"], item["tax_rate"], f"{item['total']:.2f}")
+        for width, value in zip(widths, row, strict=True):
+            pdf.cell(width, 5, _latin(value), border=1)
+        pdf.ln()
+
+
+NS = {"": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
+      "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+      "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"}
+
+
+def _el(parent, tag: str, text=None, **attrs):
+    prefix, _, name = tag.rpartition(":")
+    node = ET.SubElement(parent, f"{{{NS[prefix]}}}{name}", attrs)
+    if text is not None:
+        node.text = str(text)
+    return node
+
+
+def xml_bytes(record: dict) -> bytes:
+    data = record["data"]
+    for prefix, uri in NS.items():
+        ET.register_namespace(prefix, uri)
+    bill = data["bill"]
+    root = ET.Element(f"{{{NS['']}}}Invoice")
+    _el(root, "cbc:UBLVersionID", "UBL 2.1")
+    _el(root, "cbc:ProfileExecutionID", ENVIRONMENT)
+    _el(root, "cbc:ID", bill["number"])
+    _el(root, "cbc:UUID", bill["cufe"], schemeName="CUFE-SHA384")
+    _el(root, "cbc:IssueDate", record["issue_date"])
+    _el(root, "cbc:InvoiceTypeCode", bill["document"]["code"])
+    for role, party, ident in (("AccountingSupplierParty", data["company"], "nit"),
+                               ("AccountingCustomerParty", data["customer"], "identification")):
+        node = _el(_el(root, f"cac:{role}"), "cac:Party")
+        _el(_el(node, "cac:PartyName"), "cbc:Name", party["graphic_representation_name"])
+        _el(_el(node, "cac:PartyTaxScheme"), "cbc:CompanyID", party[ident])
+    totals = _el(root, "cac:LegalMonetaryTotal")
+    _el(totals, "cbc:LineExtensionAmount", bill["gross_value"], currencyID="COP")
+    _el(totals, "cbc:TaxExclusiveAmount", bill["taxable_amount"], currencyID="COP")
+    _el(totals, "cbc:ChargeTotalAmount", bill["surcharge_amount"], currencyID="COP")
+    _el(totals, "cbc:PayableAmount", bill["total"], currencyID="COP")
+    for index, item in enumerate(data["items"], start=1):
+        line = _el(root, "cac:InvoiceLine")
+        _el(line, "cbc:ID", index)
+        _el(line, "cbc:InvoicedQuantity", item["quantity"], unitCode=item["unit_measure"]["code"])
+        _el(line, "cbc:LineExtensionAmount", item["gross_value"], currencyID="COP")
+        _el(_el(line, "cac:Item"), "cbc:Description", item["name"])
+        _el(_el(line, "cac:Price"), "cbc:PriceAmount", item["price"], currencyID="COP")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def email_zip(record: dict) -> bytes:
+    name = file_name(record)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{name}.pdf", pdf_bytes(record))
+        archive.writestr(f"ad{name[2:]}.xml", xml_bytes(record))
+    return buffer.getvalue()
+
+
+def b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")

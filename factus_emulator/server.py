@@ -1,0 +1,57 @@
+"""The same Sandbox behind a real HTTP server (stdlib ``ThreadingHTTPServer``)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .core import Sandbox
+
+logger = logging.getLogger(__name__)
+
+
+def make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "FactusEmulator/1.0"
+
+        def _serve(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            status, headers, payload = sandbox.handle(self.command, self.path,
+                                                      dict(self.headers.items()), body)
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(payload)
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
+
+        def log_message(self, format, *args) -> None:
+            logger.debug("%s - %s", self.address_string(), format % args)
+
+    return Handler
+
+
+class EmulatorServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def make_server(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 8001) -> EmulatorServer:
+    return EmulatorServer((host, port), make_handler(sandbox))
+
+
+def run_in_thread(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0):
+    """Start serving in a daemon thread. Returns (server, thread, base_url).
+
+    Stop it with ``server.shutdown(); server.server_close()``.
+    """
+    server = make_server(sandbox, host, port)
+    thread = threading.Thread(target=server.serve_forever, name="factus-emulator", daemon=True)
+    thread.start()
+    bound_host, bound_port = server.server_address[:2]
+    return server, thread, f"http://{bound_host}:{bound_port}"
