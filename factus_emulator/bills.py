@@ -144,7 +144,10 @@ def find(box, number: str) -> tuple[dict | None, Response | None]:
 
 def show(box, request: Request) -> Response:
     record, missing = find(box, request.params["number"])
-    return missing or ok(record["data"])
+    if missing:
+        return missing
+    # The documented show body is the create body without the top-level "mandate".
+    return ok({k: v for k, v in record["data"].items() if k != "mandate"})
 
 
 def destroy(box, request: Request) -> Response:

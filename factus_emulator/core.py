@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 import random
 import re
@@ -15,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from . import auth, bills, control, delivery, documents, lookups
 from .catalogues import load
-from .state import State, load_state, save_state
+from .state import State, load_state, save_state, seed_ranges
 from .wire import Request, Response, parse_headers, parse_query
 
 BOGOTA = ZoneInfo("America/Bogota")
@@ -50,7 +51,8 @@ class Sandbox:
 
     def __init__(self, *, token_ttl: int = 3600, latency_ms: int = 0, fail_rate: float = 0.0,
                  rate_limit: int | None = None, state_file: str | None = None,
-                 seed: int | None = None, clock: Callable[[], float] = time.time) -> None:
+                 seed: int | None = None, clock: Callable[[], float] = time.time,
+                 ranges: list[dict] | None = None) -> None:
         self._lock = threading.RLock()
         self.cat = load()
         self.clock = clock
@@ -59,7 +61,8 @@ class Sandbox:
         self.token_ttl, self.latency_ms, self.fail_rate, self.rate_limit = 3600, 0, 0.0, None
         self.configure(token_ttl=token_ttl, latency_ms=latency_ms, fail_rate=fail_rate,
                        rate_limit=rate_limit)
-        self.state = load_state(state_file)
+        self._seed_ranges = copy.deepcopy(ranges) if ranges is not None else seed_ranges()
+        self.state = load_state(state_file) or self._fresh_state()
         self._windows: dict[str, list[float]] = {}
 
     # -- knobs and controls ------------------------------------------------------------
@@ -85,9 +88,12 @@ class Sandbox:
     def reset(self) -> None:
         """Back to the seed: bills, ranges, tokens, outbox and stats (knobs are kept)."""
         with self._lock:
-            self.state = State()
+            self.state = self._fresh_state()
             self._windows = {}
             save_state(self.state, self.state_file)
+
+    def _fresh_state(self) -> State:
+        return State(ranges=copy.deepcopy(self._seed_ranges))
 
     def stats(self) -> dict:
         with self._lock:

@@ -28,10 +28,10 @@ def qr_image(url: str) -> str:
 
 
 def file_name(record: dict, prefix: str = "fv") -> str:
-    """DIAN file name without extension: fv + NIT(10) + 000 + yy + sequence(8)."""
+    """DIAN file name, no extension: fv + NIT(10) + 000 + yy + 8 digits (SETP990000241 -> 241)."""
     nit = record["data"]["company"]["nit"].zfill(10)
     year = record["issue_date"][2:4]
-    return f"{prefix}{nit}000{year}{record['sequence'] % 10**8:08d}"
+    return f"{prefix}{nit}000{year}{record['sequence'] % 10**6:08d}"
 
 
 def _latin(text) -> str:

@@ -73,9 +73,10 @@ class State:
         return next((r for r in self.ranges if str(r["id"]) == str(rid)), None)
 
 
-def load_state(path: str | os.PathLike | None) -> State:
+def load_state(path: str | os.PathLike | None) -> State | None:
+    """The state saved in ``path``, or None when there is no such file."""
     if not path or not Path(path).exists():
-        return State()
+        return None
     with open(path, encoding="utf-8") as fh:
         raw = json.load(fh)
     known = State.__dataclass_fields__
