@@ -165,7 +165,7 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("DJANGO_BEHIND_PROXY", default=False) else None
 )
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-X_FRAME_OPTIONS = "SAMEORIGIN"  # the invoice PDF is shown inline in an <iframe> of our own
+X_FRAME_OPTIONS = "DENY"  # the inline PDF view opts in with @xframe_options_sameorigin
 
 # --- Factus -----------------------------------------------------------------------------------
 # With no FACTUS_BASE_URL the app talks to the local emulator (factus_emulator, started by
