@@ -1,0 +1,344 @@
+"""Master data: Factus lookups (synced and static), customers and products."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from catalog.validators import NIT_DOCUMENT_ID, compute_dv, identification_error
+
+LEGAL_ENTITY_ID = 1
+BILL_RANGE_DOCUMENT = "21"
+
+
+# --- Lookups synced from Factus (sync_lookups) -----------------------------------------------
+
+
+class SyncedLookup(models.Model):
+    """A row mirrored from a Factus catalogue; keyed by the Factus id, never deleted."""
+
+    factus_id = models.PositiveIntegerField("id Factus", unique=True)
+    is_active = models.BooleanField("activo", default=True)
+    synced_at = models.DateTimeField("sincronizado", null=True, blank=True)
+
+    SYNC_FIELDS: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Municipality(SyncedLookup):
+    code = models.CharField("código DANE", max_length=10)
+    name = models.CharField("nombre", max_length=120)
+    department = models.CharField("departamento", max_length=120)
+
+    SYNC_FIELDS = ("code", "name", "department")
+
+    class Meta(SyncedLookup.Meta):
+        verbose_name = "municipio"
+        verbose_name_plural = "municipios"
+
+    def __str__(self):
+        return f"{self.name} ({self.department})"
+
+
+class Country(SyncedLookup):
+    code = models.CharField("código", max_length=10)
+    name = models.CharField("nombre", max_length=120)
+
+    SYNC_FIELDS = ("code", "name")
+
+    class Meta(SyncedLookup.Meta):
+        verbose_name = "país"
+        verbose_name_plural = "países"
+
+
+class Tribute(SyncedLookup):
+    """Product tribute (`items[].tribute_id`), from /v1/tributes/products."""
+
+    code = models.CharField("código", max_length=10)
+    name = models.CharField("nombre", max_length=120)
+    description = models.CharField("descripción", max_length=255, blank=True)
+
+    SYNC_FIELDS = ("code", "name", "description")
+
+    class Meta(SyncedLookup.Meta):
+        ordering = ["factus_id"]
+        verbose_name = "tributo de producto"
+        verbose_name_plural = "tributos de producto"
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class MeasurementUnit(SyncedLookup):
+    code = models.CharField("código", max_length=10)
+    name = models.CharField("nombre", max_length=120)
+
+    SYNC_FIELDS = ("code", "name")
+
+    class Meta(SyncedLookup.Meta):
+        verbose_name = "unidad de medida"
+        verbose_name_plural = "unidades de medida"
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class NumberingRange(SyncedLookup):
+    document = models.CharField("documento", max_length=4, db_index=True)
+    document_name = models.CharField("tipo de documento", max_length=80)
+    prefix = models.CharField("prefijo", max_length=20, blank=True)
+    from_number = models.PositiveBigIntegerField("desde")
+    to_number = models.PositiveBigIntegerField("hasta")
+    current = models.PositiveBigIntegerField("consecutivo actual")
+    resolution_number = models.CharField("resolución", max_length=40, blank=True)
+    start_date = models.DateField("inicio", null=True, blank=True)
+    end_date = models.DateField("fin", null=True, blank=True)
+    technical_key = models.CharField("clave técnica", max_length=120, blank=True)
+    is_expired = models.BooleanField("vencido", default=False)
+
+    SYNC_FIELDS = (
+        "document", "document_name", "prefix", "from_number", "to_number", "current",
+        "resolution_number", "start_date", "end_date", "technical_key", "is_expired",
+    )
+
+    class Meta(SyncedLookup.Meta):
+        ordering = ["document", "prefix"]
+        verbose_name = "rango de numeración"
+        verbose_name_plural = "rangos de numeración"
+
+    def __str__(self):
+        prefix = self.prefix or "(sin prefijo)"
+        return f"{prefix} · {self.document_name} ({self.from_number}–{self.to_number})"
+
+    @property
+    def numbers_left(self) -> int:
+        """Consecutives still available (`current` is the next one to be used)."""
+        return max(0, self.to_number - self.current + 1)
+
+
+# --- Static reference tables (loaded by migration 0002) --------------------------------------
+
+
+class FactusReference(models.Model):
+    factus_id = models.PositiveIntegerField("id Factus", unique=True)
+    code = models.CharField("código", max_length=10)
+    name = models.CharField("nombre", max_length=120)
+
+    class Meta:
+        abstract = True
+        ordering = ["factus_id"]
+
+    def __str__(self):
+        return self.name
+
+
+class CodeReference(models.Model):
+    code = models.CharField("código", max_length=10, unique=True)
+    name = models.CharField("nombre", max_length=200)
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class IdentificationDocumentType(FactusReference):
+    class Meta(FactusReference.Meta):
+        verbose_name = "tipo de documento de identidad"
+        verbose_name_plural = "tipos de documento de identidad"
+
+
+class LegalOrganization(FactusReference):
+    class Meta(FactusReference.Meta):
+        verbose_name = "tipo de organización"
+        verbose_name_plural = "tipos de organización"
+
+
+class CustomerTribute(FactusReference):
+    class Meta(FactusReference.Meta):
+        verbose_name = "tributo del cliente"
+        verbose_name_plural = "tributos del cliente"
+
+
+class StandardCode(FactusReference):
+    class Meta(FactusReference.Meta):
+        verbose_name = "estándar de código de producto"
+        verbose_name_plural = "estándares de código de producto"
+
+
+class PaymentMethod(CodeReference):
+    class Meta(CodeReference.Meta):
+        verbose_name = "medio de pago"
+        verbose_name_plural = "medios de pago"
+
+
+class PaymentForm(CodeReference):
+    class Meta(CodeReference.Meta):
+        verbose_name = "forma de pago"
+        verbose_name_plural = "formas de pago"
+
+
+class WithholdingCode(CodeReference):
+    class Meta(CodeReference.Meta):
+        verbose_name = "código de retención"
+        verbose_name_plural = "códigos de retención"
+
+
+class BillDocumentType(CodeReference):
+    class Meta(CodeReference.Meta):
+        verbose_name = "tipo de factura"
+        verbose_name_plural = "tipos de factura"
+
+
+class OperationType(CodeReference):
+    class Meta(CodeReference.Meta):
+        verbose_name = "tipo de operación"
+        verbose_name_plural = "tipos de operación"
+
+
+# --- Customers and products ------------------------------------------------------------------
+
+
+class Customer(models.Model):
+    identification_document = models.ForeignKey(
+        IdentificationDocumentType, models.PROTECT, verbose_name="tipo de documento")
+    identification = models.CharField("número de identificación", max_length=20)
+    dv = models.PositiveSmallIntegerField("DV", null=True, blank=True,
+                                          help_text="Dígito de verificación; se calcula para NIT.")
+    company = models.CharField("razón social", max_length=200, blank=True)
+    names = models.CharField("nombres y apellidos", max_length=200, blank=True)
+    trade_name = models.CharField("nombre comercial", max_length=200, blank=True)
+    legal_organization = models.ForeignKey(
+        LegalOrganization, models.PROTECT, verbose_name="tipo de organización")
+    tribute = models.ForeignKey(CustomerTribute, models.PROTECT, verbose_name="tributo")
+    municipality = models.ForeignKey(Municipality, models.PROTECT, null=True, blank=True,
+                                     verbose_name="municipio")
+    address = models.CharField("dirección", max_length=200, blank=True)
+    email = models.EmailField("correo electrónico", max_length=200, blank=True)
+    phone = models.CharField("teléfono", max_length=30, blank=True)
+    created = models.DateTimeField("creado", auto_now_add=True)
+    updated = models.DateTimeField("actualizado", auto_now=True)
+
+    class Meta:
+        ordering = ["company", "names"]
+        verbose_name = "cliente"
+        verbose_name_plural = "clientes"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["identification_document", "identification"],
+                name="catalog_customer_unique_identification",
+                violation_error_message="Ya existe un cliente con este tipo y número de documento.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.display_name} · {self.identification_display}"
+
+    @property
+    def display_name(self) -> str:
+        return self.company or self.names or self.trade_name or self.identification
+
+    @property
+    def identification_display(self) -> str:
+        return f"{self.identification}-{self.dv}" if self.dv is not None else self.identification
+
+    def clean(self):
+        """Cross-field rules shared by the admin and the staff forms (DV is filled for NIT)."""
+        errors = {}
+        ident = self.identification = (self.identification or "").strip()
+        problem = identification_error(self.identification_document_id, ident) if ident else None
+        if problem:
+            errors["identification"] = problem
+        elif ident and self.identification_document_id == NIT_DOCUMENT_ID:
+            expected = compute_dv(ident)
+            if self.dv is not None and self.dv != expected:
+                errors["dv"] = f"El DV no corresponde al NIT: debería ser {expected}."
+            self.dv = expected
+        elif self.identification_document_id and self.identification_document_id != NIT_DOCUMENT_ID:
+            self.dv = None
+        if self.legal_organization_id == LEGAL_ENTITY_ID and not self.company.strip():
+            errors["company"] = "La razón social es obligatoria para personas jurídicas."
+        elif self.legal_organization_id and self.legal_organization_id != LEGAL_ENTITY_ID \
+                and not self.names.strip():
+            errors["names"] = "Los nombres son obligatorios para personas naturales."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Product(models.Model):
+    code_reference = models.CharField("código", max_length=50, unique=True, error_messages={
+        "unique": "Ya existe un producto con este código."})
+    name = models.CharField("nombre", max_length=200)
+    price = models.DecimalField(
+        "precio (IVA incluido)", max_digits=14, decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"), "El precio debe ser mayor que cero.")])
+    tax_rate = models.DecimalField(
+        "tarifa de impuesto (%)", max_digits=5, decimal_places=2, default=Decimal("19.00"),
+        validators=[MinValueValidator(0, "La tarifa no puede ser negativa."),
+                    MaxValueValidator(100, "La tarifa no puede ser mayor que 100 %.")])
+    is_excluded = models.BooleanField("excluido de IVA", default=False)
+    unit = models.ForeignKey(MeasurementUnit, models.PROTECT, verbose_name="unidad de medida")
+    standard_code = models.ForeignKey(StandardCode, models.PROTECT, verbose_name="estándar de código")
+    tribute = models.ForeignKey(Tribute, models.PROTECT, verbose_name="tributo")
+    is_active = models.BooleanField("activo", default=True)
+    created = models.DateTimeField("creado", auto_now_add=True)
+    updated = models.DateTimeField("actualizado", auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "producto"
+        verbose_name_plural = "productos"
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gt=0), name="catalog_product_price_positive",
+                                   violation_error_message="El precio debe ser mayor que cero."),
+            models.CheckConstraint(
+                condition=Q(tax_rate__gte=0, tax_rate__lte=100), name="catalog_product_tax_rate_range",
+                violation_error_message="La tarifa debe estar entre 0 y 100 %."),
+            models.CheckConstraint(
+                condition=Q(is_excluded=False) | Q(tax_rate=0), name="catalog_product_excluded_no_tax",
+                violation_error_message="Un producto excluido de IVA debe tener tarifa 0 %."),
+        ]
+
+    def __str__(self):
+        return f"{self.code_reference} · {self.name}"
+
+    def clean(self):
+        if self.is_excluded and self.tax_rate not in (None, 0):
+            raise ValidationError({"tax_rate": "Un producto excluido de IVA debe tener tarifa 0 %."})
+
+
+class ProductWithholding(models.Model):
+    class Code(models.TextChoices):
+        RETE_IVA = "05", "05 ReteIVA"
+        RETE_RENTA = "06", "06 ReteRenta"
+        RETE_ICA = "07", "07 ReteICA"
+
+    product = models.ForeignKey(Product, models.CASCADE, related_name="withholdings",
+                                verbose_name="producto")
+    code = models.CharField("retención", max_length=2, choices=Code.choices)
+    rate = models.DecimalField(
+        "tarifa (%)", max_digits=5, decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"), "La tarifa debe ser mayor que cero."),
+                    MaxValueValidator(100, "La tarifa no puede ser mayor que 100 %.")])
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "retención por defecto"
+        verbose_name_plural = "retenciones por defecto"
+        constraints = [
+            models.UniqueConstraint(fields=["product", "code"], name="catalog_withholding_unique_code",
+                                    violation_error_message="Esta retención ya está en el producto."),
+        ]
+
+    def __str__(self):
+        return f"{self.get_code_display()} {self.rate} %"
