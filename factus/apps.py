@@ -6,3 +6,6 @@ class FactusConfig(AppConfig):
 
     name = "factus"
     verbose_name = "Cliente Factus"
+
+    def ready(self):
+        from factus import checks  # noqa: F401  (registers the system checks)

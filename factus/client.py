@@ -1,0 +1,213 @@
+"""FactusClient: one typed method per Factus API v1 endpoint, returning ``data``."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import logging
+import os
+import time
+from collections.abc import Iterator
+from urllib.parse import quote
+
+from .auth import TokenManager
+from .conf import FactusSettings
+from .errors import FactusServerError, error_from_response, parse_json
+from .http import build_session, send
+from .types import DownloadedFile, Page
+
+logger = logging.getLogger(__name__)
+
+BILL_FILTERS = frozenset({"identification", "names", "number", "prefix", "reference_code", "status"})
+RANGE_FILTERS = frozenset({"id", "document", "resolution_number", "technical_key", "is_active"})
+
+
+def _segment(value) -> str:
+    return quote(str(value), safe="")
+
+
+def _filters(filters: dict, allowed: frozenset, page: int) -> dict:
+    unknown = set(filters) - allowed
+    if unknown:
+        raise TypeError(f"Filtros no soportados por Factus: {', '.join(sorted(unknown))}")
+    params = {f"filter[{name}]": value for name, value in filters.items() if value is not None}
+    return {**params, "page": page}
+
+
+class FactusClient:
+    """Factus API v1. Every method raises a ``factus.errors.FactusError`` subclass on failure."""
+
+    def __init__(self, base_url: str | None = None, token_manager: TokenManager | None = None,
+                 session=None):
+        conf = None if base_url and token_manager and session else FactusSettings.from_django()
+        self.base_url = (base_url or conf.base_url).rstrip("/")
+        self.session = session or build_session(conf)
+        self.token_manager = token_manager or TokenManager(conf, session=self.session)
+
+    def __repr__(self) -> str:
+        return f"FactusClient(base_url={self.base_url!r})"
+
+    # -- transport -----------------------------------------------------------------------
+    def _request(self, method: str, path: str, *, params=None, json=None) -> dict:
+        """Send with a bearer token; after a 401 invalidate it (compare-and-delete) and retry once."""
+        token = self.token_manager.get_token()
+        response = self._send(method, path, token, params, json)
+        if response.status_code == 401:
+            self.token_manager.invalidate(token)
+            response = self._send(method, path, self.token_manager.get_token(), params, json)
+        if response.status_code >= 400:
+            raise error_from_response(response)
+        body = parse_json(response)
+        if not isinstance(body, dict):
+            raise FactusServerError(status_code=response.status_code)
+        return body
+
+    def _send(self, method, path, token, params, json):
+        started = time.monotonic()
+        response = send(self.session, method, self.base_url + path, params=params, json=json,
+                        headers={"Authorization": f"Bearer {token}"})
+        logger.info("%s %s -> %s (%.0f ms)", method, path, response.status_code,
+                    (time.monotonic() - started) * 1000)
+        return response
+
+    def _data(self, method: str, path: str, **kwargs):
+        return self._request(method, path, **kwargs).get("data")
+
+    def _download(self, path: str, key: str, extension: str, content_type: str) -> DownloadedFile:
+        data = self._data("GET", path) or {}
+        try:
+            content = base64.b64decode(data.get(key) or "", validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise FactusServerError("Factus envió un archivo con una codificación inválida.") from exc
+        name = str(data.get("file_name") or "documento")
+        if not name.lower().endswith(extension):
+            name += extension
+        return DownloadedFile(file_name=name, content=content, content_type=content_type)
+
+    # -- bills ---------------------------------------------------------------------------
+    def validate_bill(self, payload: dict) -> dict:
+        """Create a bill and send it to the DIAN; returns ``data`` (bill, items, totals, CUFE...).
+
+        Raises:
+            FactusValidationError, FactusRejected, FactusConflict, FactusConnectionError (never retried:
+            look the bill up with ``find_bill_by_reference`` before resending).
+        """
+        return self._data("POST", "/v1/bills/validate", json=payload)
+
+    def list_bills(self, *, page: int = 1, **filters) -> Page:
+        """One page of bills; filters: identification, names, number, prefix, reference_code, status."""
+        params = _filters(filters, BILL_FILTERS, page)
+        return Page.from_data(self._data("GET", "/v1/bills", params=params) or {})
+
+    def iter_bills(self, **filters) -> Iterator[dict]:
+        """Every bill matching the filters, across all pages."""
+        return self._iterate(self.list_bills, filters)
+
+    def get_bill(self, number: str) -> dict:
+        """One bill by number (e.g. ``SETP990000493``). Raises: FactusNotFound."""
+        return self._data("GET", f"/v1/bills/show/{_segment(number)}")
+
+    def find_bill_by_reference(self, reference_code: str) -> dict | None:
+        """The bill list row whose reference_code is exactly ``reference_code``, or None."""
+        for row in self.iter_bills(reference_code=reference_code):
+            if str(row.get("reference_code")) == str(reference_code):
+                return row
+        return None
+
+    def download_bill_pdf(self, number: str) -> DownloadedFile:
+        """The bill's PDF. Raises: FactusNotFound, FactusConflict (not validated)."""
+        return self._download(f"/v1/bills/download-pdf/{_segment(number)}", "pdf_base_64_encoded",
+                              ".pdf", "application/pdf")
+
+    def download_bill_xml(self, number: str) -> DownloadedFile:
+        """The bill's XML. Raises: FactusNotFound, FactusConflict (not validated)."""
+        return self._download(f"/v1/bills/download-xml/{_segment(number)}", "xml_base_64_encoded",
+                              ".xml", "application/xml")
+
+    def delete_bill(self, reference_code: str) -> str:
+        """Delete a non-validated bill; returns Factus' message. Raises: FactusConflict, FactusNotFound."""
+        path = f"/v1/bills/destroy/reference/{_segment(reference_code)}"
+        return str(self._request("DELETE", path).get("message", ""))
+
+    def send_bill_email(self, number: str, email: str, pdf_base64: str | None = None) -> str:
+        """Have Factus e-mail the bill to ``email``; returns Factus' message."""
+        body = {"email": email}
+        if pdf_base64:
+            body["pdf_base_64_encoded"] = pdf_base64
+        path = f"/v1/bills/send-email/{_segment(number)}"
+        return str(self._request("POST", path, json=body).get("message", ""))
+
+    def get_bill_email_content(self, number: str) -> dict:
+        """Subject and base64 ZIP for integrators that send the e-mail themselves."""
+        return self._data("GET", f"/v1/bills/{_segment(number)}/email-content")
+
+    def list_bill_events(self, number: str) -> list:
+        """RADIAN events of a bill. Raises: FactusNotFound."""
+        return list(self._data("GET", f"/v1/bills/{_segment(number)}/radian/events") or [])
+
+    # -- lookups -------------------------------------------------------------------------
+    def _lookup(self, path: str, name: str | None) -> list:
+        return list(self._data("GET", path, params={"name": name} if name else None) or [])
+
+    def list_municipalities(self, name: str | None = None) -> list:
+        """Municipalities ``{id, code, name, department}``, optionally filtered by name."""
+        return self._lookup("/v1/municipalities", name)
+
+    def list_product_tributes(self, name: str | None = None) -> list:
+        """Product tributes ``{id, code, name, description}``."""
+        return self._lookup("/v1/tributes/products", name)
+
+    def list_measurement_units(self, name: str | None = None) -> list:
+        """Measurement units ``{id, code, name}``."""
+        return self._lookup("/v1/measurement-units", name)
+
+    def list_countries(self, name: str | None = None) -> list:
+        """Countries ``{id, code, name}``."""
+        return self._lookup("/v1/countries", name)
+
+    def list_numbering_ranges(self, *, page: int = 1, **filters) -> Page:
+        """One page of ranges; filters: id, document, resolution_number, technical_key, is_active."""
+        params = _filters(filters, RANGE_FILTERS, page)
+        return Page.from_data(self._data("GET", "/v1/numbering-ranges", params=params) or {})
+
+    def iter_numbering_ranges(self, **filters) -> Iterator[dict]:
+        """Every numbering range matching the filters, across all pages."""
+        return self._iterate(self.list_numbering_ranges, filters)
+
+    def get_numbering_range(self, id: int) -> dict:
+        """One numbering range. Raises: FactusNotFound."""
+        return self._data("GET", f"/v1/numbering-ranges/{_segment(id)}")
+
+    def get_acquirer(self, identification_document_id: int, identification_number: str) -> dict:
+        """The DIAN's ``{name, email}`` for an identification."""
+        params = {"identification_document_id": identification_document_id,
+                  "identification_number": identification_number}
+        return self._data("GET", "/v1/dian/acquirer", params=params)
+
+    def get_company(self) -> dict:
+        """The issuing company's profile."""
+        return self._data("GET", "/v1/company")
+
+    @staticmethod
+    def _iterate(lister, filters: dict) -> Iterator[dict]:
+        page = 1
+        while True:
+            current = lister(page=page, **filters)
+            yield from current.items
+            if not current.has_next or not current.items:
+                return
+            page += 1
+
+
+@functools.lru_cache(maxsize=4)
+def _shared_session(conf: FactusSettings, pid: int):
+    # Keyed by pid: a pooled connection inherited through fork() must not be shared.
+    return build_session(conf)
+
+
+def get_client() -> FactusClient:
+    """A FactusClient from settings (one Session per process; the token lives in the Django cache)."""
+    conf = FactusSettings.from_django()
+    session = _shared_session(conf, os.getpid())
+    return FactusClient(conf.base_url, TokenManager(conf, session=session), session)

@@ -1,0 +1,184 @@
+"""One exception hierarchy for every Factus failure, and the one function that maps a response to it."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+SECRET_KEYS = frozenset(
+    {"access_token", "refresh_token", "client_secret", "password", "authorization", "token"}
+)
+
+
+def scrub(value):
+    """A copy of a parsed body with every secret-looking field replaced."""
+    if isinstance(value, dict):
+        return {k: "[REDACTED]" if str(k).lower() in SECRET_KEYS else scrub(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub(item) for item in value]
+    return value
+
+
+class FactusError(Exception):
+    """Base of every Factus failure: Spanish ``.message``, ``.status_code`` and the parsed ``.body``."""
+
+    default_message = "Factus devolvió un error inesperado."
+
+    def __init__(self, message: str | None = None, *, status_code: int | None = None, body=None):
+        self.message = message or self.default_message
+        self.status_code = status_code
+        self.body = scrub(body)
+        super().__init__(self.message)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(status_code={self.status_code!r}, message={self.message!r})"
+
+
+class FactusConnectionError(FactusError):
+    """Timeout or network failure; ``may_have_reached_server`` says if Factus may have acted on it."""
+
+    default_message = "No fue posible comunicarse con Factus. Intente de nuevo en unos minutos."
+
+    def __init__(self, message: str | None = None, *, may_have_reached_server: bool = True, **kwargs):
+        self.may_have_reached_server = may_have_reached_server
+        super().__init__(message, **kwargs)
+
+
+class FactusAuthError(FactusError):
+    default_message = "Factus rechazó la autenticación. Revise las credenciales configuradas."
+
+
+class FactusValidationError(FactusError):
+    """422 with field errors: ``.errors`` maps a dotted field path to its messages."""
+
+    default_message = "Factus encontró errores en los datos enviados."
+
+    def __init__(self, message: str | None = None, *, errors: dict[str, list[str]] | None = None, **kw):
+        self.errors = errors or {}
+        super().__init__(message, **kw)
+
+
+class FactusRejected(FactusError):
+    """DIAN rejected the document (it stays at Factus with status 0 and must be deleted to retry)."""
+
+    default_message = "La DIAN rechazó el documento."
+
+    def __init__(self, message: str | None = None, *, rules: list[tuple[str, str]] | None = None, **kw):
+        self.rules = rules or []
+        super().__init__(message, **kw)
+
+    @property
+    def rejections(self) -> list[tuple[str, str]]:
+        return [rule for rule in self.rules if "Rechazo" in rule[1]]
+
+    @property
+    def notifications(self) -> list[tuple[str, str]]:
+        return [rule for rule in self.rules if "Notificación" in rule[1]]
+
+
+class FactusConflict(FactusError):
+    default_message = "Factus no permite la operación en el estado actual del documento."
+
+
+class FactusNotFound(FactusError):
+    default_message = "Factus no encontró el recurso solicitado."
+
+
+class FactusRateLimited(FactusError):
+    """429: ``retry_after`` is the number of seconds Factus asked us to wait, when it said."""
+
+    default_message = "Se superó el límite de solicitudes a Factus. Espere un momento e intente de nuevo."
+
+    def __init__(self, message: str | None = None, *, retry_after: int | None = None, **kwargs):
+        self.retry_after = retry_after
+        super().__init__(message, **kwargs)
+
+
+class FactusServerError(FactusError):
+    default_message = "Factus tuvo un error interno o respondió con un contenido inesperado."
+
+
+OAUTH_MESSAGES = {
+    "invalid_client": "Factus rechazó el client_id o el client_secret configurados.",
+    "invalid_grant": "Factus rechazó el usuario o la contraseña configurados.",
+    "invalid_request": "Factus rechazó la solicitud de token (token de renovación inválido o vencido).",
+    "unsupported_grant_type": "Factus no acepta el tipo de autorización solicitado.",
+}
+
+
+def parse_json(response):
+    """The decoded JSON body, or None when the body is empty or not JSON."""
+    try:
+        return response.json()
+    except (ValueError, json.JSONDecodeError):
+        return None
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> int | None:
+    """Retry-After in whole seconds, from either delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return int(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0, int((when - (now or datetime.now(UTC))).total_seconds()))
+
+
+def error_from_response(response) -> FactusError:
+    """Map a failed (or unparsable) Factus response to its exception."""
+    status, body = response.status_code, parse_json(response)
+    if not isinstance(body, dict):
+        return FactusServerError(status_code=status, body=body)
+    if isinstance(body.get("error"), str):
+        return FactusAuthError(OAUTH_MESSAGES.get(body["error"]), status_code=status, body=body)
+    if status == 429:
+        retry = parse_retry_after(response.headers.get("Retry-After"))
+        return FactusRateLimited(status_code=status, body=body, retry_after=retry)
+    if status == 422:
+        return _unprocessable(body)
+    cls = {401: FactusAuthError, 403: FactusAuthError, 404: FactusNotFound, 409: FactusConflict}.get(
+        status, FactusServerError if status >= 500 else FactusError
+    )
+    message = _message_of(body)
+    if status == 401 or status >= 500:
+        message = None  # Laravel's English defaults ("Unauthenticated.", "Server Error")
+    return cls(message, status_code=status, body=body)
+
+
+def _message_of(body: dict) -> str | None:
+    """The human message of envelopes E1 (``errors[0].message``) and E4 (``message``)."""
+    errors = body.get("errors")
+    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        return errors[0].get("message") or body.get("message")
+    message = body.get("message")
+    return message if isinstance(message, str) and message else None
+
+
+def _unprocessable(body: dict) -> FactusError:
+    """422 in its three shapes: E2 (top-level errors), E3 (data.errors) and E3b (DIAN rules)."""
+    data = body.get("data") if isinstance(body.get("data"), dict) else {}
+    errors = body.get("errors") if isinstance(body.get("errors"), dict) else data.get("errors")
+    errors = errors if isinstance(errors, dict) else {}
+    rules = [(str(k), v) for k, v in errors.items() if isinstance(v, str)]
+    if rules:
+        return FactusRejected(_rejection_message(rules), status_code=422, body=body, rules=rules)
+    fields = {str(k): [str(m) for m in v] if isinstance(v, list) else [str(v)] for k, v in errors.items()}
+    return FactusValidationError(_validation_message(fields), status_code=422, body=body, errors=fields)
+
+
+def _rejection_message(rules: list[tuple[str, str]]) -> str:
+    return "La DIAN rechazó el documento: " + "; ".join(text for _, text in rules)
+
+
+def _validation_message(fields: dict[str, list[str]]) -> str:
+    count = sum(len(messages) for messages in fields.values())
+    if not count:
+        return FactusValidationError.default_message
+    first = next(m for messages in fields.values() for m in messages)
+    more = f" (y {count - 1} error(es) más)" if count > 1 else ""
+    return f"Factus encontró errores en los datos enviados: {first}{more}"
