@@ -1,0 +1,223 @@
+"""Invoice, its items and its event timeline (see docs/invoicing.md for the lifecycle)."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+# A SUBMITTING row older than this is reconciled by reference before anyone may retry.
+SUBMIT_STALE_AFTER = timedelta(minutes=3)
+_BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+
+def new_reference_code() -> str:
+    """The idempotency key sent to Factus: "FAC-" and 12 random upper-case base32 characters."""
+    return "FAC-" + "".join(secrets.choice(_BASE32) for _ in range(12))
+
+
+def _money(verbose_name: str) -> models.DecimalField:
+    return models.DecimalField(verbose_name, max_digits=16, decimal_places=2, null=True, blank=True)
+
+
+class Invoice(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Borrador"
+        SUBMITTING = "submitting", "Enviando"
+        VALIDATED = "validated", "Validada"
+        PENDING_DIAN = "pending_dian", "Pendiente DIAN"
+        REJECTED = "rejected", "Rechazada DIAN"
+        INVALID = "invalid", "Datos inválidos"
+        FAILED = "failed", "Error de envío"
+        DELETED = "deleted", "Eliminada en Factus"
+
+    class PaymentForm(models.TextChoices):
+        CASH = "1", "Pago de contado"
+        CREDIT = "2", "Pago a crédito"
+
+    EDITABLE = frozenset({Status.DRAFT, Status.INVALID, Status.FAILED})
+    SUBMITTABLE = frozenset({Status.DRAFT, Status.INVALID, Status.FAILED, Status.PENDING_DIAN})
+    DELETABLE_AT_FACTUS = frozenset({Status.REJECTED, Status.PENDING_DIAN})
+    BADGES = {
+        Status.DRAFT: "secondary", Status.SUBMITTING: "info", Status.VALIDATED: "success",
+        Status.PENDING_DIAN: "warning", Status.REJECTED: "danger", Status.INVALID: "danger",
+        Status.FAILED: "warning", Status.DELETED: "dark",
+    }
+
+    reference_code = models.CharField("código de referencia", max_length=64, unique=True,
+                                      default=new_reference_code, editable=False)
+    customer = models.ForeignKey("catalog.Customer", models.PROTECT, related_name="invoices",
+                                 verbose_name="cliente")
+    numbering_range = models.ForeignKey("catalog.NumberingRange", models.PROTECT, null=True,
+                                        related_name="invoices", verbose_name="rango de numeración")
+    payment_form = models.CharField("forma de pago", max_length=2, choices=PaymentForm.choices,
+                                    default=PaymentForm.CASH)
+    payment_method_code = models.CharField("medio de pago", max_length=4, default="10")
+    payment_due_date = models.DateField("fecha de vencimiento", null=True, blank=True)
+    observation = models.CharField("observación", max_length=250, blank=True)
+    send_email = models.BooleanField("Factus envía el correo al cliente", default=True)
+    status = models.CharField("estado", max_length=20, choices=Status.choices, default=Status.DRAFT)
+
+    # Factus results, as Factus returned them (null/empty before validation).
+    factus_id = models.PositiveBigIntegerField("id Factus", null=True, blank=True, editable=False)
+    number = models.CharField("número", max_length=40, blank=True, editable=False)
+    prefix = models.CharField("prefijo", max_length=20, blank=True, editable=False)
+    cufe = models.CharField("CUFE", max_length=128, blank=True, editable=False)
+    qr_url = models.CharField("URL del QR", max_length=500, blank=True, editable=False)
+    qr_image = models.TextField("imagen QR (data URI)", blank=True, editable=False)
+    validated_at = models.DateTimeField("validada", null=True, blank=True, editable=False)
+    gross_value = _money("valor bruto")
+    taxable_amount = _money("base gravable")
+    tax_amount = _money("impuestos")
+    discount_amount = _money("descuentos")
+    surcharge_amount = _money("recargos")
+    total = _money("total")
+    withholdings = models.JSONField("retenciones", default=list, blank=True)
+    dian_messages = models.JSONField("mensajes DIAN", default=list, blank=True)
+    field_errors = models.JSONField("errores por campo", default=dict, blank=True)
+    totals_mismatch = models.JSONField("diferencias de totales", default=dict, blank=True)
+    raw_response = models.JSONField("respuesta Factus", default=dict, blank=True)
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name="creada por")
+    created_at = models.DateTimeField("creada", default=timezone.now, editable=False)
+    updated_at = models.DateTimeField("actualizada", auto_now=True)
+    submitting_since = models.DateTimeField("enviando desde", null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "factura"
+        verbose_name_plural = "facturas"
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="invoice_created_idx"),
+            models.Index(fields=["status", "-created_at"], name="invoice_status_created_idx"),
+            models.Index(fields=["customer", "-created_at"], name="invoice_customer_created_idx"),
+            models.Index(fields=["number"], name="invoice_number_idx"),
+            models.Index(fields=["prefix", "number"], name="invoice_prefix_number_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="submitting", submitting_since__isnull=False) | ~Q(status="submitting"),
+                name="invoice_submitting_has_since"),
+        ]
+
+    def __str__(self):
+        return self.number or self.reference_code
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    @property
+    def is_submittable(self) -> bool:
+        return self.status in self.SUBMITTABLE
+
+    @property
+    def is_stale_submitting(self) -> bool:
+        return (self.status == self.Status.SUBMITTING and self.submitting_since is not None
+                and timezone.now() - self.submitting_since >= SUBMIT_STALE_AFTER)
+
+    @property
+    def can_retry(self) -> bool:
+        """"Reintentar": resend the same reference after a failure, a pending DIAN or a stale send."""
+        return self.status in (self.Status.FAILED, self.Status.PENDING_DIAN) or self.is_stale_submitting
+
+    @property
+    def can_delete_at_factus(self) -> bool:
+        return self.status in self.DELETABLE_AT_FACTUS
+
+    @property
+    def status_badge(self) -> str:
+        return self.BADGES.get(self.status, "secondary")
+
+
+class InvoiceItem(models.Model):
+    invoice = models.ForeignKey(Invoice, models.CASCADE, related_name="items", verbose_name="factura")
+    position = models.PositiveSmallIntegerField("posición", default=0)
+    product = models.ForeignKey("catalog.Product", models.PROTECT, null=True, blank=True,
+                                related_name="+", verbose_name="producto")
+    code_reference = models.CharField("código", max_length=50)
+    name = models.CharField("descripción", max_length=200)
+    quantity = models.PositiveIntegerField("cantidad", default=1)
+    price = models.DecimalField("precio unitario (IVA incluido)", max_digits=14, decimal_places=2)
+    discount_rate = models.DecimalField("descuento (%)", max_digits=5, decimal_places=2, default=0)
+    tax_rate = models.DecimalField("tarifa de impuesto (%)", max_digits=5, decimal_places=2, default=19)
+    is_excluded = models.BooleanField("excluido de IVA", default=False)
+    unit = models.ForeignKey("catalog.MeasurementUnit", models.PROTECT, related_name="+",
+                             verbose_name="unidad de medida")
+    standard_code = models.ForeignKey("catalog.StandardCode", models.PROTECT, related_name="+",
+                                      verbose_name="estándar de código")
+    tribute = models.ForeignKey("catalog.Tribute", models.PROTECT, related_name="+",
+                                verbose_name="tributo")
+    withholdings = models.JSONField("retenciones", default=list, blank=True,
+                                    help_text='[{"code": "06", "rate": "7.00"}]')
+
+    class Meta:
+        ordering = ["invoice", "position", "id"]
+        verbose_name = "ítem de factura"
+        verbose_name_plural = "ítems de factura"
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="invoice_item_quantity_positive",
+                                   violation_error_message="La cantidad debe ser mayor que cero."),
+            models.CheckConstraint(condition=Q(price__gt=0), name="invoice_item_price_positive",
+                                   violation_error_message="El precio debe ser mayor que cero."),
+            models.CheckConstraint(
+                condition=Q(discount_rate__gte=0, discount_rate__lte=100),
+                name="invoice_item_discount_range",
+                violation_error_message="El descuento debe estar entre 0 y 100 %."),
+            models.CheckConstraint(
+                condition=Q(tax_rate__gte=0, tax_rate__lte=100), name="invoice_item_tax_rate_range",
+                violation_error_message="La tarifa debe estar entre 0 y 100 %."),
+        ]
+
+    def __str__(self):
+        return f"{self.code_reference} · {self.name}"
+
+
+class InvoiceEvent(models.Model):
+    class Action(models.TextChoices):
+        CREATE = "create", "Creación"
+        UPDATE = "update", "Edición"
+        SUBMIT = "submit", "Envío"
+        RETRY = "retry", "Reintento"
+        RECONCILE = "reconcile", "Conciliación"
+        DELETE = "delete", "Eliminación en Factus"
+        EMAIL = "email", "Correo"
+        PDF = "pdf", "PDF"
+        XML = "xml", "XML"
+        IMPORT = "import", "Importación"
+        DUPLICATE = "duplicate", "Duplicado"
+
+    class Outcome(models.TextChoices):
+        OK = "ok", "Correcto"
+        VALIDATED = "validated", "Validada"
+        PENDING = "pending", "Pendiente DIAN"
+        REJECTED = "rejected", "Rechazada"
+        INVALID = "invalid", "Datos inválidos"
+        CONFLICT = "conflict", "Documento pendiente"
+        RATE_LIMITED = "rate_limited", "Límite de solicitudes"
+        FAILED = "failed", "Error"
+        NOT_FOUND = "not_found", "No encontrada"
+
+    invoice = models.ForeignKey(Invoice, models.CASCADE, related_name="events", verbose_name="factura")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                             related_name="+", verbose_name="usuario")
+    created_at = models.DateTimeField("fecha", default=timezone.now)
+    action = models.CharField("acción", max_length=20, choices=Action.choices)
+    outcome = models.CharField("resultado", max_length=20, choices=Outcome.choices)
+    http_status = models.PositiveSmallIntegerField("HTTP", null=True, blank=True)
+    message = models.TextField("mensaje", blank=True)
+    request = models.JSONField("solicitud", null=True, blank=True)
+    response = models.JSONField("respuesta", null=True, blank=True)
+    duration_ms = models.PositiveIntegerField("duración Factus (ms)", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "evento de factura"
+        verbose_name_plural = "eventos de factura"
+        indexes = [models.Index(fields=["invoice", "-created_at"], name="invoice_event_timeline_idx")]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.get_outcome_display()}"

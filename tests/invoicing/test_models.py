@@ -1,0 +1,48 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from invoicing.models import Invoice, new_reference_code
+from tests.invoicing.factories import InvoiceFactory, InvoiceItemFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_reference_code_is_generated_once_and_unique():
+    code = new_reference_code()
+    assert code.startswith("FAC-") and len(code) == 16 and code == code.upper()
+    invoice = InvoiceFactory()
+    assert invoice.reference_code.startswith("FAC-")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        InvoiceFactory(reference_code=invoice.reference_code)
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("quantity", 0), ("price", Decimal("0")), ("discount_rate", Decimal("100.01")),
+    ("discount_rate", Decimal("-1")),
+])
+def test_item_constraints(field, value):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        InvoiceItemFactory(**{field: value})
+
+
+def test_status_properties():
+    invoice = InvoiceFactory.build()
+    assert invoice.is_editable and invoice.is_submittable and not invoice.can_delete_at_factus
+    invoice.status = Invoice.Status.REJECTED
+    assert not invoice.is_editable and invoice.can_delete_at_factus and invoice.status_badge == "danger"
+    invoice.status = Invoice.Status.PENDING_DIAN
+    assert invoice.can_retry and invoice.is_submittable and not invoice.is_editable
+    invoice.status = Invoice.Status.SUBMITTING
+    invoice.submitting_since = timezone.now()
+    assert not invoice.can_retry
+    invoice.submitting_since -= timedelta(minutes=10)
+    assert invoice.can_retry and invoice.is_stale_submitting
+
+
+def test_submitting_requires_since():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        InvoiceFactory(status=Invoice.Status.SUBMITTING)
