@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import logging
 import math
 import random
 import re
@@ -19,6 +20,7 @@ from .catalogues import load
 from .state import State, load_state, save_state, seed_ranges
 from .wire import Request, Response, parse_headers, parse_query
 
+logger = logging.getLogger(__name__)
 BOGOTA = ZoneInfo("America/Bogota")
 KNOBS = ("token_ttl", "latency_ms", "fail_rate", "rate_limit")
 
@@ -161,9 +163,16 @@ class Sandbox:
         elif request.user is None:
             response = auth.UNAUTHENTICATED
         else:
-            response = handler(self, request)
+            response = self._run(handler, request)
         response.headers.update(limited.headers)
         return response
+
+    def _run(self, handler, request: Request) -> Response:
+        try:
+            return handler(self, request)
+        except Exception:  # an emulator bug must look like Laravel's 500, not kill the server
+            logger.exception("emulator error on %s %s", request.method, request.path)
+            return Response(500, {"message": "Server Error"})
 
     def _route(self, request: Request):
         allowed = []

@@ -47,7 +47,7 @@ def municipality_ref(cat: Catalogues, mid, with_department: bool = False) -> dic
 
 
 def establishment_block(cat: Catalogues, shop) -> dict:
-    if not isinstance(shop, dict):  # Factus falls back to the company's main establishment
+    if not isinstance(shop, dict) or not shop:  # Factus falls back to the company's main establishment
         c = cat.company
         code = c["municipality"]["code"]
         mid = next(m["id"] for m in cat.municipalities if m["code"] == code)
@@ -110,7 +110,7 @@ def item_block(cat: Catalogues, item: dict) -> tuple[dict, dict]:
              "rates": [{"code": w["code"], "name": WITHHOLDING_NAMES[w["code"]],
                         "rate": money(w["rate"])}]}
             for w in t["withholdings"]],
-        "mandate": mandate if isinstance(mandate, dict) else None,
+        "mandate": mandate if isinstance(mandate, dict) and mandate else None,
     }
     return out, t
 

@@ -7,7 +7,8 @@ from datetime import datetime
 
 MISSING = object()
 
-# Custom attribute names Factus declares; other keys read as the key with "_" -> " ".
+# Custom attribute names Factus declares; other keys read as the key with "_" -> " "
+# except inside arrays (see ``label``).
 ATTRIBUTES = {
     "reference_code": "código de referencia",
     "numbering_range_id": "id rango de numeración",
@@ -24,7 +25,12 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def label(key: str) -> str:
-    return ATTRIBUTES.get(key, key.replace("_", " "))
+    """Laravel shows keys matched by a wildcard rule (``items.*.x``) verbatim."""
+    if key in ATTRIBUTES:
+        return ATTRIBUTES[key]
+    if any(part.isdigit() for part in key.split(".")):
+        return key
+    return key.replace("_", " ")
 
 
 def get(obj, name: str):

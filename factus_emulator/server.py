@@ -51,7 +51,8 @@ def run_in_thread(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0):
     Stop it with ``server.shutdown(); server.server_close()``.
     """
     server = make_server(sandbox, host, port)
-    thread = threading.Thread(target=server.serve_forever, name="factus-emulator", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              name="factus-emulator", daemon=True)
     thread.start()
     bound_host, bound_port = server.server_address[:2]
     return server, thread, f"http://{bound_host}:{bound_port}"

@@ -11,7 +11,11 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
 
 def register(rsps, sandbox: Sandbox, base_url: str = "http://factus.test") -> None:
-    """Answer every method on every URL under ``base_url`` from ``sandbox``."""
+    """Answer every method on every URL under ``base_url`` from ``sandbox``.
+
+    Seven catch-all callbacks are added (one per method), so build the mock with
+    ``responses.RequestsMock(assert_all_requests_are_fired=False)``.
+    """
     import responses  # noqa: F401  (imported lazily: only tests need it)
 
     base = base_url.rstrip("/")
