@@ -1,0 +1,108 @@
+"""Reads of master data used by pages, the invoice form and the API endpoints."""
+
+from django.db.models import F, Q, QuerySet
+
+from catalog.models import (
+    BILL_RANGE_DOCUMENT,
+    Customer,
+    MeasurementUnit,
+    Municipality,
+    NumberingRange,
+    Product,
+    StandardCode,
+    Tribute,
+)
+from catalog.search import fold, folded
+
+SEARCH_LIMIT = 20
+
+
+def _matching(queryset: QuerySet, q: str, fields: tuple[str, ...], exact: tuple[str, ...] = ()):
+    needle = fold(q.strip())[:100]
+    if not needle:
+        return queryset
+    annotations = {f"_f_{name}": folded(name) for name in fields}
+    condition = Q()
+    for name in fields:
+        condition |= Q(**{f"_f_{name}__contains": needle})
+    for name in exact:
+        condition |= Q(**{f"{name}__istartswith": q.strip()})
+    return queryset.alias(**annotations).filter(condition)
+
+
+def customer_list(*, q: str = "") -> QuerySet[Customer]:
+    """Customers matching ``q`` in name, company, trade name or identification (all when empty)."""
+    queryset = Customer.objects.select_related("identification_document", "municipality")
+    return _matching(queryset, q, ("company", "names", "trade_name"), exact=("identification",))
+
+
+def product_list(*, q: str = "", active_only: bool = False) -> QuerySet[Product]:
+    """Products matching ``q`` in name or code (all when empty)."""
+    queryset = Product.objects.select_related("unit", "tribute").prefetch_related("withholdings")
+    if active_only:
+        queryset = queryset.filter(is_active=True)
+    return _matching(queryset, q, ("name", "code_reference"))
+
+
+def search_customers(q: str, limit: int = SEARCH_LIMIT) -> list[Customer]:
+    """Up to ``limit`` customers for an autocomplete (empty for a blank query)."""
+    if not q.strip():
+        return []
+    return list(customer_list(q=q).order_by("company", "names")[:limit])
+
+
+def search_products(q: str, limit: int = SEARCH_LIMIT) -> list[Product]:
+    """Up to ``limit`` active products for an autocomplete (empty for a blank query)."""
+    if not q.strip():
+        return []
+    return list(product_list(q=q, active_only=True).order_by("name")[:limit])
+
+
+def search_municipalities(q: str, limit: int = SEARCH_LIMIT) -> list[Municipality]:
+    """Up to ``limit`` active municipalities whose name, department or DANE code matches ``q``."""
+    if not q.strip():
+        return []
+    queryset = _matching(Municipality.objects.filter(is_active=True), q, ("name", "department"),
+                         exact=("code",))
+    return list(queryset.order_by("name", "department")[:limit])
+
+
+def bill_numbering_ranges() -> QuerySet[NumberingRange]:
+    """Active, unexpired sales-invoice ranges ("21") that still have numbers left."""
+    return NumberingRange.objects.filter(
+        document=BILL_RANGE_DOCUMENT, is_active=True, is_expired=False,
+        current__lte=F("to_number"),
+    ).order_by("prefix")
+
+
+def active_units() -> QuerySet[MeasurementUnit]:
+    return MeasurementUnit.objects.filter(is_active=True)
+
+
+def active_tributes() -> QuerySet[Tribute]:
+    return Tribute.objects.filter(is_active=True)
+
+
+def standard_codes() -> QuerySet[StandardCode]:
+    return StandardCode.objects.all()
+
+
+def product_payload(product: Product) -> dict:
+    """The JSON the invoice form needs to fill an item line from a product."""
+    return {
+        "id": product.pk, "code_reference": product.code_reference, "name": product.name,
+        "price": str(product.price), "tax_rate": str(product.tax_rate),
+        "is_excluded": product.is_excluded, "unit_id": product.unit_id,
+        "unit": str(product.unit), "standard_code_id": product.standard_code_id,
+        "tribute_id": product.tribute_id,
+        "withholdings": [{"code": w.code, "rate": str(w.rate)} for w in product.withholdings.all()],
+    }
+
+
+def customer_payload(customer: Customer) -> dict:
+    return {
+        "id": customer.pk, "display_name": customer.display_name,
+        "identification": customer.identification_display,
+        "identification_document": customer.identification_document.name,
+        "email": customer.email, "municipality": str(customer.municipality or ""),
+    }
