@@ -14,6 +14,7 @@ logger = logging.getLogger(__name__)
 def make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body are separate writes
         server_version = "FactusEmulator/1.0"
 
         def _serve(self) -> None:
