@@ -1,0 +1,123 @@
+"""Every documented error envelope reaches the caller as its own exception, with a Spanish message."""
+
+import pytest
+
+from factus.errors import (
+    FactusAuthError,
+    FactusConflict,
+    FactusError,
+    FactusNotFound,
+    FactusRateLimited,
+    FactusRejected,
+    FactusServerError,
+    FactusValidationError,
+)
+from tests.factus.conftest import BASE, load_fixture
+
+VALIDATE = f"{BASE}/v1/bills/validate"
+
+
+def post_bill_answering(rsps, factus, status, **kwargs):
+    rsps.post(VALIDATE, status=status, **kwargs)
+    with pytest.raises(FactusError) as info:
+        factus.validate_bill({"reference_code": "R-1"})
+    return info.value
+
+
+def test_e2_laravel_422_maps_dotted_field_errors(rsps, factus):
+    error = post_bill_answering(rsps, factus, 422, json=load_fixture("error-422.json"))
+    assert type(error) is FactusValidationError
+    assert error.status_code == 422
+    assert error.errors == {
+        "reference_code": ["El campo código de referencia es obligatorio."],
+        "numbering_range_id": ["El campo id rango de numeración es obligatorio."],
+        "items.0.quantity": ["El campo items.0.quantity es obligatorio."],
+    }
+    assert error.message.startswith("Factus encontró errores en los datos enviados: El campo código")
+    assert "(y 2 error(es) más)" in error.message
+    assert error.body == load_fixture("error-422.json")
+
+
+def test_e3_wrapped_422_maps_dotted_field_errors(rsps, factus):
+    error = post_bill_answering(rsps, factus, 422, json=load_fixture("support-documents-error-422.json"))
+    assert type(error) is FactusValidationError
+    assert error.errors == {"reference_code": ["El campo código de referencia es obligatorio."],
+                            "provider.address": ["El campo dirección es obligatorio."]}
+
+
+def test_e3b_dian_rejection_lists_rules_split_by_kind(rsps, factus):
+    body = load_fixture("error-422-dian-rejection.json")
+    body["data"]["errors"]["FAJ43b"] = "Regla: FAJ43b, Notificación: Nombre informado No corresponde al RUT"
+    error = post_bill_answering(rsps, factus, 422, json=body)
+    assert type(error) is FactusRejected
+    assert error.rules[0] == ("FAK24", "Regla: FAK24, Rechazo: No está informado el DV del NIT")
+    assert [code for code, _ in error.rejections] == ["FAK24"]
+    assert [code for code, _ in error.notifications] == ["FAJ43b"]
+    assert error.message.startswith("La DIAN rechazó el documento: Regla: FAK24")
+
+
+def test_e1_409_pending_bill_is_a_conflict_with_factus_message(rsps, factus):
+    error = post_bill_answering(rsps, factus, 409, json=load_fixture("error-409.json"))
+    assert type(error) is FactusConflict
+    assert error.message == "Se encontró una factura pendiente por enviar a la DIAN"
+
+
+def test_e4_409_short_envelope(rsps, factus):
+    rsps.delete(f"{BASE}/v1/bills/destroy/reference/5", status=409,
+                json=load_fixture("credit-notes-error-409-delete-validated.json"))
+    with pytest.raises(FactusConflict, match="se encuentra validado"):
+        factus.delete_bill("5")
+
+
+def test_e4_404_is_not_found(rsps, factus):
+    body = load_fixture("credit-notes-error-404-show.json")
+    rsps.get(f"{BASE}/v1/bills/show/NC72232", status=404, json=body)
+    with pytest.raises(FactusNotFound) as info:
+        factus.get_bill("NC72232")
+    assert info.value.message == "No se encontró el documento NC72232"
+    assert info.value.status_code == 404
+
+
+def test_429_carries_retry_after_and_long_waits_are_not_slept_through(rsps, factus):
+    rsps.get(f"{BASE}/v1/countries", status=429, json={"message": "Too Many Attempts."},
+             headers={"Retry-After": "60"})
+    with pytest.raises(FactusRateLimited) as info:
+        factus.list_countries()
+    assert info.value.retry_after == 60
+    assert "límite de solicitudes" in info.value.message
+    assert len([c for c in rsps.calls if "/v1/" in c.request.url]) == 1
+
+
+def test_429_on_post_without_retry_after(rsps, factus):
+    error = post_bill_answering(rsps, factus, 429, json={"message": "Too Many Attempts."})
+    assert type(error) is FactusRateLimited and error.retry_after is None
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_5xx_json_is_a_server_error_in_spanish(rsps, factus, status):
+    error = post_bill_answering(rsps, factus, status, json={"message": "Server Error"})
+    assert type(error) is FactusServerError
+    assert error.status_code == status
+    assert "Server Error" not in error.message
+
+
+@pytest.mark.parametrize("status", [200, 502])
+def test_non_json_body_is_a_server_error(rsps, factus, status):
+    error = post_bill_answering(rsps, factus, status, body="<html>Bad gateway</html>",
+                                content_type="text/html")
+    assert type(error) is FactusServerError
+
+
+@pytest.mark.parametrize(("fixture", "status", "words"), [
+    ("oauth-invalid-grant.json", 400, "usuario o la contraseña"),
+    ("oauth-invalid-client.json", 401, "client_id o el client_secret"),
+])
+def test_oauth_errors_are_auth_errors_in_spanish(rsps, conf, cache, fixture, status, words):
+    from factus.auth import TokenManager
+    from factus.http import build_session
+
+    rsps.post(f"{BASE}/oauth/token", status=status, json=load_fixture(fixture))
+    manager = TokenManager(conf, session=build_session(conf), cache=cache)
+    with pytest.raises(FactusAuthError, match=words) as info:
+        manager.get_token()
+    assert info.value.status_code == status
