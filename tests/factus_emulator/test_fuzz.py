@@ -20,7 +20,10 @@ FIELDS = ["reference_code", "numbering_range_id", "customer", "items", "allowanc
           "payment_form", "document", "send_email", "establishment", "billing_period"]
 
 
-@settings(max_examples=int(os.environ.get("EMULATOR_FUZZ_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = int(os.environ.get("EMULATOR_FUZZ_EXAMPLES", "60"))
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(FIELDS), json_values, st.integers(0, 2))
 def test_bad_bills_answer_422_or_201(field, value, where):
     payload = seed_bill(f"fuzz-{field}")
