@@ -6,7 +6,7 @@ from django.core.checks import Warning, register
 CREDENTIALS = ("FACTUS_CLIENT_ID", "FACTUS_CLIENT_SECRET", "FACTUS_USERNAME", "FACTUS_PASSWORD")
 
 
-@register()
+@register("factus")
 def credentials_check(app_configs, **kwargs):
     """Warn when Factus is configured without all four credentials (every call would fail)."""
     if not getattr(settings, "FACTUS_BASE_URL", ""):
