@@ -1,6 +1,7 @@
 """Reads of master data used by pages, the invoice form and the API endpoints."""
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 
 from catalog.models import (
     BILL_RANGE_DOCUMENT,
@@ -32,7 +33,8 @@ def _matching(queryset: QuerySet, q: str, fields: tuple[str, ...], exact: tuple[
 
 def customer_list(*, q: str = "") -> QuerySet[Customer]:
     """Customers matching ``q`` in name, company, trade name or identification (all when empty)."""
-    queryset = Customer.objects.select_related("identification_document", "municipality")
+    queryset = Customer.objects.select_related("identification_document", "municipality").annotate(
+        sort_name=Coalesce(NullIf("company", Value("")), "names"))
     return _matching(queryset, q, ("company", "names", "trade_name"), exact=("identification",))
 
 
@@ -106,3 +108,8 @@ def customer_payload(customer: Customer) -> dict:
         "identification_document": customer.identification_document.name,
         "email": customer.email, "municipality": str(customer.municipality or ""),
     }
+
+
+def municipality_payload(municipality: Municipality) -> dict:
+    return {"id": municipality.pk, "code": municipality.code, "name": municipality.name,
+            "department": municipality.department, "label": str(municipality)}

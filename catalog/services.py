@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from catalog import sync_rows
 from catalog.models import Country, MeasurementUnit, Municipality, NumberingRange, Product, Tribute
-from factus.errors import FactusError
+from factus.errors import FactusError, FactusNotFound
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[str, str], None]
@@ -158,6 +158,35 @@ def _write(model, fields, to_create, to_update, gone, now) -> None:
         model.objects.bulk_update(to_update, [*fields, "synced_at"])
     if gone:
         model.objects.filter(pk__in=gone).update(is_active=False, synced_at=now)
+
+
+@dataclass(frozen=True)
+class AcquirerLookup:
+    found: bool
+    message: str
+    name: str = ""
+    email: str = ""
+
+
+def acquirer_lookup(*, identification_document_id: int, identification: str,
+                    client=None) -> AcquirerLookup:
+    """Ask Factus (DIAN acquirer endpoint) for the name and e-mail registered for an identification."""
+    if client is None:
+        from factus.client import get_client
+
+        client = get_client()
+    try:
+        data = client.get_acquirer(identification_document_id, identification) or {}
+    except FactusNotFound:
+        return AcquirerLookup(False, "La DIAN no tiene datos para esta identificación. "
+                                     "Escriba el nombre y el correo a mano.")
+    except FactusError as exc:
+        logger.warning("acquirer lookup failed: %r", exc)
+        return AcquirerLookup(False, f"No se pudo consultar la DIAN: {exc.message}")
+    name, email = str(data.get("name") or "").strip(), str(data.get("email") or "").strip()
+    if not name:
+        return AcquirerLookup(False, "La DIAN no devolvió un nombre para esta identificación.")
+    return AcquirerLookup(True, f"Datos encontrados en la DIAN: {name}.", name, email)
 
 
 def lookup_deactivate(*, model: type[models.Model], pks: Iterable[int]) -> int:

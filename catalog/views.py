@@ -1,0 +1,126 @@
+"""Staff pages and search endpoints: parse, call a selector or service, render."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.messages.views import SuccessMessageMixin
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_GET
+from django.views.generic import CreateView, UpdateView
+
+from catalog import selectors, services
+from catalog.filters import CustomerFilter, ProductFilter
+from catalog.forms import AcquirerLookupForm, CustomerForm, ProductForm, SearchForm
+from catalog.models import Customer, Product
+
+PAGE_SIZE = 25
+
+
+def _list(request, queryset, filter_class, template):
+    filterset = filter_class(request.GET, queryset=queryset)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, template, {"page": page, "q": request.GET.get("q", "")[:100]})
+
+
+def _query(request, *names) -> str:
+    form = SearchForm({"q": next((request.GET[n] for n in names if request.GET.get(n)), "")})
+    return form.cleaned_data["q"] if form.is_valid() else ""
+
+
+def customer_list(request):
+    queryset = selectors.customer_list(q=_query(request, "q"))
+    return _list(request, queryset.order_by("sort_name", "pk"), CustomerFilter, "catalog/customer_list.html")
+
+
+def product_list(request):
+    queryset = selectors.product_list(q=_query(request, "q"))
+    return _list(request, queryset.order_by("name", "pk"), ProductFilter, "catalog/product_list.html")
+
+
+class CustomerCreate(SuccessMessageMixin, CreateView):
+    model, form_class = Customer, CustomerForm
+    success_url = reverse_lazy("catalog:customer_list")
+    success_message = "Cliente «%(display)s» guardado."
+
+    def get_success_message(self, cleaned_data):
+        return self.success_message % {"display": self.object.display_name}
+
+
+class CustomerUpdate(CustomerCreate, UpdateView):
+    pass
+
+
+class ProductCreate(SuccessMessageMixin, CreateView):
+    model, form_class = Product, ProductForm
+    success_url = reverse_lazy("catalog:product_list")
+    success_message = "Producto «%(name)s» guardado."
+
+
+class ProductUpdate(ProductCreate, UpdateView):
+    pass
+
+
+def _delete(request, obj, list_url: str):
+    if request.method != "POST":
+        return render(request, "catalog/confirm_delete.html", {"object": obj, "cancel_url": list_url})
+    problem = services.record_delete(obj=obj)
+    if problem:
+        messages.error(request, problem)
+    else:
+        messages.success(request, f"«{obj}» eliminado.")
+    return redirect(list_url)
+
+
+@permission_required("catalog.delete_customer", raise_exception=True)
+def customer_delete(request, pk):
+    return _delete(request, get_object_or_404(Customer, pk=pk), "catalog:customer_list")
+
+
+@permission_required("catalog.delete_product", raise_exception=True)
+def product_delete(request, pk):
+    return _delete(request, get_object_or_404(Product, pk=pk), "catalog:product_list")
+
+
+def _results(request, rows, payload, template):
+    if request.htmx:
+        return render(request, template, {"results": [(row, json.dumps(payload(row))) for row in rows]})
+    return JsonResponse({"results": [payload(row) for row in rows]})
+
+
+@require_GET
+def customer_search(request):
+    rows = selectors.search_customers(_query(request, "q", "customer_q"))
+    return _results(request, rows, selectors.customer_payload, "catalog/_customer_results.html")
+
+
+@require_GET
+def product_search(request):
+    rows = selectors.search_products(_query(request, "q", "product_q"))
+    return _results(request, rows, selectors.product_payload, "catalog/_product_results.html")
+
+
+@require_GET
+def municipality_search(request):
+    q = _query(request, "q", "municipality_q")
+    rows = selectors.search_municipalities(q) if len(q.strip()) >= 2 else []
+    return _results(request, rows, selectors.municipality_payload, "catalog/_municipality_results.html")
+
+
+@require_GET
+def acquirer_lookup(request):
+    form = AcquirerLookupForm(request.GET)
+    if not form.is_valid():
+        errors = " ".join(e for field_errors in form.errors.values() for e in field_errors)
+        return render(request, "catalog/_acquirer_result.html", {"found": False, "message": errors})
+    data = form.cleaned_data
+    result = services.acquirer_lookup(identification_document_id=data["identification_document"].pk,
+                                      identification=data["identification"].strip())
+    context = {"found": result.found, "message": result.message}
+    response = render(request, "catalog/_acquirer_result.html", context)
+    if result.found:
+        response["HX-Trigger"] = json.dumps({"acquirer-found": {"name": result.name, "email": result.email}})
+    return response

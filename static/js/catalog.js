@@ -1,0 +1,44 @@
+// Customer form: municipality picker (server search through htmx) and DIAN acquirer prefill.
+(function () {
+  "use strict";
+  const NIT = "6";
+  const LEGAL_ENTITY = "1";
+
+  function pick(picker, button) {
+    picker.querySelector("[data-picker-value]").value = button.dataset.id;
+    const input = picker.querySelector("[data-picker-input]");
+    input.value = button.dataset.label;
+    input.setAttribute("aria-expanded", "false");
+    picker.querySelector("[data-picker-results]").innerHTML = "";
+    input.focus();
+  }
+
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest("[data-picker-results] [data-id]");
+    if (button) pick(button.closest("[data-municipality-picker]"), button);
+  });
+
+  document.addEventListener("input", function (event) {
+    const input = event.target.closest("[data-picker-input]");
+    if (!input) return;
+    // Typing invalidates the previous choice until a row is picked again.
+    input.closest("[data-municipality-picker]").querySelector("[data-picker-value]").value = "";
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    const results = event.target.closest("[data-picker-results]");
+    if (!results) return;
+    const input = results.parentElement.querySelector("[data-picker-input]");
+    input.setAttribute("aria-expanded", results.children.length ? "true" : "false");
+  });
+
+  document.body.addEventListener("acquirer-found", function (event) {
+    const form = document.querySelector("[data-acquirer-button]").closest("form");
+    const docType = form.querySelector("[name=identification_document]").value;
+    const legal = form.querySelector("[name=legal_organization]");
+    if (!legal.value) legal.value = docType === NIT ? LEGAL_ENTITY : "2";
+    const target = legal.value === LEGAL_ENTITY ? "company" : "names";
+    form.querySelector("[name=" + target + "]").value = event.detail.name || "";
+    if (event.detail.email) form.querySelector("[name=email]").value = event.detail.email;
+  });
+})();
