@@ -1,0 +1,55 @@
+"""The invoice timeline: every action and every Factus attempt becomes an InvoiceEvent."""
+
+from __future__ import annotations
+
+import json
+import time
+from contextlib import contextmanager
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+from factus.errors import scrub
+from invoicing.models import InvoiceEvent
+
+Action = InvoiceEvent.Action
+Outcome = InvoiceEvent.Outcome
+
+
+class InvoiceActionError(Exception):
+    """The service refused the action; ``.message`` is Spanish and fit to show the user."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+def clean_json(value):
+    """JSON-ready copy with secrets removed (Decimal/dates as strings)."""
+    if value is None:
+        return None
+    return scrub(json.loads(json.dumps(value, cls=DjangoJSONEncoder)))
+
+
+def record_event(invoice, *, user, action, outcome, message="", http_status=None, request=None,
+                 response=None, duration_ms=None) -> InvoiceEvent:
+    """Append one event to the invoice's timeline."""
+    return InvoiceEvent.objects.create(
+        invoice=invoice, user=user if getattr(user, "is_authenticated", False) else None,
+        action=action, outcome=outcome, message=message, http_status=http_status,
+        request=clean_json(request), response=clean_json(response), duration_ms=duration_ms,
+    )
+
+
+class Stopwatch:
+    ms: int | None = None
+
+
+@contextmanager
+def timed():
+    """Measure the time spent waiting for Factus (``.ms`` is set even when the call raises)."""
+    watch = Stopwatch()
+    started = time.perf_counter()
+    try:
+        yield watch
+    finally:
+        watch.ms = round((time.perf_counter() - started) * 1000)

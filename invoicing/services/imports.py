@@ -1,0 +1,199 @@
+"""``invoices_import``: bring the Factus bill list into our records (new ones and status changes)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from catalog.models import (
+    Customer,
+    CustomerTribute,
+    IdentificationDocumentType,
+    LegalOrganization,
+    MeasurementUnit,
+    Municipality,
+    NumberingRange,
+    StandardCode,
+    Tribute,
+)
+from factus.client import get_client
+from factus.errors import FactusError, FactusRateLimited
+from invoicing.models import Invoice, InvoiceItem
+from invoicing.payloads import NIT_DOCUMENT_ID, parse_money, parse_stamp
+
+from . import resolve
+from .events import Action, Outcome, record_event
+
+logger = logging.getLogger(__name__)
+Status = Invoice.Status
+CC_DOCUMENT_ID = 3
+
+
+@dataclass
+class ImportSummary:
+    seen: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+    interrupted: str = ""
+
+    def __str__(self) -> str:
+        line = (f"Factus: {self.seen} facturas revisadas, {self.created} nuevas, {self.updated} "
+                f"actualizadas, {self.unchanged} sin cambios, {self.failed} con error.")
+        return line + (f" Interrumpido: {self.interrupted}" if self.interrupted else "")
+
+
+def invoices_import(*, user=None, client=None) -> ImportSummary:
+    """Walk every page of the Factus bill list; create unknown bills, refresh known ones.
+
+    Idempotent: running it again changes nothing. Stops early (and says so) on a 429.
+    """
+    client = client or get_client()
+    summary, page = ImportSummary(), 1
+    while True:
+        try:
+            current = client.list_bills(page=page)
+            for row in current.items:
+                _import_row(client, row, user, summary)
+        except FactusError as exc:
+            summary.interrupted = exc.message
+            break
+        if not current.has_next or not current.items:
+            break
+        page += 1
+    return summary
+
+
+def _import_row(client, row: dict, user, summary: ImportSummary) -> None:
+    summary.seen += 1
+    reference, number = row.get("reference_code"), row.get("number")
+    match = Q(number=number) if number else Q(pk__in=[])
+    if reference:
+        match |= Q(reference_code=reference)
+    invoice = Invoice.objects.filter(match).first()
+    try:
+        changed = _refresh(client, invoice, row, user) if invoice else _create(client, row, user)
+    except FactusRateLimited:
+        raise
+    except FactusError as exc:
+        summary.failed += 1
+        summary.errors.append(f"{number}: {exc.message}")
+        return
+    if invoice is None:
+        summary.created += 1
+    elif changed:
+        summary.updated += 1
+    else:
+        summary.unchanged += 1
+
+
+def _target(row: dict) -> str:
+    if int(row.get("status") or 0) == 1:
+        return Status.VALIDATED
+    return Status.REJECTED if resolve.is_rejection(row.get("errors")) else Status.PENDING_DIAN
+
+
+def _refresh(client, invoice: Invoice, row: dict, user) -> bool:
+    """Bring a known invoice up to Factus' status; a send in progress is left alone."""
+    busy = invoice.status == Status.SUBMITTING and not invoice.is_stale_submitting
+    if busy or invoice.status == _target(row) or invoice.status == Status.VALIDATED:
+        return False
+    outcome = resolve.from_row(client, row)
+    with transaction.atomic():
+        locked = Invoice.objects.select_for_update(of=("self",)).get(pk=invoice.pk)
+        if locked.status == Status.SUBMITTING and not locked.is_stale_submitting:
+            return False
+        previous = locked.get_status_display()
+        resolve.apply(locked, outcome)
+        locked.save()
+        record_event(locked, user=user, action=Action.RECONCILE, outcome=outcome.outcome,
+                     message=f"Estado actualizado desde Factus: {previous} → {locked.get_status_display()}.",
+                     http_status=200, response=row)
+    return True
+
+
+@transaction.atomic
+def _create(client, row: dict, user) -> bool:
+    data = client.get_bill(row["number"]) if int(row.get("status") or 0) == 1 else _row_data(row)
+    outcome = resolve.from_data(data, http_status=200, reconciled=True)
+    bill = data.get("bill") or {}
+    invoice = Invoice(
+        reference_code=row.get("reference_code") or f"FACTUS-{row['number']}",
+        customer=_customer(data.get("customer") or {}, row),
+        numbering_range=NumberingRange.objects.filter(prefix=outcome.fields["prefix"] or "-", document="21")
+        .first(),
+        payment_form=str((bill.get("payment_form") or row.get("payment_form") or {}).get("code") or "1"),
+        payment_method_code=str((bill.get("payment_method") or {}).get("code") or "10"),
+        observation=(bill.get("observation") or "")[:250], send_email=bool(row.get("send_email")),
+        created_at=parse_stamp(row.get("created_at")) or timezone.now(),
+    )
+    resolve.apply(invoice, outcome)
+    invoice.total = invoice.total if invoice.total is not None else parse_money(row.get("total"))
+    invoice.save()
+    skipped = _items(invoice, data.get("items") or [])
+    note = f" {skipped} ítem(s) sin unidad, estándar o tributo conocidos no se importaron." if skipped else ""
+    record_event(invoice, user=user, action=Action.IMPORT, outcome=Outcome.OK,
+                 message=f"Importada desde Factus ({invoice.get_status_display()}).{note}", http_status=200,
+                 response=row)
+    return True
+
+
+def _row_data(row: dict) -> dict:
+    """A show-like ``data`` from a list row (unvalidated bills cannot be rendered by Factus)."""
+    bill = {k: row.get(k) for k in ("id", "number", "status", "errors", "total", "payment_form")}
+    customer = {k: row.get(k) for k in ("identification", "names", "company", "trade_name", "email")}
+    return {"bill": bill, "customer": customer, "numbering_range": {}}
+
+
+def _customer(block: dict, row: dict) -> Customer:
+    """Match a customer by identification, or create it from what Factus shows (INFERRED type)."""
+    identification = str(block.get("identification") or row.get("identification") or "").strip()
+    found = Customer.objects.filter(identification=identification).order_by("pk").first()
+    if found:
+        return found
+    dv = block.get("dv")
+    document_id = NIT_DOCUMENT_ID if dv not in (None, "") else CC_DOCUMENT_ID
+    legal_id = (block.get("legal_organization") or {}).get("id") or (1 if block.get("company") else 2)
+    tribute_id = (block.get("tribute") or {}).get("id") or 21
+    municipality_id = (block.get("municipality") or {}).get("id")
+    return Customer.objects.create(
+        identification_document=IdentificationDocumentType.objects.get(factus_id=document_id),
+        identification=identification, dv=int(dv) if dv not in (None, "") else None,
+        company=block.get("company") or row.get("company") or "",
+        names=block.get("names") or row.get("names") or "",
+        trade_name=block.get("trade_name") or "", address=block.get("address") or "",
+        email=block.get("email") or row.get("email") or "", phone=str(block.get("phone") or ""),
+        legal_organization=LegalOrganization.objects.get(factus_id=legal_id),
+        tribute=CustomerTribute.objects.get(factus_id=tribute_id),
+        municipality=Municipality.objects.filter(factus_id=municipality_id).first()
+        if municipality_id else None,
+    )
+
+
+def _items(invoice: Invoice, rows: list[dict]) -> int:
+    """Create the bill's items; rows whose catalogue entries we do not have are skipped."""
+    created, skipped = [], 0
+    for index, row in enumerate(rows):
+        unit = MeasurementUnit.objects.filter(factus_id=(row.get("unit_measure") or {}).get("id")).first()
+        standard = StandardCode.objects.filter(factus_id=(row.get("standard_code") or {}).get("id")).first()
+        tribute = Tribute.objects.filter(factus_id=(row.get("tribute") or {}).get("id")).first()
+        if not (unit and standard and tribute):
+            skipped += 1
+            continue
+        created.append(InvoiceItem(
+            invoice=invoice, position=index, code_reference=str(row.get("code_reference") or "")[:50],
+            name=str(row.get("name") or "")[:200], quantity=int(row.get("quantity") or 1),
+            price=parse_money(row.get("price")), discount_rate=parse_money(row.get("discount_rate")) or 0,
+            tax_rate=parse_money(row.get("tax_rate")) or 0,
+            is_excluded=bool(int(row.get("is_excluded") or 0)),
+            unit=unit, standard_code=standard, tribute=tribute,
+            withholdings=[{"code": w.get("tribute_code"), "rate": (w.get("rates") or [{}])[0].get("rate")}
+                          for w in row.get("withholding_taxes") or []]))
+    InvoiceItem.objects.bulk_create(created)
+    return skipped
