@@ -109,8 +109,8 @@ def _finish(invoice_id, user, action, payload, duration_ms, outcome: resolve.Res
         record_event(invoice, user=user, action=Action.RECONCILE if outcome.reconciled else action,
                      outcome=outcome.outcome, message=message, http_status=outcome.http_status,
                      request=payload, response=outcome.response, duration_ms=duration_ms)
-    return SubmitResult(outcome.outcome, invoice, message, outcome.field_errors, outcome.retry_after,
-                        outcome.blocking)
+    shown = Outcome.FAILED if outcome.outcome == Outcome.NOT_FOUND else outcome.outcome
+    return SubmitResult(shown, invoice, message, outcome.field_errors, outcome.retry_after, outcome.blocking)
 
 
 def _mismatch(invoice: Invoice, outcome: resolve.Resolution, ours) -> str:

@@ -141,7 +141,8 @@ def test_timeout_before_factus_saw_it_keeps_the_draft(make_invoice, staff, factu
     invoice = make_invoice()
     result = submit(invoice, staff, factus)
     invoice.refresh_from_db()
-    assert result.outcome == "not_found" and invoice.status == Status.FAILED and invoice.can_retry
+    assert result.outcome == "failed" and invoice.status == Status.FAILED and invoice.can_retry
+    assert "no aparece" in result.message and invoice.events.get().outcome == "not_found"
     assert bills(sandbox) == []
     again = submit(invoice, staff, factus)
     assert again.outcome == "validated" and len(bills(sandbox)) == 1
