@@ -153,10 +153,10 @@ def error_from_response(response) -> FactusError:
 def _message_of(body: dict) -> str | None:
     """The human message of envelopes E1 (``errors[0].message``) and E4 (``message``)."""
     errors = body.get("errors")
+    candidates = [body.get("message")]
     if isinstance(errors, list) and errors and isinstance(errors[0], dict):
-        return errors[0].get("message") or body.get("message")
-    message = body.get("message")
-    return message if isinstance(message, str) and message else None
+        candidates.insert(0, errors[0].get("message"))
+    return next((m for m in candidates if isinstance(m, str) and m.strip()), None)
 
 
 def _unprocessable(body: dict) -> FactusError:

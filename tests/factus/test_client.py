@@ -121,3 +121,21 @@ def test_revoked_token_is_replaced_transparently(emulated, sandbox):
     sandbox.state.access_tokens.clear()  # Factus forgot our token before it expired
     emulated.get_company()
     assert sandbox.stats()["token_grants"] == {"password": 1, "refresh_token": 1}
+
+
+def test_get_client_builds_from_settings_and_shares_one_session_per_process(sandbox, settings):
+    from django.core.cache import cache
+
+    from factus.client import get_client
+
+    settings.FACTUS_BASE_URL = BASE
+    settings.FACTUS_CLIENT_ID, settings.FACTUS_CLIENT_SECRET = "emulator-client-id", "emulator-client-secret"
+    settings.FACTUS_USERNAME, settings.FACTUS_PASSWORD = "demo@factus.local", "emulador-demo"
+    cache.clear()
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        register(rsps, sandbox, BASE)
+        first, second = get_client(), get_client()
+        assert first.session is second.session
+        assert first.get_company() == second.get_company()
+    assert sandbox.stats()["token_grants"] == {"password": 1}
+    cache.clear()

@@ -1,6 +1,11 @@
 """Every documented error envelope reaches the caller as its own exception, with a Spanish message."""
 
+import json
+
 import pytest
+import requests
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from factus.errors import (
     FactusAuthError,
@@ -11,6 +16,7 @@ from factus.errors import (
     FactusRejected,
     FactusServerError,
     FactusValidationError,
+    error_from_response,
 )
 from tests.factus.conftest import BASE, load_fixture
 
@@ -121,3 +127,32 @@ def test_oauth_errors_are_auth_errors_in_spanish(rsps, conf, cache, fixture, sta
     with pytest.raises(FactusAuthError, match=words) as info:
         manager.get_token()
     assert info.value.status_code == status
+
+
+def test_retry_after_accepts_seconds_and_http_dates():
+    from datetime import UTC, datetime
+
+    from factus.errors import parse_retry_after
+
+    now = datetime(2025, 1, 9, 13, 0, 0, tzinfo=UTC)
+    assert parse_retry_after("42") == 42
+    assert parse_retry_after("Thu, 09 Jan 2025 13:00:30 GMT", now) == 30
+    assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(status=st.integers(min_value=400, max_value=599), body=json_values | st.binary(max_size=40))
+def test_any_error_body_maps_to_a_factus_error_with_a_spanish_message(status, body):
+    response = requests.Response()
+    response.status_code = status
+    response._content = body if isinstance(body, bytes) else json.dumps(body).encode()
+    error = error_from_response(response)
+    assert isinstance(error, FactusError)
+    assert error.status_code == status and isinstance(error.message, str) and error.message
