@@ -40,11 +40,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--leeway", type=int, default=1)
     parser.add_argument("--redis", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14"))
     parser.add_argument("--worker", nargs=2, metavar=("BASE_URL", "START_AT"), help=argparse.SUPPRESS)
+    parser.add_argument("--probe", metavar="BASE_URL", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
 # -- worker process ------------------------------------------------------------------------------
-def worker(args: argparse.Namespace) -> None:
+def build_client(args: argparse.Namespace, base_url: str):
+    """Django set up from CACHE_URL (the shared Redis) and a FactusClient for the emulator."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factus_project.settings")
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-insecure-secret-key")
     sys.path.insert(0, str(ROOT))
@@ -59,12 +61,16 @@ def worker(args: argparse.Namespace) -> None:
     from factus.conf import FactusSettings
     from factus.http import build_session
 
-    base_url, start_at = args.worker[0], float(args.worker[1])
     conf = FactusSettings(base_url=base_url, timeout=10, connect_timeout=2, token_leeway=args.leeway,
                           **CREDENTIALS)
     session = build_session(conf)
     manager = TokenManager(conf, session=session)
-    client = FactusClient(base_url, manager, session)
+    return FactusClient(base_url, manager, session), manager
+
+
+def worker(args: argparse.Namespace) -> None:
+    base_url, start_at = args.worker[0], float(args.worker[1])
+    client, manager = build_client(args, base_url)
     token_ms, outcome, lock = [], {"ok": 0, "failed": 0}, threading.Lock()
     timed_get_token = manager.get_token
 
@@ -96,6 +102,18 @@ def worker(args: argparse.Namespace) -> None:
     for thread in threads:
         thread.join()
     print(json.dumps({**outcome, "token_ms": token_ms}), flush=True)
+
+
+def probe(args: argparse.Namespace) -> None:
+    """The cached token path alone: one thread, nothing else running, token already in Redis."""
+    _, manager = build_client(args, args.probe)
+    manager.get_token()
+    samples = []
+    for _ in range(2000):
+        started = time.perf_counter()
+        manager.get_token()
+        samples.append((time.perf_counter() - started) * 1000)
+    print(json.dumps({"p50": statistics.median(samples)}), flush=True)
 
 
 # -- coordinator ---------------------------------------------------------------------------------
@@ -141,6 +159,14 @@ def run_workers(args: argparse.Namespace, base_url: str, prefix: str) -> list[di
     return results
 
 
+def run_probe(args: argparse.Namespace, base_url: str, prefix: str) -> float:
+    separator = "&" if "?" in args.redis else "?"
+    env = {**os.environ, "CACHE_URL": f"{args.redis}{separator}key_prefix={prefix}"}
+    command = [sys.executable, __file__, "--leeway", str(args.leeway), "--probe", base_url]
+    out = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])["p50"]
+
+
 def cleanup(redis_url: str, prefix: str) -> None:
     import redis
 
@@ -166,14 +192,16 @@ def report(args, stats: dict, results: list[dict]) -> str:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    if args.worker:
-        worker(args)
+    if args.worker or args.probe:
+        (worker if args.worker else probe)(args)
         return
     prefix = f"factus-bench-{uuid.uuid4().hex[:12]}"
     emulator, base_url = start_emulator(args.ttl)
     try:
         results = run_workers(args, base_url, prefix)
-        print(report(args, emulator_stats(base_url), results), flush=True)
+        stats = emulator_stats(base_url)  # before the probe, which may renew the token
+        alone = run_probe(args, base_url, prefix)
+        print(f"{report(args, stats, results)} (cached, uncontended p50={alone:.3f}ms)", flush=True)
     finally:
         emulator.terminate()
         emulator.wait(timeout=10)
