@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 
 from catalog import models, services
 
@@ -8,13 +9,13 @@ SYNC_KEYS = {
 }
 
 
-@admin.action(description="Desactivar los seleccionados")
+@admin.action(description="Desactivar los seleccionados", permissions=["change"])
 def deactivate(modeladmin, request, queryset):
     count = services.lookup_deactivate(model=queryset.model, pks=queryset.values_list("pk", flat=True))
     modeladmin.message_user(request, f"{count} registro(s) desactivado(s).", messages.SUCCESS)
 
 
-@admin.action(description="Sincronizar desde Factus")
+@admin.action(description="Sincronizar desde Factus", permissions=["change"])
 def sync_from_factus(modeladmin, request, queryset):
     try:
         results = services.catalog_sync(only=[SYNC_KEYS[queryset.model]])
@@ -40,13 +41,12 @@ class SyncedLookupAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        # The sync action applies to the whole catalogue: allow it with nothing selected.
-        if request.POST.get("action") == "sync_from_factus" and not request.POST.getlist(
-                admin.helpers.ACTION_CHECKBOX_NAME):
-            post = request.POST.copy()
-            first = self.model.objects.values_list("pk", flat=True)[:1]
-            post.setlist(admin.helpers.ACTION_CHECKBOX_NAME, [str(pk) for pk in first])
-            request.POST = post
+        # The sync covers the whole catalogue, so it also runs with no row selected.
+        if (request.method == "POST" and request.POST.get("action") == "sync_from_factus"
+                and not request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
+                and self.has_change_permission(request)):
+            sync_from_factus(self, request, self.model.objects.none())
+            return HttpResponseRedirect(request.get_full_path())
         return super().changelist_view(request, extra_context)
 
 

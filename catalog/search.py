@@ -2,12 +2,11 @@
 
 import unicodedata
 
-from django.db.models import F, Func, Value
-from django.db.models.functions import Lower, Replace
+from django.db.models import CharField, F, Func
 
-# SQLite's LOWER() folds ASCII only, so accented capitals are replaced explicitly.
-_ACCENTS = {"a": "áàäâÁÀÄÂ", "e": "éèëêÉÈËÊ", "i": "íìïîÍÌÏÎ", "o": "óòöôÓÒÖÔ", "u": "úùüûÚÙÜÛ",
-            "n": "ñÑ", "c": "çÇ"}
+_ACCENTED = "áàäâéèëêíìïîóòöôúùüûñçÁÀÄÂÉÈËÊÍÌÏÎÓÒÖÔÚÙÜÛÑÇ"
+_PLAIN = "aaaaeeeeiiiioooouuuuncaaaaeeeeiiiioooouuuunc"
+SQLITE_FUNCTION = "catalog_fold"
 
 
 def fold(text: str) -> str:
@@ -16,10 +15,25 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def folded(field: str) -> Func:
-    """SQL expression: ``field`` lower-cased with Spanish accents removed."""
-    expression = F(field)
-    for plain, accented in _ACCENTS.items():
-        for char in accented:
-            expression = Replace(expression, Value(char), Value(plain))
-    return Lower(expression)
+class Folded(Func):
+    """``field`` lower-cased without Spanish accents: TRANSLATE on PostgreSQL, a Python function on SQLite."""
+
+    arity = 1
+    output_field = CharField()
+    # Accented capitals are translated too: LOWER() ignores them under the C locale.
+    template = f"TRANSLATE(LOWER(%(expressions)s), '{_ACCENTED}', '{_PLAIN}')"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template=f"{SQLITE_FUNCTION}(%(expressions)s)",
+                              **extra_context)
+
+
+def folded(field: str) -> Folded:
+    return Folded(F(field))
+
+
+def register_sqlite_function(sender, connection, **kwargs) -> None:
+    """connection_created receiver: give SQLite the fold() used by :class:`Folded`."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            SQLITE_FUNCTION, 1, lambda value: None if value is None else fold(value), deterministic=True)
