@@ -1,0 +1,87 @@
+"""The invoice list's filter form: what the selector filters by, plus sorting and page size."""
+
+from __future__ import annotations
+
+from django import forms
+
+from catalog.models import Customer
+from invoicing.forms import BootstrapForm
+from invoicing.models import Invoice
+
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+SELECTOR_KEYS = ("status", "date_from", "date_to", "customer", "number", "reference", "q")
+# Column key -> ORDER BY fields (ascending); "-key" sorts descending.
+SORTS = {
+    "date": ("created_at", "id"),
+    "number": ("prefix", "number", "id"),
+    "customer": ("customer__company", "customer__names", "id"),
+    "total": ("total", "id"),
+    "status": ("status", "id"),
+}
+DEFAULT_SORT = "-date"
+
+
+class InvoiceFilterForm(BootstrapForm):
+    q = forms.CharField(label="Buscar", required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Cliente, número…"}))
+    status = forms.ChoiceField(label="Estado", required=False,
+                               choices=[("", "Todos"), *Invoice.Status.choices])
+    date_from = forms.DateField(label="Desde", required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                error_messages={"invalid": "Fecha no válida."})
+    date_to = forms.DateField(label="Hasta", required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                              error_messages={"invalid": "Fecha no válida."})
+    customer = forms.ModelChoiceField(
+        label="Cliente", required=False, empty_label="Todos",
+        queryset=Customer.objects.filter(invoices__isnull=False).distinct().order_by("company", "names"),
+        error_messages={"invalid_choice": "Ese cliente no tiene facturas."})
+    number = forms.CharField(label="Número o prefijo", required=False, max_length=40)
+    reference = forms.CharField(label="Referencia", required=False, max_length=64)
+    sort = forms.ChoiceField(required=False, widget=forms.HiddenInput,
+                             choices=[(k, k) for key in SORTS for k in (key, f"-{key}")])
+    page_size = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "La fecha final es anterior a la inicial.")
+        return data
+
+    def _valid_data(self) -> dict:
+        self.is_valid()
+        return getattr(self, "cleaned_data", {})
+
+    def filters(self) -> dict:
+        """The selector's filters: only the fields that are valid and filled."""
+        data = self._valid_data()
+        return {key: data[key] for key in SELECTOR_KEYS if data.get(key) not in (None, "")}
+
+    @property
+    def sort_key(self) -> str:
+        return self._valid_data().get("sort") or DEFAULT_SORT
+
+    def ordering(self) -> list[str]:
+        key = self.sort_key
+        sign = "-" if key.startswith("-") else ""
+        return [f"{sign}{field}" for field in SORTS[key.lstrip("-")]]
+
+    def per_page(self) -> int:
+        return min(self._valid_data().get("page_size") or PAGE_SIZE, MAX_PAGE_SIZE)
+
+    def has_filters(self) -> bool:
+        return bool(self.filters())
+
+    def sort_links(self, query) -> dict:
+        """Per column: the URL that sorts by it (toggling direction) and its aria-sort value."""
+        links = {}
+        for key in SORTS:
+            params = query.copy()
+            params.pop("page", None)
+            active = self.sort_key.lstrip("-") == key
+            descending = self.sort_key.startswith("-")
+            params["sort"] = key if active and descending else f"-{key}" if active else key
+            links[key] = {"url": "?" + params.urlencode(),
+                          "aria": ("descending" if descending else "ascending") if active else None}
+        return links

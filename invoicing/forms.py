@@ -1,0 +1,433 @@
+"""The invoice form (header + item formset), the e-mail form and the mapping of Factus 422 errors.
+
+Forms only parse and validate what the user typed; they hand plain data to the services
+(``service_data``) and never save anything themselves.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+
+from catalog import selectors as catalog_selectors
+from catalog.models import Customer, MeasurementUnit, PaymentMethod, Product, StandardCode, Tribute
+from invoicing.totals import LineInput
+
+PAYMENT_FORMS = [("1", "Contado"), ("2", "Crédito")]
+CREDIT = "2"
+WITHHOLDING_CODES = {"05": "ReteIVA", "06": "ReteRenta", "07": "ReteICA"}
+DEFAULT_UNIT_FACTUS_ID = 70  # "unidad" (94)
+MAX_ITEMS = 200
+ITEM_PREFIX = "items"
+
+# Factus' dotted field names -> our form field names.
+HEADER_FIELDS = {
+    "numbering_range_id": "numbering_range", "payment_form": "payment_form",
+    "payment_method_code": "payment_method", "payment_due_date": "payment_due_date",
+    "observation": "observation", "send_email": "send_email",
+}
+ITEM_FIELDS = {
+    "code_reference": "code_reference", "name": "name", "quantity": "quantity", "price": "price",
+    "discount_rate": "discount_rate", "tax_rate": "tax_rate", "is_excluded": "is_excluded",
+    "unit_measure_id": "unit", "standard_code_id": "standard_code", "tribute_id": "tribute",
+}
+
+MONEY_ERRORS = {
+    "invalid": "Escriba un número válido.",
+    "max_decimal_places": "Use como máximo %(max)s decimales.",
+    "max_digits": "El número es demasiado grande.",
+    "max_whole_digits": "El número es demasiado grande.",
+}
+
+
+class BootstrapBoundField(forms.BoundField):
+    """Marks a field with errors for Bootstrap (``is-invalid``) and ties it to its error text."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if self.errors and not widget.is_hidden:
+            classes = attrs.get("class") or widget.attrs.get("class", "")
+            attrs["class"] = f"{classes} is-invalid".strip()
+            attrs["aria-describedby"] = f"{self.auto_id}_error"
+        return attrs
+
+
+class BootstrapForm(forms.Form):
+    bound_field_class = BootstrapBoundField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if widget.is_hidden or widget.attrs.get("class"):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs["class"] = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select"
+            else:
+                widget.attrs["class"] = "form-control"
+
+
+def _rate_field(label: str, *, required: bool = True, initial=None) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, required=required, initial=initial, max_digits=5, decimal_places=2,
+        validators=[MinValueValidator(0, "No puede ser negativo."),
+                    MaxValueValidator(100, "No puede ser mayor que 100.")],
+        error_messages={**MONEY_ERRORS, "required": "Escriba el porcentaje."},
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "100",
+                                        "class": "form-control form-control-sm text-end"}),
+    )
+
+
+class RangeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        prefix = obj.prefix or "(sin prefijo)"
+        left = f"{obj.numbers_left:,}".replace(",", ".")
+        return f"{prefix} · {obj.resolution_number or 'sin resolución'} · quedan {left} números"
+
+
+class InvoiceForm(BootstrapForm):
+    customer = forms.ModelChoiceField(
+        label="Cliente", queryset=Customer.objects.all(), widget=forms.HiddenInput,
+        error_messages={"required": "Elija un cliente.",
+                        "invalid_choice": "El cliente elegido ya no existe; búsquelo de nuevo."})
+    numbering_range = RangeChoiceField(
+        label="Rango de numeración", queryset=catalog_selectors.bill_numbering_ranges(),
+        empty_label="Elija un rango…",
+        error_messages={"required": "Elija un rango de numeración.",
+                        "invalid_choice": "Ese rango ya no está activo; elija otro."})
+    payment_form = forms.ChoiceField(
+        label="Forma de pago", choices=PAYMENT_FORMS, initial="1",
+        error_messages={"required": "Elija la forma de pago.", "invalid_choice": "Forma de pago no válida."})
+    payment_method = forms.ModelChoiceField(
+        label="Medio de pago", queryset=PaymentMethod.objects.all(), to_field_name="code",
+        empty_label=None, error_messages={"required": "Elija el medio de pago.",
+                                          "invalid_choice": "Medio de pago no válido."})
+    payment_due_date = forms.DateField(
+        label="Fecha de vencimiento", required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Escriba una fecha válida (AAAA-MM-DD)."},
+        help_text="Obligatoria para pagos a crédito.")
+    observation = forms.CharField(
+        label="Observación", required=False, max_length=250,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 250}),
+        error_messages={"max_length": "Use como máximo 250 caracteres (tiene %(show_value)d)."})
+    send_email = forms.BooleanField(
+        label="Factus envía la factura al correo del cliente", required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        ranges = list(self.fields["numbering_range"].queryset)
+        default_id = getattr(settings, "FACTUS_NUMBERING_RANGE_ID", None)
+        if "numbering_range" not in self.initial:
+            preferred = [r for r in ranges if default_id and r.factus_id == default_id]
+            if preferred or len(ranges) == 1:
+                self.initial["numbering_range"] = (preferred or ranges)[0].pk
+        if "payment_method" not in self.initial:
+            self.initial["payment_method"] = "10"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("payment_form") == CREDIT and not data.get("payment_due_date"):
+            self.add_error("payment_due_date", "La fecha de vencimiento es obligatoria para pagos a crédito.")
+        return data
+
+    def selected_customer(self):
+        """The customer to show in the search box (bound value first, then the initial)."""
+        value = self["customer"].value()
+        if isinstance(value, Customer):
+            return value
+        if value in (None, ""):
+            return None
+        try:
+            return Customer.objects.filter(pk=int(value)).first()
+        except (TypeError, ValueError):
+            return None
+
+    def service_data(self) -> dict:
+        data = self.cleaned_data
+        credit = data["payment_form"] == CREDIT
+        return {
+            "customer_id": data["customer"].pk, "numbering_range_id": data["numbering_range"].pk,
+            "payment_form": data["payment_form"], "payment_method_code": data["payment_method"].code,
+            "payment_due_date": data["payment_due_date"] if credit else None,
+            "observation": data["observation"], "send_email": data["send_email"],
+        }
+
+
+class ItemForm(BootstrapForm):
+    product = forms.ModelChoiceField(
+        queryset=Product.objects.all(), required=False, widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "El producto ya no existe."})
+    code_reference = forms.CharField(
+        label="Código", max_length=50, error_messages={"required": "Escriba el código."},
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
+    name = forms.CharField(
+        label="Descripción", max_length=200, error_messages={"required": "Escriba la descripción."},
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
+    quantity = forms.IntegerField(
+        label="Cantidad", min_value=1, max_value=10_000_000, initial=1,
+        error_messages={"required": "Escriba la cantidad.",
+                        "invalid": "La cantidad debe ser un número entero.",
+                        "min_value": "La cantidad debe ser mayor que cero.",
+                        "max_value": "La cantidad es demasiado grande."},
+        widget=forms.NumberInput(attrs={"step": "1", "min": "1",
+                                        "class": "form-control form-control-sm text-end"}))
+    price = forms.DecimalField(
+        label="Precio unitario (IVA incluido)", max_digits=14, decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"), "El precio debe ser mayor que cero.")],
+        error_messages={**MONEY_ERRORS, "required": "Escriba el precio."},
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01",
+                                        "class": "form-control form-control-sm text-end"}))
+    discount_rate = _rate_field("Descuento (%)", initial=Decimal("0"))
+    tax_rate = _rate_field("IVA (%)", initial=Decimal("19"))
+    is_excluded = forms.BooleanField(label="Excluido de IVA", required=False)
+    unit = forms.ModelChoiceField(
+        label="Unidad", queryset=MeasurementUnit.objects.all(), empty_label=None,
+        error_messages={"required": "Elija la unidad.", "invalid_choice": "Unidad no válida."})
+    standard_code = forms.ModelChoiceField(
+        label="Estándar del código", queryset=StandardCode.objects.all(), empty_label=None,
+        error_messages={"required": "Elija el estándar.", "invalid_choice": "Estándar no válido."})
+    tribute = forms.ModelChoiceField(
+        label="Tributo", queryset=Tribute.objects.all(), empty_label=None,
+        error_messages={"required": "Elija el tributo.", "invalid_choice": "Tributo no válido."})
+    withholding_05 = _rate_field("ReteIVA (%)", required=False)
+    withholding_06 = _rate_field("ReteRenta (%)", required=False)
+    withholding_07 = _rate_field("ReteICA (%)", required=False)
+
+    def __init__(self, *args, unit_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("unit", "standard_code", "tribute"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["tribute"].queryset = catalog_selectors.active_tributes()
+        if unit_choices is not None:
+            # Validation accepts every unit; the select lists the usual ones plus the current one.
+            self.fields["unit"].widget.choices = _with_current(unit_choices, self["unit"].value())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("is_excluded") and data.get("tax_rate"):
+            self.add_error("tax_rate", "Un ítem excluido de IVA debe tener IVA 0 %.")
+        return data
+
+    def withholdings(self) -> list[dict]:
+        data = self.cleaned_data
+        return [{"code": code, "rate": f"{data[f'withholding_{code}']:.2f}"}
+                for code in WITHHOLDING_CODES if data.get(f"withholding_{code}")]
+
+    def service_item(self, position: int) -> dict:
+        data = self.cleaned_data
+        return {
+            "position": position, "product_id": data["product"].pk if data.get("product") else None,
+            "code_reference": data["code_reference"], "name": data["name"],
+            "quantity": data["quantity"], "price": data["price"],
+            "discount_rate": data["discount_rate"], "tax_rate": data["tax_rate"],
+            "is_excluded": data["is_excluded"], "unit_id": data["unit"].pk,
+            "standard_code_id": data["standard_code"].pk, "tribute_id": data["tribute"].pk,
+            "withholdings": self.withholdings(),
+        }
+
+    def line_input(self) -> LineInput | None:
+        """The line for the live totals, or None while the row is incomplete or invalid."""
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        return LineInput(
+            quantity=data["quantity"], price=data["price"], discount_rate=data["discount_rate"],
+            tax_rate=data["tax_rate"], is_excluded=data["is_excluded"],
+            withholdings=tuple((w["code"], Decimal(w["rate"])) for w in self.withholdings()),
+        )
+
+
+def _with_current(choices: list[tuple], current) -> list[tuple]:
+    ids = {str(pk) for pk, _ in choices}
+    if current not in (None, "") and str(current) not in ids:
+        unit = MeasurementUnit.objects.filter(pk=current).first() if str(current).isdigit() else None
+        if unit:
+            return [*choices, (unit.pk, str(unit))]
+    return choices
+
+
+def usual_unit_choices() -> list[tuple]:
+    """Units used by active products plus "unidad": the short list each line offers."""
+    used = Product.objects.filter(is_active=True).values("unit")
+    units = catalog_selectors.active_units().filter(pk__in=used) | MeasurementUnit.objects.filter(
+        factus_id=DEFAULT_UNIT_FACTUS_ID)
+    return [(u.pk, str(u)) for u in units.distinct().order_by("name")]
+
+
+class BaseItemFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_few_forms": "Agregue al menos un ítem.",
+        "too_many_forms": f"Una factura admite como máximo {MAX_ITEMS} ítems.",
+        "missing_management_form": "Faltan datos del formulario de ítems; recargue la página.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", ITEM_PREFIX)
+        self.unit_choices = usual_unit_choices()
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "unit_choices": self.unit_choices}
+
+    @property
+    def empty_form(self):
+        form = super().empty_form
+        form.initial = default_item_initial()
+        return form
+
+    def service_items(self) -> list[dict]:
+        return [form.service_item(position) for position, form in enumerate(self.forms, start=1)]
+
+    def line_inputs(self) -> list[LineInput | None]:
+        """One entry per row, None for rows that cannot be totalled yet (no errors raised)."""
+        try:
+            forms_ = self.forms
+        except forms.ValidationError:
+            return []
+        return [form.line_input() for form in forms_]
+
+
+ItemFormSet = forms.formset_factory(
+    ItemForm, formset=BaseItemFormSet, extra=0, min_num=1, validate_min=True,
+    max_num=MAX_ITEMS, validate_max=True, absolute_max=MAX_ITEMS,
+)
+
+
+def default_item_initial() -> dict:
+    unit = MeasurementUnit.objects.filter(factus_id=DEFAULT_UNIT_FACTUS_ID).first()
+    standard = StandardCode.objects.order_by("factus_id").first()
+    tribute = Tribute.objects.filter(code="01").order_by("factus_id").first()
+    return {"quantity": 1, "discount_rate": Decimal("0"), "tax_rate": Decimal("19"),
+            "unit": unit.pk if unit else None, "standard_code": standard.pk if standard else None,
+            "tribute": tribute.pk if tribute else None}
+
+
+def invoice_initial(invoice) -> dict:
+    return {
+        "customer": invoice.customer_id, "numbering_range": invoice.numbering_range_id,
+        "payment_form": invoice.payment_form, "payment_method": invoice.payment_method_code,
+        "payment_due_date": invoice.payment_due_date, "observation": invoice.observation,
+        "send_email": invoice.send_email,
+    }
+
+
+def item_initial(item) -> dict:
+    rates = {w.get("code"): w.get("rate") for w in (item.withholdings or [])}
+    return {
+        "product": item.product_id, "code_reference": item.code_reference, "name": item.name,
+        "quantity": item.quantity, "price": item.price, "discount_rate": item.discount_rate,
+        "tax_rate": item.tax_rate, "is_excluded": item.is_excluded, "unit": item.unit_id,
+        "standard_code": item.standard_code_id, "tribute": item.tribute_id,
+        **{f"withholding_{code}": rates.get(code) for code in WITHHOLDING_CODES},
+    }
+
+
+def as_post_data(form: forms.Form, prefix: str | None = None) -> dict:
+    """The POST data that would reproduce ``form``'s initial values (to re-validate a saved draft)."""
+    data = {}
+    for name, field in form.fields.items():
+        value = form.get_initial_for_field(field, name)
+        key = f"{prefix}-{name}" if prefix else name
+        if isinstance(field, forms.BooleanField):
+            if value:
+                data[key] = "on"
+        elif value is not None:
+            data[key] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return data
+
+
+class EmailForm(BootstrapForm):
+    email = forms.EmailField(
+        label="Correo del destinatario", max_length=200,
+        error_messages={"required": "Escriba el correo.", "invalid": "Escriba un correo válido."},
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "class": "form-control form-control-sm"}))
+
+
+def invoice_forms(data=None, invoice=None):
+    """The header form and the item formset, bound to POST data or filled from an invoice."""
+    if data is not None:
+        return InvoiceForm(data), ItemFormSet(data)
+    if invoice is None:
+        return InvoiceForm(), ItemFormSet(initial=[default_item_initial()])
+    items = [item_initial(item) for item in invoice.items.all()] or [default_item_initial()]
+    return InvoiceForm(initial=invoice_initial(invoice)), ItemFormSet(initial=items)
+
+
+def invoice_forms_with_factus_errors(invoice):
+    """Forms for an edit page; after a Factus 422 they carry its messages on the matching fields.
+
+    Returns (form, formset, messages no field matched).
+    """
+    form, formset = invoice_forms(invoice=invoice)
+    if invoice.status != invoice.Status.INVALID or not invoice.field_errors:
+        return form, formset, []
+    data = as_post_data(form)
+    for item_form in formset.forms:
+        data.update(as_post_data(item_form, item_form.prefix))
+    data.update({f"{ITEM_PREFIX}-TOTAL_FORMS": str(len(formset.forms)), f"{ITEM_PREFIX}-INITIAL_FORMS": "0"})
+    form, formset = invoice_forms(data)
+    form.is_valid()
+    formset.is_valid()
+    return form, formset, apply_factus_errors(form, formset, invoice.field_errors)
+
+
+def apply_service_error(form, formset, error) -> None:
+    """A ValidationError from a draft service, shown on the header field it names (or on top)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        if name in form.fields:
+            form.add_error(name, errors)
+        else:
+            form.add_error(None, errors)
+
+
+def apply_factus_errors(form: InvoiceForm, formset: BaseItemFormSet, errors: dict) -> list[str]:
+    """Put each Factus 422 message on its field; return the ones no field matches (for a banner)."""
+    leftovers = []
+    for path, messages in (errors or {}).items():
+        messages = [messages] if isinstance(messages, str) else list(messages)
+        target = _error_target(form, formset, str(path))
+        if target is None:
+            leftovers.extend(f"{path}: {m}" for m in messages)
+            continue
+        owner, field = target
+        label = owner.fields[field].label if field else ""
+        label = label[:1].lower() + label[1:]
+        for message in messages:
+            owner.add_error(field, str(message).replace(path, label) if label and field != "customer"
+                            else str(message))
+    return leftovers
+
+
+def _error_target(form, formset, path: str):
+    parts = path.split(".")
+    if parts[0] == "customer":
+        return form, "customer"
+    if path in HEADER_FIELDS:
+        return form, HEADER_FIELDS[path]
+    if parts[0] == "items" and len(parts) >= 2 and parts[1].isdigit():
+        index = int(parts[1])
+        if index >= len(formset.forms):
+            return None
+        item_form = formset.forms[index]
+        if len(parts) >= 3 and parts[2] == "withholding_taxes":
+            return item_form, _withholding_field(item_form, parts)
+        return item_form, ITEM_FIELDS.get(parts[2]) if len(parts) >= 3 else None
+    return None
+
+
+def _withholding_field(item_form, parts: list[str]) -> str | None:
+    """``items.0.withholding_taxes.1.withholding_tax_rate`` -> the field of the line's 2nd retention."""
+    codes = [w["code"] for w in item_form.withholdings()] if item_form.is_valid() else []
+    if len(parts) >= 4 and parts[3].isdigit() and int(parts[3]) < len(codes):
+        return f"withholding_{codes[int(parts[3])]}"
+    return None

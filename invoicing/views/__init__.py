@@ -1,0 +1,23 @@
+"""Invoice pages: thin views that parse, call one service or selector, and render."""
+
+from .documents import (
+    invoice_delete,
+    invoice_detail,
+    invoice_email,
+    invoice_pdf,
+    invoice_xml,
+)
+from .editing import (
+    invoice_create,
+    invoice_duplicate,
+    invoice_submit,
+    invoice_totals,
+    invoice_update,
+)
+from .listing import invoice_export, invoice_import, invoice_list
+
+__all__ = [
+    "invoice_create", "invoice_delete", "invoice_detail", "invoice_duplicate", "invoice_email",
+    "invoice_export", "invoice_import", "invoice_list", "invoice_pdf", "invoice_submit",
+    "invoice_totals", "invoice_update", "invoice_xml",
+]

@@ -1,0 +1,82 @@
+"""Detail page and what it offers: PDF, XML, e-mail, delete at Factus."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+
+from invoicing import services
+from invoicing.forms import EmailForm
+
+from .common import USER_ERRORS, classify_dian, detail_figures, error_text, invoice_or_404
+
+DELETE_PERMISSION = "invoicing.delete_invoice"
+
+
+def invoice_detail(request, pk):
+    invoice = invoice_or_404(pk)
+    return render(request, "invoicing/invoice_detail.html", {
+        "invoice": invoice, "dian_messages": classify_dian(invoice.dian_messages),
+        "email_form": EmailForm(initial={"email": invoice.customer.email}),
+        "can_delete": request.user.has_perm(DELETE_PERMISSION), **detail_figures(invoice),
+    })
+
+
+def _document(request, pk, kind, *, inline):
+    invoice_or_404(pk)
+    try:
+        document = services.invoice_document(invoice_id=pk, user=request.user, kind=kind)
+    except USER_ERRORS as error:
+        return render(request, "invoicing/document_error.html",
+                      {"message": error_text(error), "pk": pk, "kind": kind.upper()}, status=502)
+    response = HttpResponse(document.content, content_type=document.content_type)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{document.file_name}"'
+    return response
+
+
+@xframe_options_sameorigin
+def invoice_pdf(request, pk):
+    return _document(request, pk, "pdf", inline=request.GET.get("download") != "1")
+
+
+def invoice_xml(request, pk):
+    return _document(request, pk, "xml", inline=False)
+
+
+def invoice_email(request, pk):
+    invoice = invoice_or_404(pk)
+    form = EmailForm(request.POST or None, initial={"email": invoice.customer.email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            text = services.invoice_send_email(invoice_id=pk, user=request.user,
+                                               email=form.cleaned_data["email"])
+        except USER_ERRORS as error:
+            form.add_error("email", error_text(error))
+        else:
+            messages.success(request, text or f"Factura enviada a {form.cleaned_data['email']}.")
+            return redirect("invoicing:invoice_detail", pk)
+    return render(request, "invoicing/invoice_email.html", {"invoice": invoice, "form": form},
+                  status=422 if form.errors else 200)
+
+
+@permission_required(DELETE_PERMISSION, raise_exception=True)
+def invoice_delete(request, pk):
+    invoice = invoice_or_404(pk)
+    reopen = request.POST.get("reopen", request.GET.get("reopen")) == "1"
+    if request.method != "POST":
+        return render(request, "invoicing/invoice_confirm_delete.html",
+                      {"invoice": invoice, "reopen": reopen})
+    try:
+        invoice = services.invoice_delete_at_factus(invoice_id=pk, user=request.user, reopen=reopen)
+    except USER_ERRORS as error:
+        messages.error(request, error_text(error))
+        return redirect("invoicing:invoice_detail", pk)
+    if reopen:
+        messages.success(request, "Eliminada en Factus. Corrija los datos y emítala de nuevo.")
+        return redirect("invoicing:invoice_update", invoice.pk)
+    messages.success(request, "La factura se eliminó en Factus.")
+    return redirect("invoicing:invoice_detail", invoice.pk)

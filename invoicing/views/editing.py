@@ -1,0 +1,106 @@
+"""Create and edit drafts, live totals, issue ("Emitir") and duplicate."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from invoicing import services
+from invoicing.forms import (
+    ItemFormSet,
+    apply_service_error,
+    invoice_forms,
+    invoice_forms_with_factus_errors,
+)
+
+from .common import (
+    USER_ERRORS,
+    classify_dian,
+    error_text,
+    invoice_or_404,
+    respond_to_submit,
+    totals_context,
+)
+
+
+def _render_form(request, form, formset, invoice=None, factus_errors=(), status=200):
+    context = {"form": form, "formset": formset, "invoice": invoice, "factus_errors": factus_errors,
+               "product_search_url": reverse("catalog:product_search"),
+               "dian_messages": classify_dian(invoice.dian_messages if invoice else ()),
+               **totals_context(formset)}
+    return render(request, "invoicing/invoice_form.html", context, status=status)
+
+
+def _save(request, form, formset, invoice=None):
+    data = {**form.service_data(), "items": formset.service_items(), "user": request.user}
+    try:
+        if invoice is None:
+            invoice = services.invoice_create_draft(**data)
+        else:
+            invoice = services.invoice_update_draft(invoice_id=invoice.pk, **data)
+    except ValidationError as error:
+        apply_service_error(form, formset, error)
+        return _render_form(request, form, formset, invoice, status=422)
+    if request.POST.get("action") == "issue":
+        return _submit(request, invoice.pk)
+    messages.success(request, f"Borrador {invoice.reference_code} guardado.")
+    return redirect("invoicing:invoice_detail", invoice.pk)
+
+
+def _submit(request, pk):
+    try:
+        result = services.invoice_submit(invoice_id=pk, user=request.user)
+    except USER_ERRORS as error:
+        messages.error(request, error_text(error))
+        return redirect("invoicing:invoice_detail", pk)
+    return respond_to_submit(request, result)
+
+
+def invoice_create(request):
+    form, formset = invoice_forms(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid() & formset.is_valid():
+            return _save(request, form, formset)
+        return _render_form(request, form, formset, status=422)
+    return _render_form(request, form, formset)
+
+
+def invoice_update(request, pk):
+    invoice = invoice_or_404(pk)
+    if not invoice.is_editable:
+        messages.info(request, f"La factura está «{invoice.get_status_display()}» y no se puede editar.")
+        return redirect("invoicing:invoice_detail", pk)
+    if request.method == "POST":
+        form, formset = invoice_forms(request.POST)
+        if form.is_valid() & formset.is_valid():
+            return _save(request, form, formset, invoice)
+        return _render_form(request, form, formset, invoice, status=422)
+    form, formset, leftovers = invoice_forms_with_factus_errors(invoice)
+    return _render_form(request, form, formset, invoice, leftovers)
+
+
+@require_POST
+def invoice_totals(request):
+    formset = ItemFormSet(request.POST)
+    return render(request, "invoicing/_totals.html", {**totals_context(formset), "oob": True})
+
+
+@require_POST
+def invoice_submit(request, pk):
+    invoice_or_404(pk)
+    return _submit(request, pk)
+
+
+@require_POST
+def invoice_duplicate(request, pk):
+    invoice_or_404(pk)
+    try:
+        copy = services.invoice_duplicate(invoice_id=pk, user=request.user)
+    except (*USER_ERRORS, ValidationError) as error:
+        messages.error(request, error_text(error))
+        return redirect("invoicing:invoice_detail", pk)
+    messages.success(request, f"Copia creada como borrador {copy.reference_code}; revísela y emítala.")
+    return redirect("invoicing:invoice_update", copy.pk)

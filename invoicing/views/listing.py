@@ -1,0 +1,75 @@
+"""The invoice list (local database), its CSV export and the import from Factus."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from invoicing import selectors, services
+from invoicing.filters import InvoiceFilterForm
+
+from .common import USER_ERRORS, error_text
+
+CSV_HEADER = ["Número", "Referencia", "Fecha", "Cliente", "Identificación", "Estado", "Subtotal",
+              "IVA", "Total", "CUFE"]
+
+
+def invoice_list(request):
+    form = InvoiceFilterForm(request.GET)
+    queryset = selectors.invoice_list(filters=form.filters()).order_by(*form.ordering())
+    page = Paginator(queryset, form.per_page()).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "invoicing/invoice_list.html", {
+        "form": form, "page": page, "query": query.urlencode(), "sorts": form.sort_links(request.GET),
+        "has_filters": form.has_filters(),
+    })
+
+
+def _cell(value) -> str:
+    """Text a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_rows(queryset):
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(CSV_HEADER)  # the BOM makes spreadsheet programs read UTF-8
+    for invoice in queryset.iterator(chunk_size=500):
+        customer = invoice.customer
+        yield writer.writerow([_cell(value) for value in (
+            invoice.number, invoice.reference_code,
+            timezone.localtime(invoice.created_at).strftime("%Y-%m-%d %H:%M"),
+            customer.display_name, customer.identification_display, invoice.get_status_display(),
+            invoice.gross_value, invoice.tax_amount, invoice.total, invoice.cufe,
+        )])
+
+
+def invoice_export(request):
+    form = InvoiceFilterForm(request.GET)
+    queryset = selectors.invoice_list(filters=form.filters()).order_by(*form.ordering())
+    response = StreamingHttpResponse(_csv_rows(queryset), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="facturas-{timezone.localdate():%Y%m%d}.csv"'
+    return response
+
+
+@require_POST
+def invoice_import(request):
+    try:
+        summary = services.invoices_import(user=request.user)
+    except USER_ERRORS as error:
+        messages.error(request, f"No se pudo importar desde Factus: {error_text(error)}")
+    else:
+        messages.success(request, f"Importación desde Factus terminada: {summary}")
+    return redirect("invoicing:invoice_list")
