@@ -1,0 +1,76 @@
+"""invoices_import / sync_invoices: imports unknown bills, refreshes known ones, idempotent."""
+
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from catalog.models import Customer
+from factus.errors import FactusRejected
+from invoicing.models import Invoice
+from invoicing.payloads import bill_payload
+from invoicing.services import invoice_submit, invoices_import
+
+pytestmark = pytest.mark.django_db
+Status = Invoice.Status
+
+
+def foreign_bill(factus, make_invoice, identification: str, reference: str):
+    """A bill created at Factus by another system (the app keeps no record of it)."""
+    invoice = make_invoice()
+    payload = bill_payload(invoice)
+    invoice.delete()
+    payload["reference_code"] = reference
+    payload["customer"].update(identification=identification, names=f"Externo {identification}")
+    return factus.validate_bill(payload)
+
+
+def test_import_creates_refreshes_and_is_idempotent(make_invoice, staff, factus, sandbox):
+    for n in range(11):  # more than one Factus page (10 per page)
+        foreign_bill(factus, make_invoice, f"7000{n:04d}", f"EXT-{n}")
+    ours = make_invoice("3333333333")
+    invoice_submit(invoice_id=ours.pk, user=staff, client=factus)
+    factus.validate_bill(bill_payload(ours))  # validated at Factus behind our back
+    customers = Customer.objects.count()
+
+    summary = invoices_import(user=staff, client=factus)
+    assert (summary.seen, summary.created, summary.updated, summary.failed) == (12, 11, 1, 0)
+    assert "11 nuevas" in str(summary)
+    imported = Invoice.objects.get(reference_code="EXT-3")
+    assert imported.status == Status.VALIDATED and len(imported.cufe) == 96
+    assert imported.customer.identification == "70000003" and imported.customer.names == "Externo 70000003"
+    assert imported.total == Decimal("1335000.00") and imported.items.get().price == Decimal("1500000.00")
+    assert imported.numbering_range.factus_id == 8 and imported.events.get().action == "import"
+    assert Customer.objects.count() == customers + 11
+    ours.refresh_from_db()
+    assert ours.status == Status.VALIDATED and ours.cufe and ours.events.first().action == "reconcile"
+
+    again = invoices_import(user=staff, client=factus)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 12)
+    assert Invoice.objects.count() == 12
+
+
+def test_import_keeps_unvalidated_bills_and_their_rejection(make_invoice, factus):
+    with pytest.raises(FactusRejected):
+        foreign_bill(factus, make_invoice, "1111111111", "EXT-R")
+    summary = invoices_import(client=factus)
+    assert summary.created == 1
+    rejected = Invoice.objects.get(reference_code="EXT-R")
+    assert rejected.status == Status.REJECTED and rejected.can_delete_at_factus
+    assert "Rechazo" in rejected.dian_messages[0] and rejected.total == Decimal("1335000.00")
+
+
+def test_import_stops_politely_when_rate_limited(make_invoice, factus, sandbox):
+    foreign_bill(factus, make_invoice, "70000001", "EXT-1")
+    sandbox.configure(rate_limit=1)
+    summary = invoices_import(client=factus)
+    assert summary.interrupted and "Interrumpido" in str(summary)
+
+
+def test_sync_invoices_command_prints_one_summary_line(make_invoice, factus, monkeypatch):
+    foreign_bill(factus, make_invoice, "70000001", "EXT-1")
+    monkeypatch.setattr("invoicing.services.imports.get_client", lambda: factus)
+    out = StringIO()
+    call_command("sync_invoices", stdout=out)
+    assert out.getvalue().strip().startswith("Factus: 1 facturas revisadas, 1 nuevas")
