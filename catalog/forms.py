@@ -25,6 +25,8 @@ RATE_LIMITS = {"min_value": Decimal("0.01"), "max_value": Decimal(100), "max_dig
 class CommaDecimalField(forms.DecimalField):
     """Accepts "1500,50" as well as "1500.50" (one separator only: never guesses thousands)."""
 
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
     def to_python(self, value):
         if isinstance(value, str) and value.count(",") == 1 and "." not in value:
             value = value.replace(",", ".")

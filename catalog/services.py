@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils import timezone
@@ -186,7 +188,13 @@ def acquirer_lookup(*, identification_document_id: int, identification: str,
     name, email = str(data.get("name") or "").strip(), str(data.get("email") or "").strip()
     if not name:
         return AcquirerLookup(False, "La DIAN no devolvió un nombre para esta identificación.")
-    return AcquirerLookup(True, f"Datos encontrados en la DIAN: {name}.", name, email)
+    message = f"Datos encontrados en la DIAN: {name}."
+    try:
+        validate_email(email)
+    except ValidationError:
+        message += " El correo registrado no es válido: escríbalo a mano." if email else ""
+        email = ""
+    return AcquirerLookup(True, message, name, email)
 
 
 def lookup_deactivate(*, model: type[models.Model], pks: Iterable[int]) -> int:

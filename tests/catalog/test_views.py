@@ -162,8 +162,13 @@ def test_acquirer_lookup_found(user_client, factus):
                                {"identification_document": doc.pk, "identification": "1399995"})
     assert "Nombre Cédula de ciudadanía 5" in response.content.decode()
     trigger = json.loads(response["HX-Trigger"])
-    assert trigger["acquirer-found"]["name"] == "Nombre Cédula de ciudadanía 5"
-    assert "@" in trigger["acquirer-found"]["email"]
+    assert trigger["acquirer-found"] == {"name": "Nombre Cédula de ciudadanía 5", "email": ""}
+    assert "El correo registrado no es válido" in response.content.decode()
+    response = user_client.get(reverse("catalog:acquirer_lookup"),
+                               {"identification_document": IdentificationDocumentType.objects.get(
+                                   factus_id=1).pk, "identification": "1199991"})
+    assert json.loads(response["HX-Trigger"])["acquirer-found"] == {
+        "name": "Nombre Registro civil 1", "email": "Mail_Registrocivil_1@mail.com"}
 
 
 def test_acquirer_lookup_not_found(user_client, factus):
