@@ -94,7 +94,8 @@ class Invoice(models.Model):
             models.Index(fields=["-created_at", "-id"], name="invoice_created_idx"),
             models.Index(fields=["status", "-created_at"], name="invoice_status_created_idx"),
             models.Index(fields=["customer", "-created_at"], name="invoice_customer_created_idx"),
-            models.Index(fields=["number"], name="invoice_number_idx"),
+            # varchar_pattern_ops (PostgreSQL only; ignored elsewhere): LIKE 'SETP99%' uses it.
+            models.Index(fields=["number"], name="invoice_number_idx", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["prefix", "number"], name="invoice_prefix_number_idx"),
         ]
         constraints = [
