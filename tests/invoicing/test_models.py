@@ -46,3 +46,14 @@ def test_status_properties():
 def test_submitting_requires_since():
     with pytest.raises(IntegrityError), transaction.atomic():
         InvoiceFactory(status=Invoice.Status.SUBMITTING)
+
+
+def test_admin_pages_render_with_read_only_factus_fields(admin_client):
+    invoice = InvoiceFactory(number="SETP990000001")
+    InvoiceItemFactory(invoice=invoice)
+    invoice.events.create(action="create", outcome="ok", message="Borrador creado.")
+    assert admin_client.get("/admin/invoicing/invoice/").status_code == 200
+    page = admin_client.get(f"/admin/invoicing/invoice/{invoice.pk}/change/")
+    assert page.status_code == 200
+    assert b"Borrador creado." in page.content and b'name="cufe"' not in page.content
+    assert admin_client.get("/admin/invoicing/invoiceevent/").status_code == 200
