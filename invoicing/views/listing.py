@@ -71,5 +71,7 @@ def invoice_import(request):
     except USER_ERRORS as error:
         messages.error(request, f"No se pudo importar desde Factus: {error_text(error)}")
     else:
-        messages.success(request, f"Importación desde Factus terminada: {summary}")
+        level = messages.warning if summary.interrupted else messages.success
+        level(request, f"Importación desde Factus {'interrumpida' if summary.interrupted else 'terminada'}: "
+                       f"{summary}")
     return redirect("invoicing:invoice_list")

@@ -1,0 +1,130 @@
+"""Invoice list, CSV export, import, permissions and bad input that must never be a 500."""
+
+import csv
+import io
+
+import pytest
+import responses
+from django.core.cache import cache
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from factus_emulator import Sandbox
+from factus_emulator.testing import register
+from invoicing.models import Invoice
+from tests.catalog.factories import CustomerFactory, NumberingRangeFactory
+from tests.invoicing.factories import InvoiceFactory, InvoiceItemFactory
+
+pytestmark = pytest.mark.django_db
+BASE = "http://factus.list.test"
+
+
+def make(number="", status=Invoice.Status.DRAFT, total=None, customer=None):
+    invoice = InvoiceFactory(customer=customer or CustomerFactory(), numbering_range=NumberingRangeFactory(),
+                             number=number, status=status, total=total)
+    InvoiceItemFactory(invoice=invoice, position=0)
+    return invoice
+
+
+def test_empty_list_explains_what_to_do(user_client):
+    html = user_client.get(reverse("invoicing:invoice_list")).text
+    assert "Aún no hay facturas." in html and "Importar desde Factus" in html
+
+
+def test_filters_badges_sorting_and_empty_filtered_state(user_client):
+    make("SETP990000001", Invoice.Status.VALIDATED, 100)
+    make("SETP990000002", Invoice.Status.REJECTED, 300)
+    make("", Invoice.Status.DRAFT)
+    url = reverse("invoicing:invoice_list")
+    html = user_client.get(url, {"status": "validated"}).text
+    assert "SETP990000001" in html and "SETP990000002" not in html
+    assert 'class="badge text-bg-success">Validada' in html
+    html = user_client.get(url, {"sort": "-total"}).text
+    assert html.index("SETP990000002") < html.index("SETP990000001")
+    assert 'aria-sort="descending"' in html
+    html = user_client.get(url, {"sort": "total"}).text
+    assert html.index("SETP990000001") < html.index("SETP990000002")
+    html = user_client.get(url, {"number": "NOEXISTE"}).text
+    assert "Ninguna factura coincide con los filtros." in html
+
+
+def test_pagination_25_by_default_and_page_size_capped_at_100(user_client):
+    customer = CustomerFactory()
+    for _ in range(30):
+        make(customer=customer)
+    url = reverse("invoicing:invoice_list")
+    first = user_client.get(url)
+    assert len(first.context["page"].object_list) == 25 and "Página 1 de 2" in first.text
+    assert len(user_client.get(url, {"page_size": 10}).context["page"].object_list) == 10
+    assert user_client.get(url, {"page_size": 5000}).context["page"].paginator.per_page == 100
+
+
+def test_csv_export_streams_the_filtered_rows(user_client):
+    customer = CustomerFactory(names="=HYPERLINK(malo)")
+    make("SETP990000001", Invoice.Status.VALIDATED, "1335000.00", customer=customer)
+    make("SETP990000002", Invoice.Status.REJECTED, 10)
+    response = user_client.get(reverse("invoicing:invoice_export"), {"status": "validated"})
+    assert response.streaming and response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"].startswith('attachment; filename="facturas-')
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Número", "Referencia", "Fecha"]
+    assert len(rows) == 2
+    assert rows[1][0] == "SETP990000001" and rows[1][8] == "1335000.00"
+    assert rows[1][3] == "'=HYPERLINK(malo)"  # never a formula in a spreadsheet
+
+
+def test_import_from_factus_reports_the_summary(user_client, settings):
+    cache.clear()
+    settings.FACTUS_BASE_URL = BASE
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        register(rsps, Sandbox(seed=2), BASE)
+        response = user_client.post(reverse("invoicing:invoice_import"), follow=True)
+    assert response.status_code == 200
+    assert any("Importación desde Factus terminada" in str(m) for m in response.context["messages"])
+
+
+def test_import_when_factus_is_down_is_a_message(user_client, settings):
+    cache.clear()
+    settings.FACTUS_BASE_URL = "http://127.0.0.1:9"  # nothing listens there
+    response = user_client.post(reverse("invoicing:invoice_import"), follow=True)
+    assert response.status_code == 200
+    assert any("Importación desde Factus interrumpida" in str(m) for m in response.context["messages"])
+
+
+@pytest.mark.parametrize("name", ["invoice_list", "invoice_create", "invoice_export"])
+def test_anonymous_is_sent_to_login(client, name):
+    response = client.get(reverse(f"invoicing:{name}"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_post_only_views_refuse_get(user_client):
+    invoice = make()
+    for name in ("invoice_submit", "invoice_duplicate"):
+        assert user_client.get(reverse(f"invoicing:{name}", args=[invoice.pk])).status_code == 405
+    assert user_client.get(reverse("invoicing:invoice_totals")).status_code == 405
+
+
+text = st.text(max_size=30)
+odd = st.sampled_from(["", "1", "-1", "1e9", "0.001", "NaN", "Infinity", "٣", "10,5"])
+junk = st.one_of(text, st.integers(-10**20, 10**20).map(str), odd)
+FIELDS = ["customer", "numbering_range", "payment_form", "payment_method", "payment_due_date", "observation",
+          "action", "items-TOTAL_FORMS", "items-INITIAL_FORMS", "items-0-quantity", "items-0-price",
+          "items-0-discount_rate", "items-0-tax_rate", "items-0-unit", "items-0-product", "items-0-tribute",
+          "items-0-withholding_05", "items-1-price", "items-5-name"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.dictionaries(st.sampled_from(FIELDS), junk, max_size=len(FIELDS)))
+def test_bad_post_data_never_gives_a_500(user_client, data):
+    for name in ("invoice_create", "invoice_totals"):
+        response = user_client.post(reverse(f"invoicing:{name}"), data)
+        assert response.status_code in (200, 302, 422)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(params=st.dictionaries(st.sampled_from(["status", "date_from", "date_to", "customer", "number",
+                                               "reference", "q", "sort", "page", "page_size"]), junk))
+def test_bad_list_parameters_never_give_a_500(user_client, params):
+    assert user_client.get(reverse("invoicing:invoice_list"), params).status_code == 200
+    assert user_client.get(reverse("invoicing:invoice_export"), params).status_code == 200
