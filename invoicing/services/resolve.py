@@ -95,7 +95,8 @@ def from_row(client, row: dict) -> Resolution:
     if int(row.get("status") or 0) == 1:
         return from_data(client.get_bill(row["number"]), http_status=200, reconciled=True)
     messages = [str(m) for m in row.get("errors") or []]
-    data = {"bill": {"id": row.get("id"), "number": row.get("number"), "status": 0, "errors": messages}}
+    data = {"bill": {"id": row.get("id"), "number": row.get("number"), "status": 0, "errors": messages,
+                     "total": row.get("total")}}
     return from_data(data, http_status=200, reconciled=True)
 
 
