@@ -3,6 +3,8 @@
 Import them in a test module (``from tests.e2e.emulator import factus_server, emulator``).
 """
 
+import importlib
+
 import pytest
 from django.core.cache import cache
 
@@ -29,3 +31,16 @@ def emulator(factus_server, settings):
     cache.clear()
     yield sandbox
     cache.clear()
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """The catalogue rows of migration 0002, reloaded when an earlier transactional test flushed them.
+
+    (``serialized_rollback`` cannot be relied on: a flush by a test without it re-creates content
+    types that then collide with the serialized copy.)
+    """
+    from django.apps import apps
+
+    if not apps.get_model("catalog", "MeasurementUnit").objects.exists():
+        importlib.import_module("catalog.migrations.0002_load_reference_data").load(apps, None)

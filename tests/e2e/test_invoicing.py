@@ -19,12 +19,13 @@ from tests.invoicing.factories import InvoiceFactory, InvoiceItemFactory
 
 factus_server = emulator_fixtures.factus_server
 emulator = emulator_fixtures.emulator
+reference_data = emulator_fixtures.reference_data
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def catalogue(db):
+def catalogue(reference_data):
     NumberingRangeFactory()
     laptop = ProductFactory(code_reference="PORT-1", name="Portátil", price="1500000.00")
     ProductWithholdingFactory(product=laptop, code="06", rate="7.00")
