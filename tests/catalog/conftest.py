@@ -26,8 +26,3 @@ def factus(settings, sandbox):
 def admin_client_(client, admin_user):
     client.force_login(admin_user)
     return client
-
-
-@pytest.fixture(autouse=True)
-def catalog_urls(settings):
-    settings.ROOT_URLCONF = "tests.catalog.urls"

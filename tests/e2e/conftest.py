@@ -4,6 +4,10 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
+
+from factus_emulator.core import Sandbox
+from factus_emulator.server import run_in_thread
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -67,3 +71,24 @@ def logged_in_page(page, live_server, staff_user, staff_password):
     page.get_by_role("button", name="Ingresar").click()
     page.wait_for_url(f"{live_server.url}/")
     return page
+
+
+@pytest.fixture(scope="session")
+def factus_server():
+    """One emulator process-thread for the session; each test resets it."""
+    sandbox = Sandbox(seed=5)
+    server, _thread, base_url = run_in_thread(sandbox)
+    yield sandbox, base_url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def emulator(factus_server, settings):
+    """A clean emulator account, the app pointed at it, and no cached token from another test."""
+    sandbox, base_url = factus_server
+    sandbox.reset()
+    settings.FACTUS_BASE_URL = base_url
+    cache.clear()
+    yield sandbox
+    cache.clear()

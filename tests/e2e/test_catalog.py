@@ -3,26 +3,11 @@
 import re
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from catalog.models import Customer, Product
-from factus_emulator.core import Sandbox
-from factus_emulator.server import run_in_thread
 
-# serialized_rollback keeps the reference data of migration 0002 for the tests that follow.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture
-def emulator(settings):
-    server, _thread, base_url = run_in_thread(Sandbox())
-    settings.FACTUS_BASE_URL = base_url
-    cache.clear()
-    yield base_url
-    server.shutdown()
-    server.server_close()
-    cache.clear()
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_create_customer_with_dian_lookup_and_a_product(logged_in_page, live_server, emulator):

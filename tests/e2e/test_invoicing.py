@@ -14,18 +14,13 @@ from tests.catalog.factories import (
     ProductFactory,
     ProductWithholdingFactory,
 )
-from tests.e2e import emulator as emulator_fixtures
 from tests.invoicing.factories import InvoiceFactory, InvoiceItemFactory
-
-factus_server = emulator_fixtures.factus_server
-emulator = emulator_fixtures.emulator
-reference_data = emulator_fixtures.reference_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def catalogue(reference_data):
+def catalogue():
     NumberingRangeFactory()
     laptop = ProductFactory(code_reference="PORT-1", name="Portátil", price="1500000.00")
     ProductWithholdingFactory(product=laptop, code="06", rate="7.00")
