@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
-from catalog.models import Customer
 from invoicing.forms import BootstrapForm
 from invoicing.models import Invoice
+from invoicing.selectors import customers_with_invoices
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -35,7 +35,7 @@ class InvoiceFilterForm(BootstrapForm):
                               error_messages={"invalid": "Fecha no válida."})
     customer = forms.ModelChoiceField(
         label="Cliente", required=False, empty_label="Todos",
-        queryset=Customer.objects.filter(invoices__isnull=False).distinct().order_by("company", "names"),
+        queryset=customers_with_invoices(),
         error_messages={"invalid_choice": "Ese cliente no tiene facturas."})
     number = forms.CharField(label="Número o prefijo", required=False, max_length=40)
     reference = forms.CharField(label="Referencia", required=False, max_length=64)
