@@ -23,9 +23,9 @@ run: $(VENV)/.installed
 	$(PY) manage.py ensure_superuser; \
 	if [ -z "$$FACTUS_BASE_URL" ]; then \
 	  export FACTUS_EMULATOR_URL=http://127.0.0.1:$(EMULATOR_PORT); \
-	  $(PY) -m factus_emulator --host 127.0.0.1 --port $(EMULATOR_PORT) & emu=$$!; \
+	  mkdir -p var; $(PY) -m factus_emulator --host 127.0.0.1 --port $(EMULATOR_PORT) --state var/emulator-state.json & emu=$$!; \
 	  trap 'kill $$emu 2>/dev/null' EXIT INT TERM; \
-	  for i in $$(seq 1 50); do curl -fsS -o /dev/null http://127.0.0.1:$(EMULATOR_PORT)/_emulator/stats && break; sleep 0.2; done; \
+	  for i in $$(seq 1 50); do curl -fs -o /dev/null http://127.0.0.1:$(EMULATOR_PORT)/_emulator/stats && break; sleep 0.2; done; \
 	fi; \
 	if $(PY) manage.py help sync_lookups >/dev/null 2>&1; then $(PY) manage.py sync_lookups || echo "Aviso: no se pudieron sincronizar los catálogos."; fi; \
 	$(PY) manage.py runserver $(HOST):$(PORT)

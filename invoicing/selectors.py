@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from catalog.models import Customer
+from catalog.models import Customer, PaymentMethod
 from invoicing.models import Invoice, InvoiceEvent, InvoiceItem
 
 # Heavy columns the list never shows.
@@ -102,5 +102,7 @@ def invoice_detail(*, invoice_id: int) -> Invoice:
             "customer__municipality", "numbering_range", "created_by",
         )
         .prefetch_related(Prefetch("items", queryset=items), Prefetch("events", queryset=events))
+        .annotate(payment_method_name=Subquery(
+            PaymentMethod.objects.filter(code=OuterRef("payment_method_code")).values("name")[:1]))
         .get(pk=invoice_id)
     )

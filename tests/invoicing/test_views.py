@@ -218,6 +218,7 @@ def test_issue_validated_shows_the_detail_with_cufe_qr_and_pdf(user_client, wire
     assert invoice.cufe in html and 'src="data:image/png;base64' in html
     assert f'src="{reverse("invoicing:invoice_pdf", args=[invoice.pk])}"' in html
     assert "$ 1.335.000,00" in html and "Validada" in html
+    assert "Pago de contado · Efectivo" in html
 
 
 def test_issue_rejected_by_the_dian_shows_the_rule_and_the_delete_and_correct_button(
