@@ -6,9 +6,9 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Field, Layout, Row, Submit
 from django import forms
 from django.db import transaction
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 
-from catalog import services
+from catalog import selectors, services
 from catalog.models import (
     Customer,
     IdentificationDocumentType,
@@ -16,7 +16,7 @@ from catalog.models import (
     Product,
     ProductWithholding,
 )
-from catalog.widgets import MunicipalitySearchWidget
+from catalog.widgets import MunicipalitySearchWidget, SearchChoiceField
 
 RATE_LIMITS = {"min_value": Decimal("0.01"), "max_value": Decimal(100), "max_digits": 5,
                "decimal_places": 2}
@@ -91,6 +91,11 @@ class ProductForm(forms.ModelForm):
                               min_value=Decimal("0.01"))
     tax_rate = CommaDecimalField(label="Tarifa de impuesto (%)", max_digits=5, decimal_places=2,
                                  min_value=Decimal(0), max_value=Decimal(100), initial=Decimal("19.00"))
+    # 1,093 units: a search picker (static/js/picker.js) instead of a <select> listing them all.
+    unit = SearchChoiceField(
+        selectors.active_units(), label="Unidad de medida", kind="unit",
+        url=reverse_lazy("catalog:unit_search"), placeholder="Escriba para buscar: unidad, kilogramo…",
+        error_messages={"invalid_choice": "Elija una unidad de medida activa de la lista."})
 
     class Meta:
         model = Product
@@ -100,7 +105,6 @@ class ProductForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["price"].error_messages["min_value"] = "El precio debe ser mayor que cero."
-        self.fields["unit"].queryset = self.fields["unit"].queryset.filter(is_active=True)
         self.fields["tribute"].queryset = self.fields["tribute"].queryset.filter(is_active=True)
         current = {w.code: w.rate for w in self.instance.withholdings.all()} if self.instance.pk else {}
         for code, label in ProductWithholding.Code.choices:

@@ -1,6 +1,6 @@
 """Reads of master data used by pages, the invoice form and the API endpoints."""
 
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, NullIf
 
 from catalog.models import (
@@ -81,6 +81,19 @@ def active_units() -> QuerySet[MeasurementUnit]:
     return MeasurementUnit.objects.filter(is_active=True)
 
 
+def search_units(q: str, limit: int = SEARCH_LIMIT) -> list[MeasurementUnit]:
+    """Up to ``limit`` active units whose name matches ``q`` or whose code starts with it: exact
+    name or code first, then names that start with ``q``, units of active products before others."""
+    text, needle = q.strip(), fold(q.strip())[:100]
+    if not needle:
+        return []
+    queryset = _matching(active_units(), q, ("name",), exact=("code",)).alias(
+        rank=Case(When(Q(_f_name=needle) | Q(code__iexact=text), then=Value(0)),
+                  When(_f_name__startswith=needle, then=Value(1)), default=Value(2)),
+        used=Exists(Product.objects.filter(unit=OuterRef("pk"), is_active=True)))
+    return list(queryset.order_by("rank", F("used").desc(), "name", "code")[:limit])
+
+
 def active_tributes() -> QuerySet[Tribute]:
     return Tribute.objects.filter(is_active=True)
 
@@ -108,6 +121,10 @@ def customer_payload(customer: Customer) -> dict:
         "identification_document": customer.identification_document.name,
         "email": customer.email, "municipality": str(customer.municipality or ""),
     }
+
+
+def unit_payload(unit: MeasurementUnit) -> dict:
+    return {"id": unit.pk, "code": unit.code, "name": unit.name, "label": str(unit)}
 
 
 def municipality_payload(municipality: Municipality) -> dict:

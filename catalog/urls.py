@@ -16,5 +16,6 @@ urlpatterns = [
     path("productos/<int:pk>/editar/", views.ProductUpdate.as_view(), name="product_update"),
     path("productos/<int:pk>/eliminar/", views.product_delete, name="product_delete"),
     path("productos/buscar/", views.product_search, name="product_search"),
+    path("unidades/buscar/", views.unit_search, name="unit_search"),
     path("municipios/buscar/", views.municipality_search, name="municipality_search"),
 ]

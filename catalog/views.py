@@ -111,6 +111,12 @@ def municipality_search(request):
 
 
 @require_GET
+def unit_search(request):
+    units = selectors.search_units(_query(request, "q"))
+    return JsonResponse({"results": [selectors.unit_payload(unit) for unit in units]})
+
+
+@require_GET
 def acquirer_lookup(request):
     form = AcquirerLookupForm(request.GET)
     if not form.is_valid():

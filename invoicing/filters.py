@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse_lazy
 
+from catalog.models import Customer
+from catalog.widgets import SearchChoiceField
 from invoicing.forms import BootstrapForm
 from invoicing.models import Invoice
-from invoicing.selectors import customers_with_invoices
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -33,10 +35,11 @@ class InvoiceFilterForm(BootstrapForm):
     date_to = forms.DateField(label="Hasta", required=False,
                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                               error_messages={"invalid": "Fecha no válida."})
-    customer = forms.ModelChoiceField(
-        label="Cliente", required=False, empty_label="Todos",
-        queryset=customers_with_invoices(),
-        error_messages={"invalid_choice": "Ese cliente no tiene facturas."})
+    # A search picker, not a <select>: the page carries only the chosen customer, however many exist.
+    customer = SearchChoiceField(
+        Customer.objects.all(), label="Cliente", required=False,
+        kind="customer", url=reverse_lazy("catalog:customer_search"), placeholder="Todos",
+        error_messages={"invalid_choice": "Elija un cliente de la lista."})
     number = forms.CharField(label="Número o prefijo", required=False, max_length=40)
     reference = forms.CharField(label="Referencia", required=False, max_length=64)
     sort = forms.ChoiceField(required=False, widget=forms.HiddenInput,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from catalog.models import Customer, PaymentMethod
@@ -55,15 +55,6 @@ def _matching_customers(text: str) -> QuerySet:
         Q(names__icontains=text) | Q(company__icontains=text) | Q(trade_name__icontains=text)
         | Q(identification__startswith=text)
     )
-
-
-def customers_with_invoices() -> QuerySet:
-    """Customers that have at least one invoice (for the list's customer filter), by name.
-
-    A semi-join (EXISTS) on the invoice customer index: fast however many invoices there are.
-    """
-    return Customer.objects.filter(Exists(Invoice.objects.filter(customer=OuterRef("pk")))).order_by(
-        "company", "names")
 
 
 def invoice_list(*, filters: dict | None = None) -> QuerySet[Invoice]:

@@ -66,22 +66,15 @@
     if (button.dataset.action === "remove-item") { event.preventDefault(); removeItem(button); }
   });
 
-  // ---- search-selects (customer, product) ---------------------------------------------------
-  function debounce(fn, ms) {
-    let timer;
-    return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
-  }
-
+  // ---- search-selects (customer, product): static/js/picker.js -----------------------------
   function money(value) {
     const number = Number(value);
     if (!Number.isFinite(number)) return "";
     return "$ " + number.toLocaleString("es-CO", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   }
 
-  const describe = {
-    customer: (c) => [c.display_name, c.identification].filter(Boolean).join(" · "),
-    product: (p) => `${p.code_reference} · ${p.name} · ${money(p.price)}`,
-  };
+  const describe = window.Picker.describe;
+  describe.product = (p) => `${p.code_reference} · ${p.name} · ${money(p.price)}`;
 
   function setField(row, name, value) {
     const input = row.querySelector(`[name$="-${name}"]`);
@@ -94,7 +87,7 @@
     } else input.value = value == null ? "" : String(value);
   }
 
-  function fillProduct(row, p, option) {
+  function fillProduct(row, p) {
     setField(row, "product", p.id);
     setField(row, "code_reference", p.code_reference);
     setField(row, "name", p.name);
@@ -112,7 +105,6 @@
     (p.withholdings || []).forEach((w) => { rates[w.code] = w.rate; });
     ["05", "06", "07"].forEach((code) => setField(row, `withholding_${code}`, rates[code] || ""));
     row.querySelector("[name$='-quantity']").focus();
-    void option;
   }
 
   function fillCustomer(picker, c) {
@@ -123,108 +115,23 @@
     changed();
   }
 
-  function openPicker(input, items) {
-    const list = document.getElementById(input.getAttribute("aria-controls"));
-    list.replaceChildren();
-    if (!items.length) {
-      const empty = document.createElement("li");
-      empty.className = "list-group-item small text-body-secondary";
-      empty.textContent = "Sin resultados.";
-      list.appendChild(empty);
-    }
-    items.forEach((item, i) => {
-      const li = document.createElement("li");
-      li.className = "list-group-item list-group-item-action";
-      li.id = `${list.id}-${i}`;
-      li.setAttribute("role", "option");
-      li.textContent = describe[input.dataset.picker](item);
-      li._item = item;
-      list.appendChild(li);
-    });
-    list.hidden = false;
-    input.setAttribute("aria-expanded", "true");
-    input.removeAttribute("aria-activedescendant");
-  }
-
-  function closePicker(input) {
-    const list = document.getElementById(input.getAttribute("aria-controls"));
-    if (list) list.hidden = true;
-    input.setAttribute("aria-expanded", "false");
-    input.removeAttribute("aria-activedescendant");
-  }
-
-  function choose(input, li) {
-    if (!li || !li._item) return;
-    const item = li._item;
-    closePicker(input);
-    if (input.dataset.picker === "customer") {
-      input.value = describe.customer(item);
-      fillCustomer(input.closest("[data-customer-picker]"), item);
-    } else {
-      input.value = "";
-      input.placeholder = `${item.code_reference} · ${item.name}`;
-      fillProduct(input.closest(".item-row"), item, li);
-      changed();
-    }
-  }
-
-  const search = debounce(async (input) => {
-    const q = input.value.trim();
-    if (q.length < 1) { closePicker(input); return; }
-    const url = new URL(input.dataset.url, window.location.origin);
-    url.searchParams.set("q", q);
-    try {
-      const response = await fetch(url, { headers: { Accept: "application/json" } });
-      if (!response.ok) throw new Error(String(response.status));
-      const data = await response.json();
-      if (input.value.trim() === q) openPicker(input, Array.isArray(data) ? data : data.results || []);
-    } catch (error) {
-      openPicker(input, []);
-    }
-  }, 250);
-
-  form.addEventListener("input", (event) => {
-    const input = event.target.closest("[data-picker]");
-    if (!input) return;
-    if (input.dataset.picker === "customer") {
-      input.closest("[data-customer-picker]").querySelector("input[type='hidden']").value = "";
-    }
-    search(input);
-  });
-
-  form.addEventListener("keydown", (event) => {
-    const input = event.target.closest("[data-picker]");
-    if (!input) return;
-    const list = document.getElementById(input.getAttribute("aria-controls"));
-    const options = list && !list.hidden ? [...list.querySelectorAll("[role='option']")] : [];
-    const current = options.findIndex((li) => li.id === input.getAttribute("aria-activedescendant"));
-    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-      if (!options.length) { search(input); return; }
-      event.preventDefault();
-      const step = event.key === "ArrowDown" ? 1 : -1;
-      const next = options[(current + step + options.length) % options.length];
-      options.forEach((li) => li.classList.toggle("active", li === next));
-      input.setAttribute("aria-activedescendant", next.id);
-      next.scrollIntoView({ block: "nearest" });
-    } else if (event.key === "Enter" && options.length) {
-      event.preventDefault();
-      choose(input, options[current >= 0 ? current : 0]);
-    } else if (event.key === "Escape") {
-      closePicker(input);
-    }
-  });
-
-  form.addEventListener("mousedown", (event) => {
-    const li = event.target.closest("[role='option']");
-    if (!li) return;
-    event.preventDefault();
-    const input = form.querySelector(`[aria-controls="${li.parentElement.id}"]`);
-    choose(input, li);
-  });
-
-  form.addEventListener("focusout", (event) => {
-    const input = event.target.closest && event.target.closest("[data-picker]");
-    if (input) setTimeout(() => closePicker(input), 150);
+  window.Picker.attach(form, {
+    input(input) {
+      if (input.dataset.picker === "customer") {
+        input.closest("[data-customer-picker]").querySelector("input[type='hidden']").value = "";
+      }
+    },
+    choose(input, item) {
+      if (input.dataset.picker === "customer") {
+        input.value = describe.customer(item);
+        fillCustomer(input.closest("[data-customer-picker]"), item);
+      } else {
+        input.value = "";
+        input.placeholder = `${item.code_reference} · ${item.name}`;
+        fillProduct(input.closest(".item-row"), item);
+        changed();
+      }
+    },
   });
 
   // ---- header rules shown in the browser (the server checks them again) ---------------------

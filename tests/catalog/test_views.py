@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission
 from django.db.models import ProtectedError
 from django.urls import reverse
 
-from catalog.models import Customer, Municipality, Product
+from catalog.models import Customer, MeasurementUnit, Municipality, Product
 from tests.catalog.factories import (
     CompanyCustomerFactory,
     CustomerFactory,
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 PAGES = ["catalog:customer_list", "catalog:customer_create", "catalog:product_list",
          "catalog:product_create", "catalog:customer_search", "catalog:product_search",
-         "catalog:municipality_search", "catalog:acquirer_lookup"]
+         "catalog:municipality_search", "catalog:unit_search", "catalog:acquirer_lookup"]
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -196,3 +196,34 @@ def test_acquirer_lookup_needs_both_fields(user_client):
     response = user_client.get(reverse("catalog:acquirer_lookup"), {"identification": ""})
     html = response.content.decode()
     assert "Elija el tipo de documento." in html and "Escriba el número de identificación." in html
+
+
+def test_product_form_has_no_unit_list_and_accepts_any_active_unit(user_client):
+    from tests.catalog.test_forms import product_data
+
+    html = user_client.get(reverse("catalog:product_create")).content.decode()
+    assert html.count("<option") < 100  # tribute and code standard only; not 1,093 units
+    assert 'data-picker="unit"' in html and reverse("catalog:unit_search") in html
+    # A unit no product uses (so in no "usual" list) is accepted, and shown when editing.
+    kilo = MeasurementUnit.objects.filter(is_active=True).exclude(factus_id=70).order_by("-pk").first()
+    response = user_client.post(reverse("catalog:product_create"), product_data(unit=kilo.factus_id))
+    assert response.status_code == 302
+    product = Product.objects.get(code_reference="P-001")
+    assert product.unit == kilo
+    html = user_client.get(reverse("catalog:product_update", args=[product.pk])).content.decode()
+    assert f'name="unit" value="{kilo.pk}"' in html and f'value="{kilo}"' in html
+    kilo.is_active = False
+    kilo.save()
+    response = user_client.post(reverse("catalog:product_update", args=[product.pk]),
+                                product_data(unit=kilo.factus_id))
+    assert "Elija una unidad de medida activa de la lista." in response.content.decode()
+
+
+def test_unit_search_by_name_or_code(user_client):
+    url = reverse("catalog:unit_search")
+    unit = MeasurementUnit.objects.get(factus_id=70)
+    data = user_client.get(url, {"q": "UNIDAD"}).json()
+    assert data["results"][0] == {"id": unit.pk, "code": "94", "name": "unidad", "label": "unidad (94)"}
+    assert any(row["code"] == "94" for row in user_client.get(url, {"q": "94"}).json()["results"])
+    assert len(user_client.get(url, {"q": "a"}).json()["results"]) == 20
+    assert user_client.get(url, {"q": " "}).json() == {"results": []}

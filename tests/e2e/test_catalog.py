@@ -38,7 +38,12 @@ def test_create_customer_with_dian_lookup_and_a_product(logged_in_page, live_ser
     page.get_by_label("Código*", exact=True).fill("ASES-01")
     page.get_by_label("Nombre*", exact=True).fill("Asesoría contable")
     page.get_by_label("Precio (IVA incluido)").fill("1500000,00")
-    page.get_by_label("Unidad de medida").select_option(label="unidad (94)")
+    # 1,093 units: a search picker, not a <select>; arrow keys and Enter choose like the invoice form.
+    page.get_by_label("Unidad de medida").fill("unidad")
+    expect(page.get_by_role("option").first).to_have_text("unidad (94)")
+    page.get_by_label("Unidad de medida").press("ArrowDown")
+    page.get_by_label("Unidad de medida").press("Enter")
+    expect(page.get_by_label("Unidad de medida")).to_have_value("unidad (94)")
     page.get_by_label("Estándar de código").select_option(label="Estándar de adopción del contribuyente")
     page.get_by_label("Tributo").select_option(label="01 IVA")
     page.get_by_label("Retención 06 ReteRenta (%)").fill("7")
@@ -47,3 +52,4 @@ def test_create_customer_with_dian_lookup_and_a_product(logged_in_page, live_ser
     expect(page.get_by_role("cell", name="$ 1.500.000,00")).to_be_visible()
     product = Product.objects.get(code_reference="ASES-01")
     assert [(w.code, str(w.rate)) for w in product.withholdings.all()] == [("06", "7.00")]
+    assert str(product.unit) == "unidad (94)"

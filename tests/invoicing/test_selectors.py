@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from invoicing.models import Invoice
-from invoicing.selectors import customers_with_invoices, invoice_detail, invoice_list
+from invoicing.selectors import invoice_detail, invoice_list
 from tests.invoicing.factories import CustomerFactory, InvoiceFactory, InvoiceItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,11 +55,6 @@ def test_list_query_count_does_not_grow_with_page_size(django_assert_num_queries
 def test_text_search_costs_one_extra_query(invoices, django_assert_num_queries):
     with django_assert_num_queries(2):
         assert list(invoice_list(filters={"q": "Ana"})) == invoices[:1]
-
-
-def test_customers_with_invoices(invoices):
-    CustomerFactory(names="Sin facturas")
-    assert set(customers_with_invoices()) == {i.customer for i in invoices}
 
 
 def test_detail_has_items_and_events_in_three_queries(django_assert_num_queries):

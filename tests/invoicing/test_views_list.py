@@ -6,6 +6,8 @@ import io
 import pytest
 import responses
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -128,3 +130,43 @@ def test_bad_post_data_never_gives_a_500(user_client, data):
 def test_bad_list_parameters_never_give_a_500(user_client, params):
     assert user_client.get(reverse("invoicing:invoice_list"), params).status_code == 200
     assert user_client.get(reverse("invoicing:invoice_export"), params).status_code == 200
+
+
+def _list_page(client, params=None) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("invoicing:invoice_list"), params or {}).text
+    return html, len(queries)
+
+
+def test_list_page_does_not_grow_with_the_number_of_customers(user_client):
+    for _ in range(5):
+        make()
+    small, small_queries = _list_page(user_client)
+    CustomerFactory.create_batch(195)
+    for customer in CustomerFactory.create_batch(5):
+        make(customer=customer)
+    large, large_queries = _list_page(user_client)
+    # 10 invoices either way fit in the first page: only the rows differ, never the filter.
+    assert small.count("<option") == large.count("<option")
+    assert small_queries == large_queries
+    assert 'data-picker="customer"' in large and 'role="combobox"' in large
+
+
+def test_filter_by_customer_through_the_hidden_id(user_client):
+    ana = CustomerFactory(names="Ana Gómez", identification="52000111")
+    make("SETP990000001", customer=ana)
+    make("SETP990000002")
+    CustomerFactory.create_batch(20)
+    url = reverse("invoicing:invoice_list")
+    html, filtered_queries = _list_page(user_client, {"customer": ana.pk})
+    _, unfiltered_queries = _list_page(user_client)
+    assert "SETP990000001" in html and "SETP990000002" not in html
+    # The picker shows the chosen customer, found once (the field's clean), and the hidden id.
+    assert f'name="customer" value="{ana.pk}"' in html
+    assert 'value="Ana Gómez · 52000111"' in html
+    assert filtered_queries == unfiltered_queries + 1
+    # A customer without invoices is a valid filter with an empty result; a bad id is ignored.
+    html = user_client.get(url, {"customer": CustomerFactory().pk}).text
+    assert "Ninguna factura coincide con los filtros." in html
+    html = user_client.get(url, {"customer": 999999}).text
+    assert "SETP990000001" in html and "Elija un cliente de la lista." in html
