@@ -9,7 +9,8 @@ from django.db.models import Q
 
 from catalog.validators import NIT_DOCUMENT_ID, compute_dv, identification_error
 
-LEGAL_ENTITY_ID = 1
+LEGAL_ENTITY_ID = 1  # Factus ids of the legal organizations
+NATURAL_PERSON_ID = 2
 BILL_RANGE_DOCUMENT = "21"
 
 
@@ -255,21 +256,23 @@ class Customer(models.Model):
     def clean(self):
         """Cross-field rules shared by the admin and the staff forms (DV is filled for NIT)."""
         errors = {}
+        # Rules speak of Factus ids (6 = NIT, 1 = legal entity); local primary keys may differ.
+        document = self.identification_document.factus_id if self.identification_document_id else None
+        legal = self.legal_organization.factus_id if self.legal_organization_id else None
         ident = self.identification = (self.identification or "").strip()
-        problem = identification_error(self.identification_document_id, ident) if ident else None
+        problem = identification_error(document, ident) if ident else None
         if problem:
             errors["identification"] = problem
-        elif ident and self.identification_document_id == NIT_DOCUMENT_ID:
+        elif ident and document == NIT_DOCUMENT_ID:
             expected = compute_dv(ident)
             if self.dv is not None and self.dv != expected:
                 errors["dv"] = f"El DV no corresponde al NIT: debería ser {expected}."
             self.dv = expected
-        elif self.identification_document_id and self.identification_document_id != NIT_DOCUMENT_ID:
+        elif document is not None and document != NIT_DOCUMENT_ID:
             self.dv = None
-        if self.legal_organization_id == LEGAL_ENTITY_ID and not self.company.strip():
+        if legal == LEGAL_ENTITY_ID and not self.company.strip():
             errors["company"] = "La razón social es obligatoria para personas jurídicas."
-        elif self.legal_organization_id and self.legal_organization_id != LEGAL_ENTITY_ID \
-                and not self.names.strip():
+        elif legal is not None and legal != LEGAL_ENTITY_ID and not self.names.strip():
             errors["names"] = "Los nombres son obligatorios para personas naturales."
         if errors:
             raise ValidationError(errors)

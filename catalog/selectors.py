@@ -5,7 +5,11 @@ from django.db.models.functions import Coalesce, NullIf
 
 from catalog.models import (
     BILL_RANGE_DOCUMENT,
+    LEGAL_ENTITY_ID,
+    NATURAL_PERSON_ID,
     Customer,
+    IdentificationDocumentType,
+    LegalOrganization,
     MeasurementUnit,
     Municipality,
     NumberingRange,
@@ -14,6 +18,7 @@ from catalog.models import (
     Tribute,
 )
 from catalog.search import fold, folded
+from catalog.validators import NIT_DOCUMENT_ID
 
 SEARCH_LIMIT = 20
 
@@ -67,6 +72,15 @@ def search_municipalities(q: str, limit: int = SEARCH_LIMIT) -> list[Municipalit
     queryset = _matching(Municipality.objects.filter(is_active=True), q, ("name", "department"),
                          exact=("code",))
     return list(queryset.order_by("name", "department")[:limit])
+
+
+def legal_organization_hint(document: IdentificationDocumentType) -> dict:
+    """Local ids of the legal organization a DIAN lookup suggests (NIT -> legal entity) and of
+    "Persona Jurídica", for the customer form's script (local ids need not equal Factus ids)."""
+    ids = dict(LegalOrganization.objects.filter(factus_id__in=(LEGAL_ENTITY_ID, NATURAL_PERSON_ID))
+               .values_list("factus_id", "pk"))
+    suggested = LEGAL_ENTITY_ID if document.factus_id == NIT_DOCUMENT_ID else NATURAL_PERSON_ID
+    return {"legal_organization": ids.get(suggested), "legal_entity": ids.get(LEGAL_ENTITY_ID)}
 
 
 def bill_numbering_ranges() -> QuerySet[NumberingRange]:

@@ -123,10 +123,12 @@ def acquirer_lookup(request):
         errors = " ".join(e for field_errors in form.errors.values() for e in field_errors)
         return render(request, "catalog/_acquirer_result.html", {"found": False, "message": errors})
     data = form.cleaned_data
-    result = services.acquirer_lookup(identification_document_id=data["identification_document"].pk,
+    document = data["identification_document"]
+    result = services.acquirer_lookup(identification_document_id=document.factus_id,
                                       identification=data["identification"].strip())
     context = {"found": result.found, "message": result.message}
     response = render(request, "catalog/_acquirer_result.html", context)
     if result.found:
-        response["HX-Trigger"] = json.dumps({"acquirer-found": {"name": result.name, "email": result.email}})
+        found = {"name": result.name, "email": result.email, **selectors.legal_organization_hint(document)}
+        response["HX-Trigger"] = json.dumps({"acquirer-found": found})
     return response

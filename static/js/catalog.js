@@ -1,8 +1,6 @@
 // Customer form: municipality picker (server search through htmx) and DIAN acquirer prefill.
 (function () {
   "use strict";
-  const NIT = "6";
-  const LEGAL_ENTITY = "1";
 
   function pick(picker, button) {
     picker.querySelector("[data-picker-value]").value = button.dataset.id;
@@ -34,10 +32,10 @@
 
   document.body.addEventListener("acquirer-found", function (event) {
     const form = document.querySelector("[data-acquirer-button]").closest("form");
-    const docType = form.querySelector("[name=identification_document]").value;
+    // The server sends local ids: the suggested legal organization and "Persona Jurídica".
     const legal = form.querySelector("[name=legal_organization]");
-    if (!legal.value) legal.value = docType === NIT ? LEGAL_ENTITY : "2";
-    const target = legal.value === LEGAL_ENTITY ? "company" : "names";
+    if (!legal.value && event.detail.legal_organization) legal.value = String(event.detail.legal_organization);
+    const target = legal.value === String(event.detail.legal_entity) ? "company" : "names";
     form.querySelector("[name=" + target + "]").value = event.detail.name || "";
     if (event.detail.email) form.querySelector("[name=email]").value = event.detail.email;
   });

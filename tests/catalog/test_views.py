@@ -155,20 +155,23 @@ def test_municipality_search_is_limited_and_accent_insensitive(user_client):
 
 
 def test_acquirer_lookup_found(user_client, factus):
-    from catalog.models import IdentificationDocumentType
+    from catalog.models import IdentificationDocumentType, LegalOrganization
 
     doc = IdentificationDocumentType.objects.get(factus_id=3)
     response = user_client.get(reverse("catalog:acquirer_lookup"),
                                {"identification_document": doc.pk, "identification": "1399995"})
     assert "Nombre Cédula de ciudadanía 5" in response.content.decode()
     trigger = json.loads(response["HX-Trigger"])
-    assert trigger["acquirer-found"] == {"name": "Nombre Cédula de ciudadanía 5", "email": ""}
+    found = trigger["acquirer-found"]
+    assert (found["name"], found["email"]) == ("Nombre Cédula de ciudadanía 5", "")
+    assert found["legal_organization"] == LegalOrganization.objects.get(factus_id=2).pk
+    assert found["legal_entity"] == LegalOrganization.objects.get(factus_id=1).pk
     assert "El correo registrado no es válido" in response.content.decode()
     response = user_client.get(reverse("catalog:acquirer_lookup"),
                                {"identification_document": IdentificationDocumentType.objects.get(
                                    factus_id=1).pk, "identification": "1199991"})
-    assert json.loads(response["HX-Trigger"])["acquirer-found"] == {
-        "name": "Nombre Registro civil 1", "email": "Mail_Registrocivil_1@mail.com"}
+    found = json.loads(response["HX-Trigger"])["acquirer-found"]
+    assert (found["name"], found["email"]) == ("Nombre Registro civil 1", "Mail_Registrocivil_1@mail.com")
 
 
 def test_acquirer_lookup_not_found(user_client, factus):
