@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from factus.errors import scrub
+from factus.errors import SECRET_KEYS
 from invoicing.models import InvoiceEvent
 
 Action = InvoiceEvent.Action
@@ -23,11 +23,21 @@ class InvoiceActionError(Exception):
         super().__init__(message)
 
 
+def _redact(obj: dict) -> dict:
+    """``scrub`` for one decoded JSON object (its nested objects were already redacted)."""
+    if SECRET_KEYS.isdisjoint(key.lower() for key in obj):
+        return obj
+    return {k: "[REDACTED]" if k.lower() in SECRET_KEYS else v for k, v in obj.items()}
+
+
 def clean_json(value):
-    """JSON-ready copy with secrets removed (Decimal/dates as strings)."""
+    """JSON-ready copy with secrets removed (Decimal/dates as strings), same result as ``scrub``.
+
+    The secrets are removed while decoding (``object_hook``), not by a second recursive copy.
+    """
     if value is None:
         return None
-    return scrub(json.loads(json.dumps(value, cls=DjangoJSONEncoder)))
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder), object_hook=_redact)
 
 
 def record_event(invoice, *, user, action, outcome, message="", http_status=None, request=None,

@@ -272,3 +272,26 @@ def test_real_http_latency_beyond_the_read_timeout_never_makes_two_bills(make_in
     finally:
         server.shutdown()
         server.server_close()
+
+
+def _queries_of_one_submit(invoice, user, client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        result = submit(invoice, user, client)
+    assert result.outcome == "validated", result.message
+    return len(ctx.captured_queries)
+
+
+def test_query_count_of_a_submit_does_not_grow_with_the_items(make_invoice, staff, factus,
+                                                              django_assert_max_num_queries):
+    factus.token_manager.get_token()  # the token comes from the cache, never from the database
+    one = _queries_of_one_submit(make_invoice(items=1), staff, factus)
+    ten = _queries_of_one_submit(make_invoice(items=10), staff, factus)
+    assert one == ten
+    # lock+SUBMITTING (savepoint, SELECT FOR UPDATE, UPDATE, release); customer, range, items;
+    # outcome (savepoint, SELECT FOR UPDATE, UPDATE, event INSERT, release)
+    invoice = make_invoice(items=3)
+    with django_assert_max_num_queries(12):
+        submit(invoice, staff, factus)
