@@ -230,3 +230,22 @@ def test_unit_search_by_name_or_code(user_client):
     assert any(row["code"] == "94" for row in user_client.get(url, {"q": "94"}).json()["results"])
     assert len(user_client.get(url, {"q": "a"}).json()["results"]) == 20
     assert user_client.get(url, {"q": " "}).json() == {"results": []}
+
+
+@pytest.mark.parametrize(("name", "factory"), [
+    ("catalog:customer_search", lambda: CustomerFactory(id=1234, names="Mil Doscientos")),
+    ("catalog:product_search", lambda: ProductFactory(id=1234, name="Mil Doscientos")),
+])
+def test_search_results_carry_ids_without_thousands_separators(user_client, name, factory):
+    """es-CO formats 1234 as "1.234": an id rendered that way would point at no row once picked."""
+    factory()
+    html = user_client.get(reverse(name), {"q": "Mil Dos"}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-id="1234"' in html
+
+
+def test_municipality_results_carry_ids_without_thousands_separators(user_client):
+    cali = Municipality.objects.get(code="76001")
+    Municipality.objects.filter(pk=cali.pk).update(id=4321)
+    html = user_client.get(reverse("catalog:municipality_search"), {"municipality_q": "Cali"},
+                           HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-id="4321"' in html
