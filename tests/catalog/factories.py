@@ -25,7 +25,7 @@ class CustomerFactory(factory.django.DjangoModelFactory):
 
     identification_document = ref(models.IdentificationDocumentType, 3)
     identification = factory.Sequence(lambda n: f"{1020300000 + n}")
-    names = factory.Faker("name", locale="es_CO")
+    names = factory.Sequence(lambda n: f"Cliente {n}")  # deterministic: tests search by name
     legal_organization = ref(models.LegalOrganization, 2)
     tribute = ref(models.CustomerTribute, 21)
     municipality = ref(models.Municipality, 980)

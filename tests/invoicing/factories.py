@@ -5,18 +5,12 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
-from catalog.models import (
-    Customer,
-    CustomerTribute,
-    IdentificationDocumentType,
-    LegalOrganization,
-    MeasurementUnit,
-    Municipality,
-    NumberingRange,
-    StandardCode,
-    Tribute,
-)
+from catalog.models import MeasurementUnit, StandardCode, Tribute
 from invoicing.models import Invoice, InvoiceItem
+from tests.catalog.factories import CustomerFactory, NumberingRangeFactory
+
+__all__ = ["CustomerFactory", "InvoiceFactory", "InvoiceItemFactory", "NumberingRangeFactory",
+           "UserFactory", "item_dict"]
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -25,40 +19,6 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("username",)
 
     username = factory.Sequence(lambda n: f"usuario{n}")
-
-
-class NumberingRangeFactory(factory.django.DjangoModelFactory):
-    """The emulator's bill range: id 8, prefix SETP."""
-
-    class Meta:
-        model = NumberingRange
-        django_get_or_create = ("factus_id",)
-
-    factus_id = 8
-    document = "21"
-    document_name = "Factura de Venta"
-    prefix = "SETP"
-    from_number = 990000000
-    to_number = 995000000
-    current = 990000001
-    resolution_number = "18760000001"
-
-
-class CustomerFactory(factory.django.DjangoModelFactory):
-    """A natural person with a cédula (document id 3), no tribute, in San Gil."""
-
-    class Meta:
-        model = Customer
-
-    identification_document = factory.LazyFunction(
-        lambda: IdentificationDocumentType.objects.get(factus_id=3))
-    identification = factory.Sequence(lambda n: str(100200300 + n))
-    names = factory.Sequence(lambda n: f"Cliente {n}")
-    legal_organization = factory.LazyFunction(lambda: LegalOrganization.objects.get(factus_id=2))
-    tribute = factory.LazyFunction(lambda: CustomerTribute.objects.get(factus_id=21))
-    municipality = factory.LazyFunction(lambda: Municipality.objects.filter(factus_id=980).first())
-    email = factory.Sequence(lambda n: f"cliente{n}@example.com")
-    address = "Calle 1 # 2-3"
 
 
 class InvoiceFactory(factory.django.DjangoModelFactory):
