@@ -1,8 +1,5 @@
-"""The invoice form (header + item formset), the e-mail form and the mapping of Factus 422 errors.
-
-Forms only parse and validate what the user typed; they hand plain data to the services
-(``service_data``) and never save anything themselves.
-"""
+"""The invoice form: header and item formset. Forms parse and validate what the user typed and
+hand plain data to the services (``service_data``); they never save anything themselves."""
 
 from __future__ import annotations
 
@@ -10,85 +7,24 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 
 from catalog import selectors as catalog_selectors
 from catalog.models import Customer, MeasurementUnit, PaymentMethod, Product, StandardCode, Tribute
 from invoicing.totals import LineInput
 
-PAYMENT_FORMS = [("1", "Contado"), ("2", "Crédito")]
-CREDIT = "2"
-WITHHOLDING_CODES = {"05": "ReteIVA", "06": "ReteRenta", "07": "ReteICA"}
-DEFAULT_UNIT_FACTUS_ID = 70  # "unidad" (94)
-MAX_ITEMS = 200
-ITEM_PREFIX = "items"
-
-# Factus' dotted field names -> our form field names.
-HEADER_FIELDS = {
-    "numbering_range_id": "numbering_range", "payment_form": "payment_form",
-    "payment_method_code": "payment_method", "payment_due_date": "payment_due_date",
-    "observation": "observation", "send_email": "send_email",
-}
-ITEM_FIELDS = {
-    "code_reference": "code_reference", "name": "name", "quantity": "quantity", "price": "price",
-    "discount_rate": "discount_rate", "tax_rate": "tax_rate", "is_excluded": "is_excluded",
-    "unit_measure_id": "unit", "standard_code_id": "standard_code", "tribute_id": "tribute",
-}
-
-MONEY_ERRORS = {
-    "invalid": "Escriba un número válido.",
-    "max_decimal_places": "Use como máximo %(max)s decimales.",
-    "max_digits": "El número es demasiado grande.",
-    "max_whole_digits": "El número es demasiado grande.",
-}
-
-
-class BootstrapBoundField(forms.BoundField):
-    """Marks a field with errors for Bootstrap (``is-invalid``) and ties it to its error text."""
-
-    def build_widget_attrs(self, attrs, widget=None):
-        attrs = super().build_widget_attrs(attrs, widget)
-        widget = widget or self.field.widget
-        if self.errors and not widget.is_hidden:
-            classes = attrs.get("class") or widget.attrs.get("class", "")
-            attrs["class"] = f"{classes} is-invalid".strip()
-            attrs["aria-describedby"] = f"{self.auto_id}_error"
-        return attrs
-
-
-class BootstrapForm(forms.Form):
-    bound_field_class = BootstrapBoundField
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if widget.is_hidden or widget.attrs.get("class"):
-                continue
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs["class"] = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                widget.attrs["class"] = "form-select"
-            else:
-                widget.attrs["class"] = "form-control"
-
-
-def _rate_field(label: str, *, required: bool = True, initial=None) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label, required=required, initial=initial, max_digits=5, decimal_places=2,
-        validators=[MinValueValidator(0, "No puede ser negativo."),
-                    MaxValueValidator(100, "No puede ser mayor que 100.")],
-        error_messages={**MONEY_ERRORS, "required": "Escriba el porcentaje."},
-        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "100",
-                                        "class": "form-control form-control-sm text-end"}),
-    )
-
-
-class RangeChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        prefix = obj.prefix or "(sin prefijo)"
-        left = f"{obj.numbers_left:,}".replace(",", ".")
-        return f"{prefix} · {obj.resolution_number or 'sin resolución'} · quedan {left} números"
+from .base import (
+    CREDIT,
+    DEFAULT_UNIT_FACTUS_ID,
+    ITEM_PREFIX,
+    MAX_ITEMS,
+    MONEY_ERRORS,
+    PAYMENT_FORMS,
+    WITHHOLDING_CODES,
+    BootstrapForm,
+    RangeChoiceField,
+    rate_field,
+)
 
 
 class InvoiceForm(BootstrapForm):
@@ -184,8 +120,8 @@ class ItemForm(BootstrapForm):
         error_messages={**MONEY_ERRORS, "required": "Escriba el precio."},
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01",
                                         "class": "form-control form-control-sm text-end"}))
-    discount_rate = _rate_field("Descuento (%)", initial=Decimal("0"))
-    tax_rate = _rate_field("IVA (%)", initial=Decimal("19"))
+    discount_rate = rate_field("Descuento (%)", initial=Decimal("0"))
+    tax_rate = rate_field("IVA (%)", initial=Decimal("19"))
     is_excluded = forms.BooleanField(label="Excluido de IVA", required=False)
     unit = forms.ModelChoiceField(
         label="Unidad", queryset=MeasurementUnit.objects.all(), empty_label=None,
@@ -196,9 +132,9 @@ class ItemForm(BootstrapForm):
     tribute = forms.ModelChoiceField(
         label="Tributo", queryset=Tribute.objects.all(), empty_label=None,
         error_messages={"required": "Elija el tributo.", "invalid_choice": "Tributo no válido."})
-    withholding_05 = _rate_field("ReteIVA (%)", required=False)
-    withholding_06 = _rate_field("ReteRenta (%)", required=False)
-    withholding_07 = _rate_field("ReteICA (%)", required=False)
+    withholding_05 = rate_field("ReteIVA (%)", required=False)
+    withholding_06 = rate_field("ReteRenta (%)", required=False)
+    withholding_07 = rate_field("ReteICA (%)", required=False)
 
     def __init__(self, *args, unit_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -329,26 +265,6 @@ def item_initial(item) -> dict:
     }
 
 
-def as_post_data(form: forms.Form, prefix: str | None = None) -> dict:
-    """The POST data that would reproduce ``form``'s initial values (to re-validate a saved draft)."""
-    data = {}
-    for name, field in form.fields.items():
-        value = form.get_initial_for_field(field, name)
-        key = f"{prefix}-{name}" if prefix else name
-        if isinstance(field, forms.BooleanField):
-            if value:
-                data[key] = "on"
-        elif value is not None:
-            data[key] = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return data
-
-
-class EmailForm(BootstrapForm):
-    email = forms.EmailField(
-        label="Correo del destinatario", max_length=200,
-        error_messages={"required": "Escriba el correo.", "invalid": "Escriba un correo válido."},
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "class": "form-control form-control-sm"}))
-
 
 def invoice_forms(data=None, invoice=None):
     """The header form and the item formset, bound to POST data or filled from an invoice."""
@@ -358,76 +274,3 @@ def invoice_forms(data=None, invoice=None):
         return InvoiceForm(), ItemFormSet(initial=[default_item_initial()])
     items = [item_initial(item) for item in invoice.items.all()] or [default_item_initial()]
     return InvoiceForm(initial=invoice_initial(invoice)), ItemFormSet(initial=items)
-
-
-def invoice_forms_with_factus_errors(invoice):
-    """Forms for an edit page; after a Factus 422 they carry its messages on the matching fields.
-
-    Returns (form, formset, messages no field matched).
-    """
-    form, formset = invoice_forms(invoice=invoice)
-    if invoice.status != invoice.Status.INVALID or not invoice.field_errors:
-        return form, formset, []
-    data = as_post_data(form)
-    for item_form in formset.forms:
-        data.update(as_post_data(item_form, item_form.prefix))
-    data.update({f"{ITEM_PREFIX}-TOTAL_FORMS": str(len(formset.forms)), f"{ITEM_PREFIX}-INITIAL_FORMS": "0"})
-    form, formset = invoice_forms(data)
-    form.is_valid()
-    formset.is_valid()
-    return form, formset, apply_factus_errors(form, formset, invoice.field_errors)
-
-
-def apply_service_error(form, formset, error) -> None:
-    """A ValidationError from a draft service, shown on the header field it names (or on top)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        if name in form.fields:
-            form.add_error(name, errors)
-        else:
-            form.add_error(None, errors)
-
-
-def apply_factus_errors(form: InvoiceForm, formset: BaseItemFormSet, errors: dict) -> list[str]:
-    """Put each Factus 422 message on its field; return the ones no field matches (for a banner)."""
-    leftovers = []
-    for path, messages in (errors or {}).items():
-        messages = [messages] if isinstance(messages, str) else list(messages)
-        target = _error_target(form, formset, str(path))
-        if target is None:
-            leftovers.extend(f"{path}: {m}" for m in messages)
-            continue
-        owner, field = target
-        label = owner.fields[field].label if field else ""
-        label = label[:1].lower() + label[1:]
-        for message in messages:
-            owner.add_error(field, str(message).replace(path, label) if label and field != "customer"
-                            else str(message))
-    return leftovers
-
-
-def _error_target(form, formset, path: str):
-    parts = path.split(".")
-    if parts[0] == "customer":
-        return form, "customer"
-    if path in HEADER_FIELDS:
-        return form, HEADER_FIELDS[path]
-    if parts[0] == "items" and len(parts) >= 2 and parts[1].isdigit():
-        index = int(parts[1])
-        if index >= len(formset.forms):
-            return None
-        item_form = formset.forms[index]
-        if len(parts) >= 3 and parts[2] == "withholding_taxes":
-            return item_form, _withholding_field(item_form, parts)
-        return item_form, ITEM_FIELDS.get(parts[2]) if len(parts) >= 3 else None
-    return None
-
-
-def _withholding_field(item_form, parts: list[str]) -> str | None:
-    """``items.0.withholding_taxes.1.withholding_tax_rate`` -> the field of the line's 2nd retention."""
-    codes = [w["code"] for w in item_form.withholdings()] if item_form.is_valid() else []
-    if len(parts) >= 4 and parts[3].isdigit() and int(parts[3]) < len(codes):
-        return f"withholding_{codes[int(parts[3])]}"
-    return None
