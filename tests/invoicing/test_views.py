@@ -303,7 +303,7 @@ def test_unknown_unit_at_factus_is_shown_under_that_line(user_client, wired):
     assert 'id="id_items-1-unit_error">El campo unidad es inválido.' in response.text
 
 
-def test_409_names_the_blocking_bill_and_whether_it_is_ours(user_client, wired):
+def test_409_behind_a_rejected_bill_of_ours_offers_delete_and_correct(user_client, wired):
     blocked = draft(identification="1111111111")
     user_client.post(reverse("invoicing:invoice_submit", args=[blocked.pk]))
     blocked.refresh_from_db()
@@ -311,11 +311,24 @@ def test_409_names_the_blocking_bill_and_whether_it_is_ours(user_client, wired):
     response = user_client.post(reverse("invoicing:invoice_submit", args=[invoice.pk]))
     assert response.status_code == 409
     html = response.text
-    assert blocked.number in html and blocked.reference_code in html
+    assert re.search(r"SETP99000000\d", html) and blocked.reference_code in html
     assert "Creada desde esta aplicación" in html
-    assert "Reintentar la factura pendiente" in html
-    assert reverse("invoicing:invoice_delete", args=[blocked.pk]) in html
+    assert "rechazada por la DIAN" in html
+    assert f'{reverse("invoicing:invoice_delete", args=[blocked.pk])}?reopen=1' in html
+    assert "Reintentar la factura pendiente" not in html
     assert Invoice.objects.get(pk=invoice.pk).status != Invoice.Status.VALIDATED
+
+
+def test_409_behind_a_pending_bill_of_ours_offers_retry_and_delete(user_client, wired):
+    pending = draft(identification="3333333333")
+    user_client.post(reverse("invoicing:invoice_submit", args=[pending.pk]))
+    assert Invoice.objects.get(pk=pending.pk).status == Invoice.Status.PENDING_DIAN
+    response = user_client.post(reverse("invoicing:invoice_submit", args=[draft().pk]))
+    assert response.status_code == 409
+    html = response.text
+    assert "Reintentar la factura pendiente" in html
+    assert reverse("invoicing:invoice_submit", args=[pending.pk]) in html
+    assert f'href="{reverse("invoicing:invoice_delete", args=[pending.pk])}"' in html
 
 
 def test_timeout_keeps_the_draft_and_offers_retry(user_client, emulator):
