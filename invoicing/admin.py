@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from invoicing.models import Invoice, InvoiceEvent, InvoiceItem
+from invoicing.services import invoice_refresh_estimated_total
 
 FACTUS_FIELDS = (
     "reference_code", "status", "factus_id", "number", "prefix", "cufe", "qr_url", "validated_at",
@@ -39,13 +40,17 @@ class InvoiceAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("customer", "created_by")
     raw_id_fields = ("customer",)
-    readonly_fields = FACTUS_FIELDS
+    readonly_fields = (*FACTUS_FIELDS, "estimated_total")
     inlines = (InvoiceItemInline, InvoiceEventInline)
     fieldsets = (
         (None, {"fields": ("customer", "numbering_range", "payment_form", "payment_method_code",
-                           "payment_due_date", "observation", "send_email")}),
+                           "payment_due_date", "observation", "send_email", "estimated_total")}),
         ("Factus", {"fields": FACTUS_FIELDS}),
     )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        invoice_refresh_estimated_total(invoice_id=form.instance.pk)  # items may have been edited inline
 
 
 @admin.register(InvoiceEvent)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models.functions import Coalesce
 from django.urls import reverse_lazy
 
 from catalog.models import Customer
@@ -13,12 +14,13 @@ from invoicing.models import Invoice
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
 SELECTOR_KEYS = ("status", "date_from", "date_to", "customer", "number", "reference", "q")
-# Column key -> ORDER BY fields (ascending); "-key" sorts descending.
+# Column key -> ORDER BY fields or expressions (ascending); "-key" sorts descending.
+# "total" is the figure the list shows: Factus' total, else ours (estimated_total).
 SORTS = {
     "date": ("created_at", "id"),
     "number": ("prefix", "number", "id"),
     "customer": ("customer__company", "customer__names", "id"),
-    "total": ("total", "id"),
+    "total": (Coalesce("total", "estimated_total"), "id"),
     "status": ("status", "id"),
 }
 DEFAULT_SORT = "-date"
@@ -65,10 +67,14 @@ class InvoiceFilterForm(BootstrapForm):
     def sort_key(self) -> str:
         return self._valid_data().get("sort") or DEFAULT_SORT
 
-    def ordering(self) -> list[str]:
+    def ordering(self) -> list:
         key = self.sort_key
-        sign = "-" if key.startswith("-") else ""
-        return [f"{sign}{field}" for field in SORTS[key.lstrip("-")]]
+        descending = key.startswith("-")
+        return [
+            (f"-{field}" if descending else field) if isinstance(field, str)
+            else (field.desc() if descending else field.asc())
+            for field in SORTS[key.lstrip("-")]
+        ]
 
     def per_page(self) -> int:
         return min(self._valid_data().get("page_size") or PAGE_SIZE, MAX_PAGE_SIZE)

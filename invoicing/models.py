@@ -59,6 +59,10 @@ class Invoice(models.Model):
     observation = models.CharField("observación", max_length=250, blank=True)
     send_email = models.BooleanField("Factus envía el correo al cliente", default=True)
     status = models.CharField("estado", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # Ours (invoicing.totals over the saved items), written by the draft services: what a bill is
+    # worth before Factus returns ``total``. Never shown as Factus' figure.
+    estimated_total = models.DecimalField("total calculado (sin validar)", max_digits=16, decimal_places=2,
+                                          null=True, blank=True, editable=False)
 
     # Factus results, as Factus returned them (null/empty before validation).
     factus_id = models.PositiveBigIntegerField("id Factus", null=True, blank=True, editable=False)

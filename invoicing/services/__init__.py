@@ -1,7 +1,12 @@
 """Invoice writes. Every function takes keyword-only plain data (see docs/invoicing-contract.md)."""
 
 from .documents import invoice_delete_at_factus, invoice_document, invoice_send_email
-from .drafts import invoice_create_draft, invoice_duplicate, invoice_update_draft
+from .drafts import (
+    invoice_create_draft,
+    invoice_duplicate,
+    invoice_refresh_estimated_total,
+    invoice_update_draft,
+)
 from .events import InvoiceActionError
 from .imports import ImportSummary, invoices_import
 from .submit import SubmitResult, invoice_submit
@@ -14,6 +19,7 @@ __all__ = [
     "invoice_delete_at_factus",
     "invoice_document",
     "invoice_duplicate",
+    "invoice_refresh_estimated_total",
     "invoice_send_email",
     "invoice_submit",
     "invoice_update_draft",

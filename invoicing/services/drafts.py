@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from invoicing.models import Invoice, InvoiceItem, new_reference_code
+from invoicing.totals import LineInput, compute_invoice, to_decimal
 
 from .events import Action, InvoiceActionError, Outcome, record_event
 
@@ -29,16 +32,36 @@ def _withholdings(raw) -> list[dict]:
     return [{"code": str(w["code"]), "rate": f"{w['rate']}"} for w in raw or []]
 
 
-def _replace_items(invoice: Invoice, items: list[dict]) -> None:
+def items_total(items) -> Decimal:
+    """Our total of unsaved or saved InvoiceItems (no queries): ``invoicing.totals`` over the lines."""
+    # Withholdings never change the total (informational), and imported ones may lack a rate.
+    return compute_invoice([
+        LineInput(quantity=int(item.quantity), price=to_decimal(item.price),
+                  discount_rate=to_decimal(item.discount_rate), tax_rate=to_decimal(item.tax_rate),
+                  is_excluded=bool(item.is_excluded))
+        for item in items
+    ]).total
+
+
+def _build_items(items: list[dict]) -> list[InvoiceItem]:
+    """Unsaved InvoiceItems (no invoice yet), in position order.
+
+    Raises: ValidationError (no items).
+    """
     if not items:
         raise ValidationError({"items": "La factura debe tener al menos un ítem."})
-    invoice.items.all().delete()
-    InvoiceItem.objects.bulk_create([
-        InvoiceItem(invoice=invoice, position=index,
+    return [
+        InvoiceItem(position=index,
                     **{k: v for k, v in item.items() if k in ITEM_FIELDS and k != "withholdings"},
                     withholdings=_withholdings(item.get("withholdings")))
         for index, item in enumerate(items)
-    ])
+    ]
+
+
+def _store_items(invoice: Invoice, built: list[InvoiceItem]) -> None:
+    for item in built:
+        item.invoice = invoice
+    InvoiceItem.objects.bulk_create(built)
 
 
 @transaction.atomic
@@ -47,9 +70,11 @@ def invoice_create_draft(*, user, items: list[dict], **header) -> Invoice:
 
     Raises: ValidationError (no items, credit without due date).
     """
+    fields = _header(header)  # header errors first, as before
+    built = _build_items(items)
     invoice = Invoice.objects.create(created_by=user if user and user.is_authenticated else None,
-                                     **_header(header))
-    _replace_items(invoice, items)
+                                     estimated_total=items_total(built), **fields)
+    _store_items(invoice, built)
     record_event(invoice, user=user, action=Action.CREATE, outcome=Outcome.OK,
                  message="Borrador creado.")
     return invoice
@@ -66,10 +91,13 @@ def invoice_update_draft(*, invoice_id: int, user, items: list[dict], **header) 
         raise InvoiceActionError(f"La factura está «{invoice.get_status_display()}» y no se puede editar.")
     for name, value in _header(header).items():
         setattr(invoice, name, value)
+    built = _build_items(items)
+    invoice.estimated_total = items_total(built)
     invoice.status = Invoice.Status.DRAFT
     invoice.field_errors = {}
     invoice.save()
-    _replace_items(invoice, items)
+    invoice.items.all().delete()
+    _store_items(invoice, built)
     record_event(invoice, user=user, action=Action.UPDATE, outcome=Outcome.OK,
                  message="Borrador modificado.")
     return invoice
@@ -80,10 +108,20 @@ def invoice_duplicate(*, invoice_id: int, user) -> Invoice:
     """A new DRAFT with the same customer, terms and items, and a new reference_code."""
     source = Invoice.objects.get(pk=invoice_id)
     header = {name: getattr(source, name) for name in HEADER_FIELDS}
-    copy = Invoice.objects.create(created_by=user if user and user.is_authenticated else None,
-                                  reference_code=new_reference_code(), **header)
     items = [{name: getattr(item, name) for name in ITEM_FIELDS} for item in source.items.all()]
-    _replace_items(copy, items)
+    built = _build_items(items)
+    copy = Invoice.objects.create(created_by=user if user and user.is_authenticated else None,
+                                  reference_code=new_reference_code(), estimated_total=items_total(built),
+                                  **header)
+    _store_items(copy, built)
     record_event(copy, user=user, action=Action.DUPLICATE, outcome=Outcome.OK,
                  message=f"Copia de la factura {source}.")
     return copy
+
+
+def invoice_refresh_estimated_total(*, invoice_id: int) -> Decimal | None:
+    """Recompute ``estimated_total`` from the stored items (for edits outside the draft services)."""
+    items = list(InvoiceItem.objects.filter(invoice_id=invoice_id))
+    total = items_total(items) if items else None
+    Invoice.objects.filter(pk=invoice_id).update(estimated_total=total)
+    return total

@@ -26,6 +26,7 @@ from invoicing.models import Invoice, InvoiceItem
 from invoicing.payloads import NIT_DOCUMENT_ID, parse_money, parse_stamp
 
 from . import resolve
+from .drafts import items_total
 from .events import Action, Outcome, record_event
 
 logger = logging.getLogger(__name__)
@@ -135,8 +136,11 @@ def _create(client, row: dict, user) -> bool:
     )
     resolve.apply(invoice, outcome)
     invoice.total = invoice.total if invoice.total is not None else parse_money(row.get("total"))
+    items, skipped = _items(invoice, data.get("items") or [])
+    # Ours only when every line came across: a partial sum would understate the bill.
+    invoice.estimated_total = items_total(items) if items and not skipped else None
     invoice.save()
-    skipped = _items(invoice, data.get("items") or [])
+    InvoiceItem.objects.bulk_create(items)
     note = f" {skipped} ítem(s) sin unidad, estándar o tributo conocidos no se importaron." if skipped else ""
     record_event(invoice, user=user, action=Action.IMPORT, outcome=Outcome.OK,
                  message=f"Importada desde Factus ({invoice.get_status_display()}).{note}", http_status=200,
@@ -176,8 +180,8 @@ def _customer(block: dict, row: dict) -> Customer:
     )
 
 
-def _items(invoice: Invoice, rows: list[dict]) -> int:
-    """Create the bill's items; rows whose catalogue entries we do not have are skipped."""
+def _items(invoice: Invoice, rows: list[dict]) -> tuple[list[InvoiceItem], int]:
+    """The bill's items, unsaved, and how many rows were skipped (catalogue entries we lack)."""
     created, skipped = [], 0
     for index, row in enumerate(rows):
         unit = MeasurementUnit.objects.filter(factus_id=(row.get("unit_measure") or {}).get("id")).first()
@@ -195,5 +199,4 @@ def _items(invoice: Invoice, rows: list[dict]) -> int:
             unit=unit, standard_code=standard, tribute=tribute,
             withholdings=[{"code": w.get("tribute_code"), "rate": (w.get("rates") or [{}])[0].get("rate")}
                           for w in row.get("withholding_taxes") or []]))
-    InvoiceItem.objects.bulk_create(created)
-    return skipped
+    return created, skipped

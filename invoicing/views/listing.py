@@ -16,8 +16,9 @@ from invoicing.filters import InvoiceFilterForm
 
 from .common import USER_ERRORS, error_text
 
+# "Total" is Factus' figure only; a bill Factus has not totalled yet has ours in the last column.
 CSV_HEADER = ["Número", "Referencia", "Fecha", "Cliente", "Identificación", "Estado", "Subtotal",
-              "IVA", "Total", "CUFE"]
+              "IVA", "Total", "CUFE", "Total calculado (sin validar)"]
 
 
 def invoice_list(request):
@@ -53,6 +54,7 @@ def _csv_rows(queryset):
             timezone.localtime(invoice.created_at).strftime("%Y-%m-%d %H:%M"),
             customer.display_name, customer.identification_display, invoice.get_status_display(),
             invoice.gross_value, invoice.tax_amount, invoice.total, invoice.cufe,
+            invoice.estimated_total if invoice.total is None else None,
         )])
 
 

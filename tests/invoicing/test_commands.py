@@ -41,6 +41,7 @@ def test_import_creates_refreshes_and_is_idempotent(make_invoice, staff, factus,
     assert imported.status == Status.VALIDATED and len(imported.cufe) == 96
     assert imported.customer.identification == "70000003" and imported.customer.names == "Externo 70000003"
     assert imported.total == Decimal("1335000.00") and imported.items.get().price == Decimal("1500000.00")
+    assert imported.estimated_total == Decimal("1335000.00")  # ours, from the imported items
     assert imported.numbering_range.factus_id == 8 and imported.events.get().action == "import"
     assert Customer.objects.count() == customers + 11
     ours.refresh_from_db()

@@ -57,3 +57,21 @@ def test_admin_pages_render_with_read_only_factus_fields(admin_client):
     assert page.status_code == 200
     assert b"Borrador creado." in page.content and b'name="cufe"' not in page.content
     assert admin_client.get("/admin/invoicing/invoiceevent/").status_code == 200
+
+
+def test_data_migration_fills_estimated_total_from_the_items():
+    import importlib
+
+    from django.apps import apps
+    fill = importlib.import_module("invoicing.migrations.0004_fill_estimated_total").fill
+    seed = InvoiceFactory()
+    InvoiceItemFactory(invoice=seed, price=Decimal("1500000"), discount_rate=Decimal("11"),
+                       withholdings=[{"code": "06", "rate": None}])  # imported rows may lack a rate
+    two = InvoiceFactory(total=Decimal("1"))
+    InvoiceItemFactory.create_batch(2, invoice=two, quantity=2, tax_rate=Decimal("0"), is_excluded=True)
+    empty = InvoiceFactory()
+    fill(apps, None)
+    assert Invoice.objects.get(pk=seed.pk).estimated_total == Decimal("1335000.00")
+    assert Invoice.objects.get(pk=two.pk).estimated_total == Decimal("200000.00")  # total untouched: 1
+    assert Invoice.objects.get(pk=two.pk).total == Decimal("1.00")
+    assert Invoice.objects.get(pk=empty.pk).estimated_total is None

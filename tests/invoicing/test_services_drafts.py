@@ -69,3 +69,30 @@ def test_duplicate_copies_items_with_a_new_reference(staff):
     assert copy.status == Invoice.Status.DRAFT and copy.number == ""
     assert copy.items.get().price == Decimal("99.99")
     assert "SETP1" in copy.events.get().message
+
+
+def test_drafts_carry_our_estimated_total_of_the_saved_items(staff, django_assert_num_queries):
+    invoice = invoice_create_draft(user=staff, items=[item_dict()], **header())
+    invoice.refresh_from_db()
+    assert invoice.estimated_total == Decimal("1335000.00") and invoice.total is None
+    updated = invoice_update_draft(invoice_id=invoice.pk, user=staff,
+                                   items=[item_dict(quantity=2), item_dict(price=Decimal("100"),
+                                                                           discount_rate=Decimal("0"))],
+                                   **header())
+    assert Invoice.objects.get(pk=updated.pk).estimated_total == Decimal("2670100.00")
+    copy = invoice_duplicate(invoice_id=invoice.pk, user=staff)
+    assert Invoice.objects.get(pk=copy.pk).estimated_total == Decimal("2670100.00")
+    # The figure comes from the items being saved: no per-item query, whatever their number.
+    data, items = header(), [item_dict()] * 20
+    with django_assert_num_queries(5):  # savepoint, invoice, items (one INSERT), event, release
+        invoice_create_draft(user=staff, items=items, **data)
+
+
+def test_refresh_estimated_total_after_items_changed_elsewhere(staff, admin_client):
+    from invoicing.services import invoice_refresh_estimated_total
+    invoice = invoice_create_draft(user=staff, items=[item_dict()], **header())
+    invoice.items.update(quantity=2)  # e.g. the admin's inline; its save_related calls the service
+    assert invoice_refresh_estimated_total(invoice_id=invoice.pk) == Decimal("2670000.00")
+    assert Invoice.objects.get(pk=invoice.pk).estimated_total == Decimal("2670000.00")
+    page = admin_client.get(f"/admin/invoicing/invoice/{invoice.pk}/change/").text
+    assert "2670000" in page.replace(".", "").replace(",", "") and 'name="estimated_total"' not in page

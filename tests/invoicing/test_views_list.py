@@ -170,3 +170,49 @@ def test_filter_by_customer_through_the_hidden_id(user_client):
     assert "Ninguna factura coincide con los filtros." in html
     html = user_client.get(url, {"customer": 999999}).text
     assert "SETP990000001" in html and "Elija un cliente de la lista." in html
+
+
+def _seed_draft(user, customer=None):
+    """A draft made by the service from the seed line (1 × 1 500 000, 11 %, 19 % IVA)."""
+    from invoicing.services import invoice_create_draft
+    from tests.invoicing.factories import item_dict
+    return invoice_create_draft(
+        user=user, items=[item_dict()], customer_id=(customer or CustomerFactory()).pk,
+        numbering_range_id=NumberingRangeFactory().pk, payment_form="1", payment_method_code="10",
+        payment_due_date=None, observation="", send_email=False)
+
+
+def test_unvalidated_rows_show_our_total_marked_as_not_validated(user_client, user):
+    draft = _seed_draft(user)
+    make("SETP990000001", Invoice.Status.VALIDATED, "2000000.00")
+    html, queries = _list_page(user_client)
+    row = html[html.index(draft.reference_code):]
+    row = row[:row.index("</tr>")]
+    assert "$ 1.335.000,00" in row and "(calculado, sin validar)" in row and "—" not in row
+    assert "$ 2.000.000,00" in html and html.count("(calculado, sin validar)") == 1
+    for _ in range(5):
+        _seed_draft(user)
+    assert _list_page(user_client)[1] == queries  # no query per row
+
+
+def test_sort_by_total_uses_factus_total_else_ours(user_client, user):
+    _seed_draft(user)  # ours: 1 335 000
+    make("SETP990000001", Invoice.Status.VALIDATED, "100.00")
+    make("SETP990000002", Invoice.Status.VALIDATED, "2000000.00")
+    url = reverse("invoicing:invoice_list")
+    html = user_client.get(url, {"sort": "total"}).text
+    assert html.index("SETP990000001") < html.index("$ 1.335.000,00") < html.index("SETP990000002")
+    html = user_client.get(url, {"sort": "-total"}).text
+    assert html.index("SETP990000002") < html.index("$ 1.335.000,00") < html.index("SETP990000001")
+
+
+def test_csv_has_our_total_only_where_factus_has_none(user_client, user):
+    draft = _seed_draft(user)
+    make("SETP990000001", Invoice.Status.VALIDATED, "2000000.00")
+    response = user_client.get(reverse("invoicing:invoice_export"), {"sort": "number"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][8:] == ["Total", "CUFE", "Total calculado (sin validar)"]
+    ours = next(row for row in rows[1:] if row[1] == draft.reference_code)
+    assert ours[8] == "" and ours[10] == "1335000.00"
+    validated = next(row for row in rows[1:] if row[0] == "SETP990000001")
+    assert validated[8] == "2000000.00" and validated[10] == ""
