@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from . import auth, bills, control, delivery, documents, lookups
 from .catalogues import load
+from .families import of
 from .state import State, load_state, save_state, seed_ranges
 from .wire import Request, Response, parse_headers, parse_query
 
@@ -114,9 +115,10 @@ class Sandbox:
 
     # -- e-mail ------------------------------------------------------------------------
     def maybe_email(self, record: dict) -> None:
-        """Factus e-mails the customer itself when the bill asked for it (send_email)."""
-        email = record["data"]["customer"]["email"]
-        if record["data"]["bill"]["send_email"] and email:
+        """Factus e-mails the customer itself when the document asked for it (send_email)."""
+        fam = of(record)
+        email = record["data"][fam.party].get("email")
+        if record["data"][fam.header].get("send_email") and email:
             self.deliver(record, email)
 
     def deliver(self, record: dict, to: str, custom_pdf: bool = False) -> None:

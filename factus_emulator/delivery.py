@@ -1,11 +1,14 @@
-"""What a validated bill can produce: PDF, XML, e-mail, RADIAN events (API.md §3.6-3.9)."""
+"""What a validated document can produce: PDF, XML, e-mail, RADIAN events (API.md §3.6-3.9).
+
+Every handler takes the document family (``families.py``); core.py binds it per route.
+"""
 
 from __future__ import annotations
 
 import hashlib
 
-from . import documents
-from .bills import find
+from . import documents, lifecycle
+from .families import BILLS, Family, of
 from .rules import Errors, check, get, is_email
 from .wire import Request, Response, conflict, laravel_422, ok
 
@@ -15,25 +18,26 @@ EVENT_NAMES = {"030": "Acuse de recibo de Factura Electrónica de Venta",
                "033": "Aceptación expresa", "034": "Aceptación tácita"}
 
 
-def _validated(box, request: Request) -> tuple[dict | None, Response | None]:
-    record, missing = find(box, request.params["number"])
+def _validated(box, request: Request, fam: Family,
+               message: str | None = None) -> tuple[dict | None, Response | None]:
+    record, missing = lifecycle.find(box, fam, request.params["number"])
     if missing:
         return None, missing
     if record["status"] != 1:
-        return None, conflict(f"El documento {record['number']} no ha sido validado")
+        return None, conflict(message or f"El documento {record['number']} no ha sido validado")
     return record, None
 
 
-def download_pdf(box, request: Request) -> Response:
-    record, error = _validated(box, request)
+def download_pdf(box, request: Request, fam: Family = BILLS) -> Response:
+    record, error = _validated(box, request, fam)
     if error:
         return error
     return ok({"file_name": documents.file_name(record),
                "pdf_base_64_encoded": documents.b64(documents.pdf_bytes(record))})
 
 
-def download_xml(box, request: Request) -> Response:
-    record, error = _validated(box, request)
+def download_xml(box, request: Request, fam: Family = BILLS) -> Response:
+    record, error = _validated(box, request, fam, fam.xml_not_validated)
     if error:
         return error
     return ok({"file_name": documents.file_name(record),
@@ -41,14 +45,15 @@ def download_xml(box, request: Request) -> Response:
 
 
 def subject(record: dict) -> str:
+    fam = of(record)
     company = record["data"]["company"]
-    issuer = company["graphic_representation_name"]
-    code = record["data"]["bill"]["document"]["code"]
+    issuer = company.get("graphic_representation_name") or company["company"]
+    code = fam.type_code or record["data"][fam.header]["document"]["code"]
     return f"{company['nit']};{issuer};{record['number']};{code};{issuer}"
 
 
-def send_email(box, request: Request) -> Response:
-    record, error = _validated(box, request)
+def send_email(box, request: Request, fam: Family = BILLS) -> Response:
+    record, error = _validated(box, request, fam)
     if error:
         return error
     body = request.json()
@@ -57,11 +62,11 @@ def send_email(box, request: Request) -> Response:
     if errors:
         return laravel_422(errors.by_key)
     box.deliver(record, body["email"], custom_pdf=bool(body.get("pdf_base_64_encoded")))
-    return ok(message="Factura enviada al cliente con éxito")
+    return ok(message=fam.email_sent)
 
 
-def email_content(box, request: Request) -> Response:
-    record, error = _validated(box, request)
+def email_content(box, request: Request, fam: Family = BILLS) -> Response:
+    record, error = _validated(box, request, fam)
     if error:
         return error
     return ok({"subject": subject(record),
@@ -69,7 +74,7 @@ def email_content(box, request: Request) -> Response:
 
 
 def radian_events(box, request: Request) -> Response:
-    record, missing = find(box, request.params["number"])
+    record, missing = lifecycle.find(box, BILLS, request.params["number"])
     return missing or ok(record["events"])
 
 

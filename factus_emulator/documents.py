@@ -11,6 +11,8 @@ from xml.etree import ElementTree as ET
 import segno
 from fpdf import FPDF
 
+from .families import of
+
 QR_BASE = "https://catalogo-vpfe-hab.dian.gov.co/document/searchqr?documentkey="
 ENVIRONMENT = "2"  # DIAN "pruebas"
 
@@ -29,8 +31,11 @@ def qr_image(url: str) -> str:
     return "data:image/png;base64, " + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def file_name(record: dict, prefix: str = "fv") -> str:
-    """DIAN file name, no extension: fv + NIT(10) + 000 + yy + 8 digits (SETP990000241 -> 241)."""
+def file_name(record: dict) -> str:
+    """DIAN file name, no extension: fv + NIT(10) + 000 + yy + 8 digits (SETP990000241 -> 241).
+
+    The prefix is the family's (fv, nc, ds, na)."""
+    prefix = of(record).file_prefix
     nit = record["data"]["company"]["nit"].zfill(10)
     year = record["issue_date"][2:4]
     return f"{prefix}{nit}000{year}{record['sequence'] % 10**6:08d}"
@@ -41,8 +46,9 @@ def _latin(text) -> str:
 
 
 def pdf_bytes(record: dict) -> bytes:
-    data = record["data"]
-    bill, company, customer = data["bill"], data["company"], data["customer"]
+    data, fam = record["data"], of(record)
+    bill, company, customer = data[fam.header], data["company"], data[fam.party]
+    title = bill["document"]["name"] if "document" in bill else fam.title
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
@@ -54,10 +60,11 @@ def pdf_bytes(record: dict) -> bytes:
         pdf.cell(0, 5, _latin(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.set_font("Helvetica", "B", 12)
-    pdf.cell(0, 7, _latin(f"{bill['document']['name']} {bill['number']}"),
+    pdf.cell(0, 7, _latin(f"{title} {bill['number']}"),
              new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=9)
-    for line in (f"Cliente: {customer['graphic_representation_name']}",
+    party = "Cliente" if fam.party == "customer" else "Proveedor"
+    for line in (f"{party}: {customer['graphic_representation_name']}",
                  f"Identificación: {customer['identification']}",
                  f"Fecha de validación: {bill['validated'] or '-'}",
                  f"Código de referencia: {bill['reference_code']}"):
@@ -69,10 +76,10 @@ def pdf_bytes(record: dict) -> bytes:
                       ("Recargos", "surcharge_amount"), ("Descuentos", "discount_amount"),
                       ("Total", "total")):
         pdf.cell(150, 5, _latin(name), align="R")
-        pdf.cell(0, 5, bill[key], align="R", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 5, bill.get(key, "0.00"), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font("Helvetica", size=7)
-    pdf.multi_cell(0, 4, f"CUFE: {bill['cufe']}")
+    pdf.multi_cell(0, 4, f"{fam.key.upper()}: {bill[fam.key]}")
     return bytes(pdf.output())
 
 
@@ -86,13 +93,15 @@ def _items_table(pdf: FPDF, items: list[dict]) -> None:
     pdf.set_font("Helvetica", size=8)
     for item in items:
         row = (item["code_reference"], item["name"][:45], str(item["quantity"]),
-               item["price"], item["tax_rate"], f"{item['total']:.2f}")
+               item["price"], item.get("tax_rate", "0.00"), f"{float(item['total']):.2f}")
         for width, value in zip(widths, row, strict=True):
             pdf.cell(width, 5, _latin(value), border=1)
         pdf.ln()
 
 
-NS = {"": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
+ROOTS = {"Invoice": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
+         "CreditNote": "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"}
+NS = {"": ROOTS["Invoice"],
       "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
       "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"}
 
@@ -106,31 +115,40 @@ def _el(parent, tag: str, text=None, **attrs):
 
 
 def xml_bytes(record: dict) -> bytes:
-    data = record["data"]
+    """UBL-2.1-like XML: ``Invoice`` (bills, support documents) or ``CreditNote`` (notes)."""
+    data, fam = record["data"], of(record)
     for prefix, uri in NS.items():
         ET.register_namespace(prefix, uri)
-    bill = data["bill"]
-    root = ET.Element(f"{{{NS['']}}}Invoice")
+    ET.register_namespace("", ROOTS[fam.xml_root])
+    bill = data[fam.header]
+    root = ET.Element(f"{{{ROOTS[fam.xml_root]}}}{fam.xml_root}")
     _el(root, "cbc:UBLVersionID", "UBL 2.1")
     _el(root, "cbc:ProfileExecutionID", ENVIRONMENT)
     _el(root, "cbc:ID", bill["number"])
-    _el(root, "cbc:UUID", bill["cufe"], schemeName="CUFE-SHA384")
+    _el(root, "cbc:UUID", bill[fam.key], schemeName=f"{fam.key.upper()}-SHA384")
     _el(root, "cbc:IssueDate", record["issue_date"])
-    _el(root, "cbc:InvoiceTypeCode", bill["document"]["code"])
-    for role, party, ident in (("AccountingSupplierParty", data["company"], "nit"),
-                               ("AccountingCustomerParty", data["customer"], "identification")):
+    code = bill["document"]["code"] if "document" in bill else fam.type_code
+    _el(root, f"cbc:{fam.xml_root}TypeCode", code)
+    company, party = data["company"], data[fam.party]
+    sides = (("AccountingSupplierParty", company, "nit"),
+             ("AccountingCustomerParty", party, "identification"))
+    if fam.party == "provider":  # a support document is issued by the company as buyer
+        sides = (("AccountingSupplierParty", party, "identification"),
+                 ("AccountingCustomerParty", company, "nit"))
+    for role, party, ident in sides:
         node = _el(_el(root, f"cac:{role}"), "cac:Party")
         _el(_el(node, "cac:PartyName"), "cbc:Name", party["graphic_representation_name"])
         _el(_el(node, "cac:PartyTaxScheme"), "cbc:CompanyID", party[ident])
     totals = _el(root, "cac:LegalMonetaryTotal")
     _el(totals, "cbc:LineExtensionAmount", bill["gross_value"], currencyID="COP")
     _el(totals, "cbc:TaxExclusiveAmount", bill["taxable_amount"], currencyID="COP")
-    _el(totals, "cbc:ChargeTotalAmount", bill["surcharge_amount"], currencyID="COP")
+    _el(totals, "cbc:ChargeTotalAmount", bill.get("surcharge_amount", "0.00"), currencyID="COP")
     _el(totals, "cbc:PayableAmount", bill["total"], currencyID="COP")
     for index, item in enumerate(data["items"], start=1):
-        line = _el(root, "cac:InvoiceLine")
+        line = _el(root, f"cac:{fam.xml_root}Line")
         _el(line, "cbc:ID", index)
-        _el(line, "cbc:InvoicedQuantity", item["quantity"], unitCode=item["unit_measure"]["code"])
+        quantity = "InvoicedQuantity" if fam.xml_root == "Invoice" else "CreditedQuantity"
+        _el(line, f"cbc:{quantity}", item["quantity"], unitCode=item["unit_measure"]["code"])
         _el(line, "cbc:LineExtensionAmount", item["gross_value"], currencyID="COP")
         _el(_el(line, "cac:Item"), "cbc:Description", item["name"])
         _el(_el(line, "cac:Price"), "cbc:PriceAmount", item["price"], currencyID="COP")

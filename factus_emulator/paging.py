@@ -14,8 +14,13 @@ def page_number(raw) -> int:
         return 1
 
 
-def paginate(rows: list, raw_page, url: str, *, next_has_page: bool = False) -> dict:
-    """Slice ``rows`` (already ordered) into one page; ``url`` is the list URL without query."""
+def paginate(rows: list, raw_page, url: str, *, next_has_page: bool = False,
+             page_keys: bool = False) -> dict:
+    """Slice ``rows`` (already ordered) into one page; ``url`` is the list URL without query.
+
+    ``page_keys``: every link carries ``page`` (null when it has no url), as the credit-note
+    and support-document examples show; the bill example has it on page links only.
+    """
     page = page_number(raw_page)
     total = len(rows)
     last = max(1, -(-total // PER_PAGE))
@@ -27,17 +32,21 @@ def paginate(rows: list, raw_page, url: str, *, next_has_page: bool = False) -> 
             "total": total, "per_page": PER_PAGE, "current_page": page, "last_page": last,
             "from": first_index if chunk else None,
             "to": first_index + len(chunk) - 1 if chunk else None,
-            "links": links(page, last, url, next_has_page),
+            "links": links(page, last, url, next_has_page, page_keys),
         },
     }
 
 
-def links(page: int, last: int, url: str, next_has_page: bool = False) -> list[dict]:
+def links(page: int, last: int, url: str, next_has_page: bool = False,
+          page_keys: bool = False) -> list[dict]:
     def href(n: int) -> str:
         return f"{url}?page={n}"
 
-    out = [{"url": href(page - 1) if 1 < page <= last + 1 else None, "label": PREVIOUS,
-            "active": False}]
+    previous = {"url": href(page - 1) if 1 < page <= last + 1 else None, "label": PREVIOUS,
+                "active": False}
+    if page_keys:
+        previous["page"] = page - 1 if previous["url"] else None
+    out = [previous]
     start, end = max(1, page - 3), min(last, page + 3)
     if start > last:  # out-of-range page: show the window of the last page
         start, end = max(1, last - 3), last
@@ -52,7 +61,9 @@ def links(page: int, last: int, url: str, next_has_page: bool = False) -> list[d
         else:
             out.append({"url": href(n), "label": n, "active": n == page, "page": n})
     following = {"url": href(page + 1) if page < last else None, "label": NEXT, "active": False}
-    if next_has_page:
+    if page_keys:
+        following["page"] = page + 1 if following["url"] else None
+    elif next_has_page:
         following["page"] = page + 1
     out.append(following)
     return out

@@ -52,13 +52,17 @@ def with_expiry(rng: dict, today: date) -> dict:
 
 @dataclass
 class State:
-    """Everything a reset wipes. Bills are stored as plain dicts (see bills.py)."""
+    """Everything a reset wipes. Documents are stored as plain dicts (see lifecycle.py)."""
     ranges: list[dict] = field(default_factory=seed_ranges)
     bills: list[dict] = field(default_factory=list)
+    credit_notes: list[dict] = field(default_factory=list)
+    support_documents: list[dict] = field(default_factory=list)
+    adjustment_notes: list[dict] = field(default_factory=list)
     access_tokens: dict[str, dict] = field(default_factory=dict)
     refresh_tokens: dict[str, dict] = field(default_factory=dict)
     outbox: list[dict] = field(default_factory=list)
     next_bill_id: int = 1
+    next_ids: dict[str, int] = field(default_factory=dict)  # last id per other family
     grants: dict[str, int] = field(default_factory=dict)
     grant_failures: dict[str, int] = field(default_factory=dict)
     routes: dict[str, int] = field(default_factory=dict)
