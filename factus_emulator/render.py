@@ -124,19 +124,32 @@ def charge_block(charge: dict) -> tuple[dict, dict]:
             "amount": money(t["amount"])}, t
 
 
+def lines(cat: Catalogues, payload: dict, drop: tuple = ()) -> tuple[list, list, dict]:
+    """Rendered items (without the ``drop`` keys), allowance charges and document totals."""
+    rendered = [item_block(cat, i) for i in payload["items"]]
+    charges = [charge_block(c) for c in payload.get("allowance_charges") or []]
+    totals = document_totals([t for _, t in rendered], [t for _, t in charges])
+    items = [{k: v for k, v in item.items() if k not in drop} for item, _ in rendered]
+    return items, charges, totals
+
+
+def document_key(cat: Catalogues, number_text: str, now: datetime, totals: dict, party_id: str,
+                 technical_key: str | None) -> tuple[str, str]:
+    """(CUFE/CUDE/CUDS, its DIAN QR url): SHA-384 as in ``documents.cufe``."""
+    key = documents.cufe([number_text, now.strftime("%Y-%m-%d%H:%M:%S-05:00"),
+                          money(totals["gross"]), "01", money(totals["tax"]),
+                          money(totals["total"]), cat.company["nit"], party_id], technical_key)
+    return key, documents.QR_BASE + key
+
+
 def build_bill(cat: Catalogues, payload: dict, rng: dict, *, bill_id: int, sequence: int,
                now: datetime) -> dict:
     """The full ``data`` object (validated, status 1); the caller adjusts status/errors."""
-    items, item_values = zip(*(item_block(cat, i) for i in payload["items"]), strict=True)
-    charges = [charge_block(c) for c in payload.get("allowance_charges") or []]
-    totals = document_totals(list(item_values), [t for _, t in charges])
+    items, charges, totals = lines(cat, payload)
     number_text = f"{rng['prefix']}{sequence}"
     customer = customer_block(cat, payload["customer"])
-    key = documents.cufe([number_text, now.strftime("%Y-%m-%d%H:%M:%S-05:00"),
-                          money(totals["gross"]), "01", money(totals["tax"]),
-                          money(totals["total"]), cat.company["nit"],
-                          customer["identification"]], rng["technical_key"])
-    qr = documents.QR_BASE + key
+    key, qr = document_key(cat, number_text, now, totals, customer["identification"],
+                           rng["technical_key"])
     doc = str(payload.get("document") or "01")
     operation = str(payload.get("operation_type") or "10")
     form = cat.row("payment_forms", "code", str(payload.get("payment_form") or "1"))

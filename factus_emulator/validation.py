@@ -42,27 +42,27 @@ def validate_bill(payload, cat: Catalogues, ranges: list[dict], taken_refs) -> t
     if check(errors, "reference_code", ref, is_text, max_length(255), required=True) \
             and str(ref) in taken_refs:
         errors.add("reference_code", UNIQUE)
-    chosen = _numbering_range(errors, get(data, "numbering_range_id"), ranges)
+    chosen = check_numbering_range(errors, get(data, "numbering_range_id"), ranges)
     _header(errors, data, cat)
     check(errors, "customer", get(data, "customer"), is_object, required=True)
-    _customer(errors, get(data, "customer"), cat)
+    check_customer(errors, get(data, "customer"), cat)
     operation = str(get(data, "operation_type")).strip()
     if check(errors, "items", get(data, "items"), is_array, min_items(1), required=True):
         for index, item in enumerate(data["items"]):
-            _item(errors, f"items.{index}", item, cat, operation)
-    if check(errors, "allowance_charges", get(data, "allowance_charges"), is_array):
-        for index, charge in enumerate(data["allowance_charges"]):
-            _charge(errors, f"allowance_charges.{index}", charge)
+            check_item(errors, f"items.{index}", item, cat, operation)
+    check_charges(errors, data)
     return errors, chosen
 
 
-def usable_bill_ranges(ranges: list[dict]) -> list[dict]:
-    return [r for r in ranges if r["document"] == "21" and r["is_active"] and not r["is_expired"]
-            and r["current"] <= r["to"]]
+def usable_ranges(ranges: list[dict], document: str = "21") -> list[dict]:
+    return [r for r in ranges if r["document"] == document and r["is_active"]
+            and not r["is_expired"] and r["current"] <= r["to"]]
 
 
-def _numbering_range(errors: Errors, value, ranges: list[dict]) -> dict:
-    usable = usable_bill_ranges(ranges)
+def check_numbering_range(errors: Errors, value, ranges: list[dict],
+                          document: str = "21") -> dict:
+    """Optional when exactly one usable range of ``document`` exists; else it must name one."""
+    usable = usable_ranges(ranges, document)
     if empty(value):
         if len(usable) == 1:
             return usable[0]
@@ -97,13 +97,19 @@ def _header(errors: Errors, data: dict, cat: Catalogues) -> None:
               required=True)
         check(errors, "order_reference.issue_date", get(order, "issue_date"), DATE)
     _related(errors, data, str(document).strip() == "03")
-    period = get(data, "billing_period")
-    if check(errors, "billing_period", period, is_object):
+    check_billing_period(errors, get(data, "billing_period"))
+    check_establishment(errors, get(data, "establishment"), cat)
+
+
+def check_billing_period(errors: Errors, period, required: bool = False) -> None:
+    if check(errors, "billing_period", period, is_object, required=required):
         for name in ("start_date", "end_date"):
             check(errors, f"billing_period.{name}", get(period, name), DATE, required=True)
         for name in ("start_time", "end_time"):
             check(errors, f"billing_period.{name}", get(period, name), TIME)
-    shop = get(data, "establishment")
+
+
+def check_establishment(errors: Errors, shop, cat: Catalogues) -> None:
     if check(errors, "establishment", shop, is_object):
         for name in ("name", "address", "phone_number"):
             check(errors, f"establishment.{name}", get(shop, name), is_text, required=True)
@@ -126,7 +132,7 @@ def _related(errors: Errors, data: dict, required: bool) -> None:
         check(errors, f"{key}.number", get(doc, "number"), is_text, required=True)
 
 
-def _customer(errors: Errors, customer, cat: Catalogues) -> None:
+def check_customer(errors: Errors, customer, cat: Catalogues) -> None:
     if not isinstance(customer, dict):
         return
     check(errors, "customer.identification_document_id", get(customer,
@@ -149,7 +155,7 @@ def _customer(errors: Errors, customer, cat: Catalogues) -> None:
         check(errors, f"customer.{name}", get(customer, name), is_text)
 
 
-def _item(errors: Errors, key: str, item, cat: Catalogues, operation: str) -> None:
+def check_item(errors: Errors, key: str, item, cat: Catalogues, operation: str) -> None:
     if not check(errors, key, item, is_object, required=True):
         return
     scheme = get(item, "scheme_id")
@@ -173,14 +179,7 @@ def _item(errors: Errors, key: str, item, cat: Catalogues, operation: str) -> No
           one_of(0, 1, "True", "False"), required=True)
     check(errors, f"{key}.tribute_id", get(item, "tribute_id"), is_int,
           exists(cat.product_tribute), required=True)
-    holds = get(item, "withholding_taxes")
-    if check(errors, f"{key}.withholding_taxes", holds, is_array):
-        for index, hold in enumerate(holds):
-            sub = f"{key}.withholding_taxes.{index}"
-            check(errors, f"{sub}.code", get(hold, "code"), one_of("05", "06", "07"),
-                  required=True)
-            check(errors, f"{sub}.withholding_tax_rate", get(hold, "withholding_tax_rate"),
-                  *MONEY, max_value(100), required=True)
+    check_withholdings(errors, key, get(item, "withholding_taxes"))
     mandate = get(item, "mandate")
     if str(scheme).strip() == "1" and empty(mandate):
         errors.add(f"{key}.mandate", REQUIRED_IF, other="scheme id", value="1")
@@ -190,6 +189,22 @@ def _item(errors: Errors, key: str, item, cat: Catalogues, operation: str) -> No
               one_of(*IDENTIFICATION_TYPES), required=True)
         check(errors, f"{key}.mandate.identification", get(mandate, "identification"),
               is_text, required=True)
+
+
+def check_withholdings(errors: Errors, key: str, holds) -> None:
+    if check(errors, f"{key}.withholding_taxes", holds, is_array):
+        for index, hold in enumerate(holds):
+            sub = f"{key}.withholding_taxes.{index}"
+            check(errors, f"{sub}.code", get(hold, "code"), one_of("05", "06", "07"),
+                  required=True)
+            check(errors, f"{sub}.withholding_tax_rate", get(hold, "withholding_tax_rate"),
+                  *MONEY, max_value(100), required=True)
+
+
+def check_charges(errors: Errors, data: dict) -> None:
+    if check(errors, "allowance_charges", get(data, "allowance_charges"), is_array):
+        for index, charge in enumerate(data["allowance_charges"]):
+            _charge(errors, f"allowance_charges.{index}", charge)
 
 
 def _charge(errors: Errors, key: str, charge) -> None:
