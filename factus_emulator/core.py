@@ -12,12 +12,14 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
+from functools import partial
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
-from . import auth, bills, control, delivery, documents, lookups
+from . import auth, bills, control, credit_notes, delivery, documents, lookups
+from . import support_documents as sd
 from .catalogues import load
-from .families import of
+from .families import ADJUSTMENT_NOTES, CREDIT_NOTES, SUPPORT_DOCUMENTS, of
 from .state import State, load_state, save_state, seed_ranges
 from .wire import Request, Response, parse_headers, parse_query
 
@@ -36,6 +38,34 @@ ROUTES = [
     ("POST", "/v1/bills/send-email/{number}", delivery.send_email),
     ("GET", "/v1/bills/{number}/email-content", delivery.email_content),
     ("GET", "/v1/bills/{number}/radian/events", delivery.radian_events),
+    ("POST", "/v1/credit-notes/validate", credit_notes.create),
+    ("GET", "/v1/credit-notes", credit_notes.list_notes),
+    ("GET", "/v1/credit-notes/download-pdf/{number}",
+     partial(delivery.download_pdf, fam=CREDIT_NOTES)),
+    ("GET", "/v1/credit-notes/download-xml/{number}",
+     partial(delivery.download_xml, fam=CREDIT_NOTES)),
+    ("DELETE", "/v1/credit-notes/reference/{reference}", credit_notes.destroy),
+    ("POST", "/v1/credit-notes/send-email/{number}",
+     partial(delivery.send_email, fam=CREDIT_NOTES)),
+    ("GET", "/v1/credit-notes/{number}/email-content",
+     partial(delivery.email_content, fam=CREDIT_NOTES)),
+    ("GET", "/v1/credit-notes/{number}", credit_notes.show),
+    ("POST", "/v1/support-documents/validate", sd.create_support_document),
+    ("GET", "/v1/support-documents", sd.list_support_documents),
+    ("GET", "/v1/support-documents/show/{number}", sd.show_support_document),
+    ("GET", "/v1/support-documents/download-pdf/{number}",
+     partial(delivery.download_pdf, fam=SUPPORT_DOCUMENTS)),
+    ("GET", "/v1/support-documents/download-xml/{number}",
+     partial(delivery.download_xml, fam=SUPPORT_DOCUMENTS)),
+    ("DELETE", "/v1/support-documents/reference/{reference}", sd.destroy_support_document),
+    ("POST", "/v1/adjustment-notes/validate", sd.create_adjustment_note),
+    ("GET", "/v1/adjustment-notes", sd.list_adjustment_notes),
+    ("GET", "/v1/adjustment-notes/download-pdf/{number}",
+     partial(delivery.download_pdf, fam=ADJUSTMENT_NOTES)),
+    ("GET", "/v1/adjustment-notes/download-xml/{number}",
+     partial(delivery.download_xml, fam=ADJUSTMENT_NOTES)),
+    ("DELETE", "/v1/adjustment-notes/reference/{reference}", sd.destroy_adjustment_note),
+    ("GET", "/v1/adjustment-notes/{number}", sd.show_adjustment_note),
     ("GET", "/v1/municipalities", lookups.municipalities),
     ("GET", "/v1/tributes/products", lookups.product_tributes),
     ("GET", "/v1/measurement-units", lookups.measurement_units),
@@ -103,6 +133,9 @@ class Sandbox:
             return {"token_grants": dict(self.state.grants),
                     "token_grant_failures": dict(self.state.grant_failures),
                     "requests": dict(self.state.routes), "bills": len(self.state.bills),
+                    "credit_notes": len(self.state.credit_notes),
+                    "support_documents": len(self.state.support_documents),
+                    "adjustment_notes": len(self.state.adjustment_notes),
                     "outbox": len(self.state.outbox)}
 
     @property

@@ -41,6 +41,11 @@ def file_name(record: dict) -> str:
     return f"{prefix}{nit}000{year}{record['sequence'] % 10**6:08d}"
 
 
+def _name(party: dict) -> str:
+    """Credit notes' company block has no graphic_representation_name (see the fixture)."""
+    return party.get("graphic_representation_name") or party.get("name") or ""
+
+
 def _latin(text) -> str:
     return str(text if text is not None else "").encode("latin-1", "replace").decode("latin-1")
 
@@ -53,7 +58,7 @@ def pdf_bytes(record: dict) -> bytes:
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(0, 8, _latin(company["graphic_representation_name"]), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, _latin(_name(company)), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=9)
     for line in (f"NIT {company['nit']}-{company['dv']}", company["direction"],
                  company["municipality"], company["email"]):
@@ -64,7 +69,7 @@ def pdf_bytes(record: dict) -> bytes:
              new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=9)
     party = "Cliente" if fam.party == "customer" else "Proveedor"
-    for line in (f"{party}: {customer['graphic_representation_name']}",
+    for line in (f"{party}: {_name(customer)}",
                  f"Identificación: {customer['identification']}",
                  f"Fecha de validación: {bill['validated'] or '-'}",
                  f"Código de referencia: {bill['reference_code']}"):
@@ -137,7 +142,7 @@ def xml_bytes(record: dict) -> bytes:
                  ("AccountingCustomerParty", company, "nit"))
     for role, party, ident in sides:
         node = _el(_el(root, f"cac:{role}"), "cac:Party")
-        _el(_el(node, "cac:PartyName"), "cbc:Name", party["graphic_representation_name"])
+        _el(_el(node, "cac:PartyName"), "cbc:Name", _name(party))
         _el(_el(node, "cac:PartyTaxScheme"), "cbc:CompanyID", party[ident])
     totals = _el(root, "cac:LegalMonetaryTotal")
     _el(totals, "cbc:LineExtensionAmount", bill["gross_value"], currencyID="COP")

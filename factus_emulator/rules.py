@@ -12,6 +12,8 @@ MISSING = object()
 ATTRIBUTES = {
     "reference_code": "código de referencia",
     "numbering_range_id": "id rango de numeración",
+    "customization_id": "Tipo de nota crédito",  # credit-note 422 example
+    "provider.address": "dirección",  # support-document 422 example
 }
 
 REQUIRED = "El campo {a} es obligatorio."
