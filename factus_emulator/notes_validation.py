@@ -30,6 +30,7 @@ from .rules import (
     one_of,
 )
 from .validation import (
+    MAX_QUANTITY,
     MONEY,
     check_billing_period,
     check_charges,
@@ -173,7 +174,7 @@ def _items(errors: Errors, data: dict, cat: Catalogues) -> None:
               required=True)
         check(errors, f"{key}.name", get(item, "name"), is_text, required=True)
         check(errors, f"{key}.quantity", get(item, "quantity"), is_int, min_value(1),
-              required=True)
+              max_value(MAX_QUANTITY), required=True)
         check(errors, f"{key}.discount_rate", get(item, "discount_rate"), *MONEY,
               max_value(100), required=True)
         check(errors, f"{key}.price", get(item, "price"), *MONEY, required=True)

@@ -30,7 +30,11 @@ from .rules import (
     one_of,
 )
 
-MONEY = (is_numeric, max_decimals(2), min_value(0))
+# INFERRED upper bounds (Factus' limits are undocumented): amounts fit a DECIMAL(15,2) and quantities
+# an unsigned 32-bit int, so absurd numbers get a 422 rather than an overflow.
+MAX_AMOUNT = 9_999_999_999_999.99
+MAX_QUANTITY = 4_294_967_295
+MONEY = (is_numeric, max_decimals(2), min_value(0), max_value(MAX_AMOUNT))
 IDENTIFICATION_TYPES = range(1, 12)
 
 
@@ -165,7 +169,8 @@ def check_item(errors: Errors, key: str, item, cat: Catalogues, operation: str) 
     check(errors, f"{key}.note", get(item, "note"), is_string)
     check(errors, f"{key}.code_reference", get(item, "code_reference"), is_text, required=True)
     check(errors, f"{key}.name", get(item, "name"), is_text, required=True)
-    check(errors, f"{key}.quantity", get(item, "quantity"), is_int, min_value(1), required=True)
+    check(errors, f"{key}.quantity", get(item, "quantity"), is_int, min_value(1),
+          max_value(MAX_QUANTITY), required=True)
     check(errors, f"{key}.discount_rate", get(item, "discount_rate"), *MONEY, max_value(100),
           required=True)
     check(errors, f"{key}.price", get(item, "price"), *MONEY, required=True)

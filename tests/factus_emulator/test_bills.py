@@ -183,3 +183,11 @@ def test_send_email_goes_to_outbox(api):
     assert outbox[0]["number"] == number
     bad = api.post(f"/v1/bills/send-email/{number}", json={})
     assert bad.status_code == 422 and "email" in bad.json()["errors"]
+
+
+def test_absurd_amounts_are_a_422_not_an_overflow(api):
+    payload = seed_bill()
+    payload["items"][0].update(price="1" + "0" * 29, quantity=10**30)
+    response = api.validate(payload)
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {"items.0.price", "items.0.quantity"}
