@@ -110,7 +110,7 @@ def apply(invoice: Invoice, outcome: Resolution) -> None:
 
 def from_error(client, reference: str, exc: FactusError) -> Resolution:
     if isinstance(exc, FactusRejected):
-        fields = {"dian_messages": [text for _, text in exc.rules]}
+        fields = {"dian_messages": [text for _, text in exc.rules], **_kept_at_factus(client, reference)}
         return Resolution(Status.REJECTED, Outcome.REJECTED, exc.message + "." + DELETE_HINT, fields,
                           exc.status_code, exc.body)
     if isinstance(exc, FactusValidationError):
@@ -129,6 +129,19 @@ def from_error(client, reference: str, exc: FactusError) -> Resolution:
     if isinstance(exc, FactusAuthError):
         return failed(exc, exc.message + " La factura no se envió.")
     return failed(exc, exc.message)
+
+
+def _kept_at_factus(client, reference: str) -> dict:
+    """Number and id of the rejected bill Factus keeps (the rejection body names neither).
+
+    One extra read so staff see which consecutive the rejected bill took; without it the fields
+    simply stay empty.
+    """
+    try:
+        row = client.find_bill_by_reference(reference)
+    except FactusError:
+        return {}
+    return {"factus_id": row.get("id"), "number": row.get("number") or ""} if row else {}
 
 
 def failed(exc: FactusError, message: str, outcome: str = Outcome.FAILED) -> Resolution:

@@ -77,9 +77,12 @@ def test_rejection_then_delete_and_reopen(make_invoice, staff, factus, sandbox, 
     assert result.outcome == "rejected" and invoice.status == Status.REJECTED
     assert invoice.dian_messages and "Rechazo" in invoice.dian_messages[0] and "Elimínela" in result.message
     assert not invoice.is_editable and invoice.can_delete_at_factus
+    kept = bills(sandbox)[0]  # Factus keeps the rejected bill under a consecutive of its own
+    assert (invoice.number, invoice.factus_id) == (kept["number"], kept["id"])
     old = invoice.reference_code
     reopened = invoice_delete_at_factus(invoice_id=invoice.pk, user=staff, client=factus)
     assert reopened.status == Status.DRAFT and reopened.reference_code != old and reopened.is_editable
+    assert reopened.number == "" and reopened.factus_id is None
     assert bills(sandbox) == []
     assert reopened.events.first().action == "delete"
 
