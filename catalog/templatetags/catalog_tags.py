@@ -16,10 +16,3 @@ def sort_header(context, field: str, label: str, param: str = "orden"):
     return format_html(
         '<th scope="col" aria-sort="{}"><a class="link-body-emphasis" href="?{}">{}{}</a></th>',
         state[0], params.urlencode(), label, state[1])
-
-
-@register.simple_tag(takes_context=True)
-def page_url(context, number: int):
-    params = context["request"].GET.copy()
-    params["page"] = number
-    return f"?{params.urlencode()}"

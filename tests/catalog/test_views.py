@@ -42,6 +42,8 @@ def test_customer_list_search_sort_and_paginate(user_client):
     assert 'aria-sort="ascending"' in response.content.decode()
     response = user_client.get(reverse("catalog:customer_list"), {"orden": "-nombre", "page": "2"})
     assert list(response.context["page"].object_list)[-1].names == "Alba Acosta"
+    assert "26–32 de 32 clientes" in response.text
+    assert 'href="?orden=-nombre&amp;page=1"' in response.text  # "Anterior" keeps the sort
     assert user_client.get(reverse("catalog:customer_list"), {"page": 2}).context["page"].number == 2
 
 

@@ -58,6 +58,9 @@ def test_pagination_25_by_default_and_page_size_capped_at_100(user_client):
     url = reverse("invoicing:invoice_list")
     first = user_client.get(url)
     assert len(first.context["page"].object_list) == 25 and "Página 1 de 2" in first.text
+    assert "1–25 de 30 facturas" in first.text
+    filtered = user_client.get(url, {"status": "draft", "page": 1})
+    assert 'href="?status=draft&amp;page=2"' in filtered.text  # the next page keeps the filter
     assert len(user_client.get(url, {"page_size": 10}).context["page"].object_list) == 10
     assert user_client.get(url, {"page_size": 5000}).context["page"].paginator.per_page == 100
 
