@@ -57,14 +57,17 @@ def _matching_customers(text: str) -> QuerySet:
     )
 
 
-def invoice_list(*, filters: dict | None = None) -> QuerySet[Invoice]:
+def invoice_list(*, filters: dict | None = None, with_cufe: bool = False) -> QuerySet[Invoice]:
     """Invoices newest first, filtered by status, date range, customer, number, reference, q.
+
+    ``with_cufe`` loads the CUFE too (the CSV export shows it; the page does not).
 
     One query per page whatever the page size (customer, range and author are joined), plus one
     small query for the customers matching ``q`` when it is given.
     """
     filters = filters or {}
-    qs = Invoice.objects.select_related("customer", "numbering_range", "created_by").defer(*LIST_DEFERRED)
+    deferred = [name for name in LIST_DEFERRED if not (with_cufe and name == "cufe")]
+    qs = Invoice.objects.select_related("customer", "numbering_range", "created_by").defer(*deferred)
     statuses = filters.get("status")
     if statuses:
         statuses = [statuses] if isinstance(statuses, str) else list(statuses)

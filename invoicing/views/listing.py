@@ -21,9 +21,13 @@ CSV_HEADER = ["Número", "Referencia", "Fecha", "Cliente", "Identificación", "E
               "IVA", "Total", "CUFE", "Total calculado (sin validar)"]
 
 
+def _filtered(form: InvoiceFilterForm, **options):
+    return selectors.invoice_list(filters=form.filters(), **options).order_by(*form.ordering())
+
+
 def invoice_list(request):
     form = InvoiceFilterForm(request.GET)
-    queryset = selectors.invoice_list(filters=form.filters()).order_by(*form.ordering())
+    queryset = _filtered(form)
     page = Paginator(queryset, form.per_page()).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -60,7 +64,7 @@ def _csv_rows(queryset):
 
 def invoice_export(request):
     form = InvoiceFilterForm(request.GET)
-    queryset = selectors.invoice_list(filters=form.filters()).order_by(*form.ordering())
+    queryset = _filtered(form, with_cufe=True)
     response = StreamingHttpResponse(_csv_rows(queryset), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="facturas-{timezone.localdate():%Y%m%d}.csv"'
     return response

@@ -79,6 +79,24 @@ def test_csv_export_streams_the_filtered_rows(user_client):
     assert rows[1][3] == "'=HYPERLINK(malo)"  # never a formula in a spreadsheet
 
 
+def export_queries(client) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("invoicing:invoice_export"))
+        rows = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    return len(ctx.captured_queries), len(rows)
+
+
+def test_csv_export_queries_do_not_grow_with_the_rows(user_client):
+    for n in range(3):
+        make(f"SETP99000000{n}", Invoice.Status.VALIDATED, 100)
+    few, lines = export_queries(user_client)
+    for n in range(3, 12):
+        make(f"SETP9900000{n:02d}", Invoice.Status.VALIDATED, 100)
+    many, more_lines = export_queries(user_client)
+    assert (lines, more_lines) == (4, 13)
+    assert many == few
+
+
 def test_import_from_factus_reports_the_summary(user_client, settings):
     cache.clear()
     settings.FACTUS_BASE_URL = BASE
