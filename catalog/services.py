@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from catalog import sync_rows
 from catalog.models import Country, MeasurementUnit, Municipality, NumberingRange, Product, Tribute
+from factus.client import get_client
 from factus.errors import FactusError, FactusNotFound
 
 logger = logging.getLogger(__name__)
@@ -97,10 +98,7 @@ def catalog_sync(*, only: Iterable[str] | None = None, dry_run: bool = False, cl
         ValueError: ``only`` names an unknown catalogue.
     """
     keys = catalog_keys(only)
-    if client is None:
-        from factus.client import get_client
-
-        client = get_client()
+    client = client or get_client()
     report = progress or (lambda label, stage: None)
     results: list[SyncResult] = []
     for key in keys:
@@ -173,10 +171,7 @@ class AcquirerLookup:
 def acquirer_lookup(*, identification_document_id: int, identification: str,
                     client=None) -> AcquirerLookup:
     """Ask Factus (DIAN acquirer endpoint) for the name and e-mail registered for an identification."""
-    if client is None:
-        from factus.client import get_client
-
-        client = get_client()
+    client = client or get_client()
     try:
         data = client.get_acquirer(identification_document_id, identification) or {}
     except FactusNotFound:

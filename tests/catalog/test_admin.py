@@ -55,7 +55,7 @@ def test_deactivate_action(admin_client_):
 
 
 def test_sync_action_reports_the_result(admin_client_, factus, monkeypatch):
-    monkeypatch.setattr("factus.client.get_client", lambda: factus)
+    monkeypatch.setattr("catalog.services.get_client", lambda: factus)
     response = admin_client_.post(admin_url(models.NumberingRange, "changelist"),
                                   {"action": "sync_from_factus"}, follow=True)
     assert "Rangos de numeración: 6 creados" in response.content.decode()

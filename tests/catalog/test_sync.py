@@ -112,7 +112,7 @@ def test_malformed_rows_are_a_clear_error_and_change_nothing(factus, monkeypatch
 
 
 def test_command_prints_one_spanish_line_per_catalogue(factus, monkeypatch, capsys):
-    monkeypatch.setattr("factus.client.get_client", lambda: factus)
+    monkeypatch.setattr("catalog.services.get_client", lambda: factus)
     call_command("sync_lookups", "--only", "tributes,numbering_ranges")
     out = capsys.readouterr()
     assert out.out.splitlines() == [
@@ -123,7 +123,7 @@ def test_command_prints_one_spanish_line_per_catalogue(factus, monkeypatch, caps
 
 
 def test_command_dry_run(factus, monkeypatch, capsys):
-    monkeypatch.setattr("factus.client.get_client", lambda: factus)
+    monkeypatch.setattr("catalog.services.get_client", lambda: factus)
     call_command("sync_lookups", "--only", "numbering_ranges", "--dry-run")
     assert "(simulación) rangos de numeración: 6 creados" in capsys.readouterr().out
     assert not NumberingRange.objects.exists()
