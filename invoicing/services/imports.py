@@ -180,13 +180,28 @@ def _customer(block: dict, row: dict) -> Customer:
     )
 
 
+def _fid(row: dict, key: str) -> int | None:
+    """The Factus id of the catalogue object ``row[key]`` ({id, code, name}), numeric strings too."""
+    value = (row.get(key) or {}).get("id")
+    return int(value) if str(value).isdigit() else None
+
+
+def _by_factus_id(model, rows: list[dict], key: str) -> dict:
+    """The catalogue rows the bill's items name under ``key``, by Factus id: one query per catalogue."""
+    ids = {_fid(row, key) for row in rows} - {None}
+    return {obj.factus_id: obj for obj in model.objects.filter(factus_id__in=ids)} if ids else {}
+
+
 def _items(invoice: Invoice, rows: list[dict]) -> tuple[list[InvoiceItem], int]:
     """The bill's items, unsaved, and how many rows were skipped (catalogue entries we lack)."""
     created, skipped = [], 0
+    units, standards, tributes = (
+        _by_factus_id(model, rows, key) for model, key in
+        ((MeasurementUnit, "unit_measure"), (StandardCode, "standard_code"), (Tribute, "tribute")))
     for index, row in enumerate(rows):
-        unit = MeasurementUnit.objects.filter(factus_id=(row.get("unit_measure") or {}).get("id")).first()
-        standard = StandardCode.objects.filter(factus_id=(row.get("standard_code") or {}).get("id")).first()
-        tribute = Tribute.objects.filter(factus_id=(row.get("tribute") or {}).get("id")).first()
+        unit = units.get(_fid(row, "unit_measure"))
+        standard = standards.get(_fid(row, "standard_code"))
+        tribute = tributes.get(_fid(row, "tribute"))
         if not (unit and standard and tribute):
             skipped += 1
             continue
