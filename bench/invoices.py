@@ -25,12 +25,18 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = f"bench_invoices_{os.getpid()}"
-os.environ.update({
-    "DATABASE_URL": f"{SERVER}/{DB_NAME}", "DJANGO_SECRET_KEY": "bench-" + "x" * 50,
-    "DJANGO_SECURE_SSL_REDIRECT": "false", "DJANGO_SECURE_COOKIES": "false",
-    "DJANGO_STATIC_MANIFEST": "false", "DJANGO_ALLOWED_HOSTS": "testserver,localhost",
-    "DJANGO_LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "factus_project.settings",
-})
+os.environ.update(
+    {
+        "DATABASE_URL": f"{SERVER}/{DB_NAME}",
+        "DJANGO_SECRET_KEY": "bench-" + "x" * 50,
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_SECURE_COOKIES": "false",
+        "DJANGO_STATIC_MANIFEST": "false",
+        "DJANGO_ALLOWED_HOSTS": "testserver,localhost",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "factus_project.settings",
+    }
+)
 
 import psycopg  # noqa: E402
 
@@ -74,8 +80,16 @@ def seed(count: int):
     rng = NumberingRangeFactory()
     customers = [CustomerFactory() for _ in range(300)]
     with connection.cursor() as cursor:
-        cursor.execute(SEED_SQL, {"user": user.pk, "customers": [c.pk for c in customers],
-                                  "n_customers": len(customers), "range": rng.pk, "count": count})
+        cursor.execute(
+            SEED_SQL,
+            {
+                "user": user.pk,
+                "customers": [c.pk for c in customers],
+                "n_customers": len(customers),
+                "range": rng.pk,
+                "count": count,
+            },
+        )
         cursor.execute("ANALYZE")
     return user, customers
 
@@ -141,8 +155,12 @@ def measure_submit(user, customers, count: int) -> dict:
     for n in range(count):
         invoice = InvoiceFactory(customer=customers[n % len(customers)], created_by=user)
         for position in range(3):
-            InvoiceItemFactory(invoice=invoice, position=position, discount_rate="5",
-                               withholdings=[{"code": "06", "rate": "2.5"}])
+            InvoiceItemFactory(
+                invoice=invoice,
+                position=position,
+                discount_rate="5",
+                withholdings=[{"code": "06", "rate": "2.5"}],
+            )
         invoices.append(invoice)
     server, _, url = run_in_thread(Sandbox(seed=1))
     spent = _time_emulator(server)
@@ -209,18 +227,21 @@ def main() -> None:
 def report(args, lists: dict, submit: dict, seconds: float) -> str:
     parts, verdicts = [], []
     for mode, cells in lists.items():
-        text = " ".join(f"{key} {p50:.0f}/{p95:.0f}ms q{q} sql{sql:.0f}"
-                        for key, (p50, p95, q, sql) in cells.items())
+        text = " ".join(
+            f"{key} {p50:.0f}/{p95:.0f}ms q{q} sql{sql:.0f}" for key, (p50, p95, q, sql) in cells.items()
+        )
         parts.append(f"{mode} [{text}]")
         worst = max(v[1] for v in cells.values())
         flat = all(cells[f"{case}@25"][2] == cells[f"{case}@100"][2] for case in CASES)
         verdicts.append(f"{mode} {'OK' if worst < 100 and flat else 'MISSED'}")
     verdicts.append(f"overhead {'OK' if submit['p50'] < 20 else 'MISSED'}")
-    return (f"bench/invoices: {args.invoices} invoices; list p50/p95 {'; '.join(parts)}; "
-            f"submit overhead p50 {submit['p50']:.1f}ms p95 {submit['p95']:.1f}ms "
-            f"(app p50 {submit['app_p50']:.1f}ms, n={args.submissions}); "
-            f"targets (list p95<100ms + flat queries, overhead p50<20ms): {', '.join(verdicts)}; "
-            f"{seconds:.0f}s")
+    return (
+        f"bench/invoices: {args.invoices} invoices; list p50/p95 {'; '.join(parts)}; "
+        f"submit overhead p50 {submit['p50']:.1f}ms p95 {submit['p95']:.1f}ms "
+        f"(app p50 {submit['app_p50']:.1f}ms, n={args.submissions}); "
+        f"targets (list p95<100ms + flat queries, overhead p50<20ms): {', '.join(verdicts)}; "
+        f"{seconds:.0f}s"
+    )
 
 
 if __name__ == "__main__":

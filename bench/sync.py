@@ -44,8 +44,12 @@ def timed_sync(catalog_sync, connection):
 
 def main() -> int:
     server, _thread, base_url = run_in_thread(Sandbox())
-    os.environ.update(DATABASE_URL=f"{SERVER_URL}/{DB_NAME}", FACTUS_EMULATOR_URL=base_url,
-                      DJANGO_SETTINGS_MODULE="factus_project.settings", DJANGO_LOG_LEVEL="WARNING")
+    os.environ.update(
+        DATABASE_URL=f"{SERVER_URL}/{DB_NAME}",
+        FACTUS_EMULATOR_URL=base_url,
+        DJANGO_SETTINGS_MODULE="factus_project.settings",
+        DJANGO_LOG_LEVEL="WARNING",
+    )
     os.environ.pop("FACTUS_BASE_URL", None)
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
     admin_sql(f'CREATE DATABASE "{DB_NAME}"')
@@ -69,8 +73,10 @@ def main() -> int:
         server.shutdown()
         server.server_close()
         admin_sql(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-    print(f"bench sync: full {full[0]:.3f} s, {full[1]} SQL ({full[2]} writes, {full[4]} rows written) | "
-          f"unchanged {again[0]:.3f} s, {again[1]} SQL ({again[2]} writes, {again[3]} rows compared)")
+    print(
+        f"bench sync: full {full[0]:.3f} s, {full[1]} SQL ({full[2]} writes, {full[4]} rows written) | "
+        f"unchanged {again[0]:.3f} s, {again[1]} SQL ({again[2]} writes, {again[3]} rows compared)"
+    )
     ok = full[0] < 2 and again[0] < 0.5 and again[2] == 0
     return 0 if ok else 1
 

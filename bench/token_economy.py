@@ -27,8 +27,12 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CREDENTIALS = {"client_id": "emulator-client-id", "client_secret": "emulator-client-secret",
-               "username": "demo@factus.local", "password": "emulador-demo"}
+CREDENTIALS = {
+    "client_id": "emulator-client-id",
+    "client_secret": "emulator-client-secret",
+    "username": "demo@factus.local",
+    "password": "emulador-demo",
+}
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -64,8 +68,9 @@ def build_client(args: argparse.Namespace, base_url: str):
     from factus.conf import FactusSettings
     from factus.http import build_session
 
-    conf = FactusSettings(base_url=base_url, timeout=10, connect_timeout=2, token_leeway=args.leeway,
-                          **CREDENTIALS)
+    conf = FactusSettings(
+        base_url=base_url, timeout=10, connect_timeout=2, token_leeway=args.leeway, **CREDENTIALS
+    )
     session = build_session(conf)
     manager = TokenManager(conf, session=session)
     return FactusClient(base_url, manager, session), manager
@@ -128,8 +133,11 @@ def free_port() -> int:
 
 def start_emulator(ttl: int) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "factus_emulator", "--port", str(port),
-                             "--token-ttl", str(ttl)], cwd=ROOT, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "factus_emulator", "--port", str(port), "--token-ttl", str(ttl)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
     base_url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -150,15 +158,31 @@ def run_workers(args: argparse.Namespace, base_url: str, prefix: str) -> list[di
     separator = "&" if "?" in args.redis else "?"
     env = {**os.environ, "CACHE_URL": f"{args.redis}{separator}key_prefix={prefix}"}
     start_at = time.time() + 3.0  # every worker has loaded Django before the first call
-    command = [sys.executable, __file__, "--threads", str(args.threads), "--duration",
-               str(args.duration), "--leeway", str(args.leeway), "--worker", base_url, str(start_at)]
-    procs = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
-             for _ in range(args.processes)]
+    command = [
+        sys.executable,
+        __file__,
+        "--threads",
+        str(args.threads),
+        "--duration",
+        str(args.duration),
+        "--leeway",
+        str(args.leeway),
+        "--worker",
+        base_url,
+        str(start_at),
+    ]
+    procs = [
+        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+        for _ in range(args.processes)
+    ]
     results = []
     for proc in procs:
         out, _ = proc.communicate(timeout=args.duration + 60)
-        results.append(json.loads(out.strip().splitlines()[-1]) if proc.returncode == 0 else
-                       {"ok": 0, "failed": 1, "token_ms": []})
+        results.append(
+            json.loads(out.strip().splitlines()[-1])
+            if proc.returncode == 0
+            else {"ok": 0, "failed": 1, "token_ms": []}
+        )
     return results
 
 
@@ -186,11 +210,13 @@ def report(args, stats: dict, results: list[dict]) -> str:
     latencies = sorted(ms for result in results for ms in result["token_ms"])
     p50 = statistics.median(latencies) if latencies else float("nan")
     p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
-    return (f"token_economy: {args.processes} procs x {args.threads} threads, {args.duration:g}s, "
-            f"ttl={args.ttl}s leeway={args.leeway}s: grants={made} (password={grants.get('password', 0)} "
-            f"refresh={grants.get('refresh_token', 0)}) minimum={minimum} "
-            f"calls={sum(r['ok'] + r['failed'] for r in results)} failed={sum(r['failed'] for r in results)} "
-            f"token_path p50={p50:.3f}ms p95={p95:.3f}ms")
+    return (
+        f"token_economy: {args.processes} procs x {args.threads} threads, {args.duration:g}s, "
+        f"ttl={args.ttl}s leeway={args.leeway}s: grants={made} (password={grants.get('password', 0)} "
+        f"refresh={grants.get('refresh_token', 0)}) minimum={minimum} "
+        f"calls={sum(r['ok'] + r['failed'] for r in results)} failed={sum(r['failed'] for r in results)} "
+        f"token_path p50={p50:.3f}ms p95={p95:.3f}ms"
+    )
 
 
 def main(argv=None) -> None:

@@ -4,8 +4,11 @@ from django.http import HttpResponseRedirect
 from catalog import models, services
 
 SYNC_KEYS = {
-    models.Municipality: "municipalities", models.Country: "countries", models.Tribute: "tributes",
-    models.MeasurementUnit: "units", models.NumberingRange: "numbering_ranges",
+    models.Municipality: "municipalities",
+    models.Country: "countries",
+    models.Tribute: "tributes",
+    models.MeasurementUnit: "units",
+    models.NumberingRange: "numbering_ranges",
 }
 
 
@@ -42,9 +45,12 @@ class SyncedLookupAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         # The sync covers the whole catalogue, so it also runs with no row selected.
-        if (request.method == "POST" and request.POST.get("action") == "sync_from_factus"
-                and not request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
-                and self.has_change_permission(request)):
+        if (
+            request.method == "POST"
+            and request.POST.get("action") == "sync_from_factus"
+            and not request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
+            and self.has_change_permission(request)
+        ):
             sync_from_factus(self, request, self.model.objects.none())
             return HttpResponseRedirect(request.get_full_path())
         return super().changelist_view(request, extra_context)
@@ -74,8 +80,18 @@ class TributeAdmin(SyncedLookupAdmin):
 
 @admin.register(models.NumberingRange)
 class NumberingRangeAdmin(SyncedLookupAdmin):
-    list_display = ["prefix", "document_name", "from_number", "to_number", "current", "numbers_left",
-                    "end_date", "is_expired", "is_active", "factus_id"]
+    list_display = [
+        "prefix",
+        "document_name",
+        "from_number",
+        "to_number",
+        "current",
+        "numbers_left",
+        "end_date",
+        "is_expired",
+        "is_active",
+        "factus_id",
+    ]
     list_filter = ["is_active", "is_expired", "document_name"]
     search_fields = ["prefix", "resolution_number", "=factus_id"]
     ordering = ["document", "prefix"]
@@ -88,16 +104,22 @@ class NumberingRangeAdmin(SyncedLookupAdmin):
         return obj.numbers_left
 
 
-@admin.register(models.IdentificationDocumentType, models.LegalOrganization, models.CustomerTribute,
-                models.StandardCode)
+@admin.register(
+    models.IdentificationDocumentType, models.LegalOrganization, models.CustomerTribute, models.StandardCode
+)
 class FactusReferenceAdmin(admin.ModelAdmin):
     list_display = ["factus_id", "code", "name"]
     search_fields = ["name", "code"]
     ordering = ["factus_id"]
 
 
-@admin.register(models.PaymentMethod, models.PaymentForm, models.WithholdingCode,
-                models.BillDocumentType, models.OperationType)
+@admin.register(
+    models.PaymentMethod,
+    models.PaymentForm,
+    models.WithholdingCode,
+    models.BillDocumentType,
+    models.OperationType,
+)
 class CodeReferenceAdmin(admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["name", "code"]
@@ -106,8 +128,15 @@ class CodeReferenceAdmin(admin.ModelAdmin):
 
 @admin.register(models.Customer)
 class CustomerAdmin(admin.ModelAdmin):
-    list_display = ["display_name", "identification_document", "identification", "dv", "email",
-                    "municipality", "updated"]
+    list_display = [
+        "display_name",
+        "identification_document",
+        "identification",
+        "dv",
+        "email",
+        "municipality",
+        "updated",
+    ]
     list_filter = ["identification_document", "legal_organization", "tribute"]
     search_fields = ["company", "names", "trade_name", "identification", "email"]
     ordering = ["company", "names"]

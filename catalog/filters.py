@@ -4,12 +4,24 @@ import django_filters
 
 
 class CustomerFilter(django_filters.FilterSet):
-    orden = django_filters.OrderingFilter(fields=(
-        ("sort_name", "nombre"), ("identification", "identificacion"), ("email", "correo"),
-        ("municipality__name", "municipio"), ("updated", "actualizado")))
+    orden = django_filters.OrderingFilter(
+        fields=(
+            ("sort_name", "nombre"),
+            ("identification", "identificacion"),
+            ("email", "correo"),
+            ("municipality__name", "municipio"),
+            ("updated", "actualizado"),
+        )
+    )
 
 
 class ProductFilter(django_filters.FilterSet):
-    orden = django_filters.OrderingFilter(fields=(
-        ("code_reference", "codigo"), ("name", "nombre"), ("price", "precio"),
-        ("tax_rate", "tarifa"), ("is_active", "activo")))
+    orden = django_filters.OrderingFilter(
+        fields=(
+            ("code_reference", "codigo"),
+            ("name", "nombre"),
+            ("price", "precio"),
+            ("tax_rate", "tarifa"),
+            ("is_active", "activo"),
+        )
+    )

@@ -18,8 +18,7 @@ from catalog.models import (
 )
 from catalog.widgets import MunicipalitySearchWidget, SearchChoiceField
 
-RATE_LIMITS = {"min_value": Decimal("0.01"), "max_value": Decimal(100), "max_digits": 5,
-               "decimal_places": 2}
+RATE_LIMITS = {"min_value": Decimal("0.01"), "max_value": Decimal(100), "max_digits": 5, "decimal_places": 2}
 
 
 class CommaDecimalField(forms.DecimalField):
@@ -35,31 +34,53 @@ class CommaDecimalField(forms.DecimalField):
 
 class CustomerForm(forms.ModelForm):
     municipality = forms.ModelChoiceField(
-        Municipality.objects.filter(is_active=True), required=False, label="Municipio",
+        Municipality.objects.filter(is_active=True),
+        required=False,
+        label="Municipio",
         widget=MunicipalitySearchWidget,
-        error_messages={"invalid_choice": "Elija un municipio de la lista."})
+        error_messages={"invalid_choice": "Elija un municipio de la lista."},
+    )
 
     class Meta:
         model = Customer
-        fields = ["identification_document", "identification", "dv", "legal_organization", "company",
-                  "names", "trade_name", "tribute", "municipality", "address", "email", "phone"]
+        fields = [
+            "identification_document",
+            "identification",
+            "dv",
+            "legal_organization",
+            "company",
+            "names",
+            "trade_name",
+            "tribute",
+            "municipality",
+            "address",
+            "email",
+            "phone",
+        ]
         widgets = {"dv": forms.NumberInput(attrs={"min": 0, "max": 9})}
-        help_texts = {"identification": "Para NIT, solo dígitos: el DV se calcula solo.",
-                      "dv": "Opcional: si lo escribe debe coincidir con el calculado."}
+        help_texts = {
+            "identification": "Para NIT, solo dígitos: el DV se calcula solo.",
+            "dv": "Opcional: si lo escribe debe coincidir con el calculado.",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["dv"].validators.append(_digit)
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Row(Column("identification_document", css_class="col-md-4"),
-                Column("identification", css_class="col-md-4"), Column("dv", css_class="col-md-2"),
-                Column(HTML(_ACQUIRER_BUTTON.format(url=reverse("catalog:acquirer_lookup"))),
-                       css_class="col-md-2 d-flex align-items-start pt-md-4")),
+            Row(
+                Column("identification_document", css_class="col-md-4"),
+                Column("identification", css_class="col-md-4"),
+                Column("dv", css_class="col-md-2"),
+                Column(
+                    HTML(_ACQUIRER_BUTTON.format(url=reverse("catalog:acquirer_lookup"))),
+                    css_class="col-md-2 d-flex align-items-start pt-md-4",
+                ),
+            ),
             Div(css_id="acquirer-result", role="status", aria_live="polite"),
-            Row(Column("legal_organization", css_class="col-md-4"),
-                Column("tribute", css_class="col-md-4")),
-            Row(Column("company"), Column("names")), "trade_name",
+            Row(Column("legal_organization", css_class="col-md-4"), Column("tribute", css_class="col-md-4")),
+            Row(Column("company"), Column("names")),
+            "trade_name",
             Row(Column("municipality"), Column("address")),
             Row(Column(Field("email", type="email")), Column("phone")),
             Submit("save", "Guardar cliente"),
@@ -83,24 +104,45 @@ def _digit(value):
 _ACQUIRER_BUTTON = (
     '<button type="button" class="btn btn-outline-primary w-100" hx-get="{url}" '
     'hx-include="[name=identification_document],[name=identification]" hx-target="#acquirer-result" '
-    'data-acquirer-button>Buscar en la DIAN</button>')
+    "data-acquirer-button>Buscar en la DIAN</button>"
+)
 
 
 class ProductForm(forms.ModelForm):
-    price = CommaDecimalField(label="Precio (IVA incluido)", max_digits=14, decimal_places=2,
-                              min_value=Decimal("0.01"))
-    tax_rate = CommaDecimalField(label="Tarifa de impuesto (%)", max_digits=5, decimal_places=2,
-                                 min_value=Decimal(0), max_value=Decimal(100), initial=Decimal("19.00"))
+    price = CommaDecimalField(
+        label="Precio (IVA incluido)", max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    )
+    tax_rate = CommaDecimalField(
+        label="Tarifa de impuesto (%)",
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        initial=Decimal("19.00"),
+    )
     # 1,093 units: a search picker (static/js/picker.js) instead of a <select> listing them all.
     unit = SearchChoiceField(
-        selectors.active_units(), label="Unidad de medida", kind="unit",
-        url=reverse_lazy("catalog:unit_search"), placeholder="Escriba para buscar: unidad, kilogramo…",
-        error_messages={"invalid_choice": "Elija una unidad de medida activa de la lista."})
+        selectors.active_units(),
+        label="Unidad de medida",
+        kind="unit",
+        url=reverse_lazy("catalog:unit_search"),
+        placeholder="Escriba para buscar: unidad, kilogramo…",
+        error_messages={"invalid_choice": "Elija una unidad de medida activa de la lista."},
+    )
 
     class Meta:
         model = Product
-        fields = ["code_reference", "name", "price", "tax_rate", "is_excluded", "unit",
-                  "standard_code", "tribute", "is_active"]
+        fields = [
+            "code_reference",
+            "name",
+            "price",
+            "tax_rate",
+            "is_excluded",
+            "unit",
+            "standard_code",
+            "tribute",
+            "is_active",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,7 +151,8 @@ class ProductForm(forms.ModelForm):
         current = {w.code: w.rate for w in self.instance.withholdings.all()} if self.instance.pk else {}
         for code, label in ProductWithholding.Code.choices:
             self.fields[f"withholding_{code}"] = CommaDecimalField(
-                label=f"Retención {label} (%)", required=False, initial=current.get(code), **RATE_LIMITS)
+                label=f"Retención {label} (%)", required=False, initial=current.get(code), **RATE_LIMITS
+            )
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(Column("code_reference", css_class="col-md-4"), Column("name", css_class="col-md-8")),
@@ -117,15 +160,18 @@ class ProductForm(forms.ModelForm):
             Row(Column("unit"), Column("standard_code"), Column("tribute")),
             HTML('<h2 class="h6 mt-3">Autorretenciones por defecto (opcional)</h2>'),
             Row(*[Column(f"withholding_{code}") for code, _ in ProductWithholding.Code.choices]),
-            "is_active", Submit("save", "Guardar producto"),
+            "is_active",
+            Submit("save", "Guardar producto"),
         )
 
     @transaction.atomic
     def save(self, commit=True):
         product = super().save(commit=True)
         codes = [code for code, _ in ProductWithholding.Code.choices]
-        services.product_set_withholdings(product=product, withholdings={
-            code: self.cleaned_data.get(f"withholding_{code}") for code in codes})
+        services.product_set_withholdings(
+            product=product,
+            withholdings={code: self.cleaned_data.get(f"withholding_{code}") for code in codes},
+        )
         return product
 
 
@@ -136,7 +182,11 @@ class SearchForm(forms.Form):
 class AcquirerLookupForm(forms.Form):
     identification_document = forms.ModelChoiceField(
         IdentificationDocumentType.objects.all(),
-        error_messages={"required": "Elija el tipo de documento.",
-                        "invalid_choice": "Elija un tipo de documento válido."})
-    identification = forms.CharField(max_length=20, error_messages={
-        "required": "Escriba el número de identificación."})
+        error_messages={
+            "required": "Elija el tipo de documento.",
+            "invalid_choice": "Elija un tipo de documento válido.",
+        },
+    )
+    identification = forms.CharField(
+        max_length=20, error_messages={"required": "Escriba el número de identificación."}
+    )

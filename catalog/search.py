@@ -24,8 +24,9 @@ class Folded(Func):
     template = f"TRANSLATE(LOWER(%(expressions)s), '{_ACCENTED}', '{_PLAIN}')"
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, template=f"{SQLITE_FUNCTION}(%(expressions)s)",
-                              **extra_context)
+        return super().as_sql(
+            compiler, connection, template=f"{SQLITE_FUNCTION}(%(expressions)s)", **extra_context
+        )
 
 
 def folded(field: str) -> Folded:
@@ -36,4 +37,5 @@ def register_sqlite_function(sender, connection, **kwargs) -> None:
     """connection_created receiver: give SQLite the fold() used by :class:`Folded`."""
     if connection.vendor == "sqlite":
         connection.connection.create_function(
-            SQLITE_FUNCTION, 1, lambda value: None if value is None else fold(value), deterministic=True)
+            SQLITE_FUNCTION, 1, lambda value: None if value is None else fold(value), deterministic=True
+        )

@@ -39,7 +39,8 @@ def _matching(queryset: QuerySet, q: str, fields: tuple[str, ...], exact: tuple[
 def customer_list(*, q: str = "") -> QuerySet[Customer]:
     """Customers matching ``q`` in name, company, trade name or identification (all when empty)."""
     queryset = Customer.objects.select_related("identification_document", "municipality").annotate(
-        sort_name=Coalesce(NullIf("company", Value("")), "names"))
+        sort_name=Coalesce(NullIf("company", Value("")), "names")
+    )
     return _matching(queryset, q, ("company", "names", "trade_name"), exact=("identification",))
 
 
@@ -69,16 +70,20 @@ def search_municipalities(q: str, limit: int = SEARCH_LIMIT) -> list[Municipalit
     """Up to ``limit`` active municipalities whose name, department or DANE code matches ``q``."""
     if not q.strip():
         return []
-    queryset = _matching(Municipality.objects.filter(is_active=True), q, ("name", "department"),
-                         exact=("code",))
+    queryset = _matching(
+        Municipality.objects.filter(is_active=True), q, ("name", "department"), exact=("code",)
+    )
     return list(queryset.order_by("name", "department")[:limit])
 
 
 def legal_organization_hint(document: IdentificationDocumentType) -> dict:
     """Local ids of the legal organization a DIAN lookup suggests (NIT -> legal entity) and of
     "Persona Jurídica", for the customer form's script (local ids need not equal Factus ids)."""
-    ids = dict(LegalOrganization.objects.filter(factus_id__in=(LEGAL_ENTITY_ID, NATURAL_PERSON_ID))
-               .values_list("factus_id", "pk"))
+    ids = dict(
+        LegalOrganization.objects.filter(factus_id__in=(LEGAL_ENTITY_ID, NATURAL_PERSON_ID)).values_list(
+            "factus_id", "pk"
+        )
+    )
     suggested = LEGAL_ENTITY_ID if document.factus_id == NIT_DOCUMENT_ID else NATURAL_PERSON_ID
     return {"legal_organization": ids.get(suggested), "legal_entity": ids.get(LEGAL_ENTITY_ID)}
 
@@ -86,7 +91,9 @@ def legal_organization_hint(document: IdentificationDocumentType) -> dict:
 def bill_numbering_ranges() -> QuerySet[NumberingRange]:
     """Active, unexpired sales-invoice ranges ("21") that still have numbers left."""
     return NumberingRange.objects.filter(
-        document=BILL_RANGE_DOCUMENT, is_active=True, is_expired=False,
+        document=BILL_RANGE_DOCUMENT,
+        is_active=True,
+        is_expired=False,
         current__lte=F("to_number"),
     ).order_by("prefix")
 
@@ -102,9 +109,13 @@ def search_units(q: str, limit: int = SEARCH_LIMIT) -> list[MeasurementUnit]:
     if not needle:
         return []
     queryset = _matching(active_units(), q, ("name",), exact=("code",)).alias(
-        rank=Case(When(Q(_f_name=needle) | Q(code__iexact=text), then=Value(0)),
-                  When(_f_name__startswith=needle, then=Value(1)), default=Value(2)),
-        used=Exists(Product.objects.filter(unit=OuterRef("pk"), is_active=True)))
+        rank=Case(
+            When(Q(_f_name=needle) | Q(code__iexact=text), then=Value(0)),
+            When(_f_name__startswith=needle, then=Value(1)),
+            default=Value(2),
+        ),
+        used=Exists(Product.objects.filter(unit=OuterRef("pk"), is_active=True)),
+    )
     return list(queryset.order_by("rank", F("used").desc(), "name", "code")[:limit])
 
 
@@ -119,10 +130,15 @@ def standard_codes() -> QuerySet[StandardCode]:
 def product_payload(product: Product) -> dict:
     """The JSON the invoice form needs to fill an item line from a product."""
     return {
-        "id": product.pk, "code_reference": product.code_reference, "name": product.name,
-        "price": str(product.price), "tax_rate": str(product.tax_rate),
-        "is_excluded": product.is_excluded, "unit_id": product.unit_id,
-        "unit": str(product.unit), "standard_code_id": product.standard_code_id,
+        "id": product.pk,
+        "code_reference": product.code_reference,
+        "name": product.name,
+        "price": str(product.price),
+        "tax_rate": str(product.tax_rate),
+        "is_excluded": product.is_excluded,
+        "unit_id": product.unit_id,
+        "unit": str(product.unit),
+        "standard_code_id": product.standard_code_id,
         "tribute_id": product.tribute_id,
         "withholdings": [{"code": w.code, "rate": str(w.rate)} for w in product.withholdings.all()],
     }
@@ -130,10 +146,12 @@ def product_payload(product: Product) -> dict:
 
 def customer_payload(customer: Customer) -> dict:
     return {
-        "id": customer.pk, "display_name": customer.display_name,
+        "id": customer.pk,
+        "display_name": customer.display_name,
         "identification": customer.identification_display,
         "identification_document": customer.identification_document.name,
-        "email": customer.email, "municipality": str(customer.municipality or ""),
+        "email": customer.email,
+        "municipality": str(customer.municipality or ""),
     }
 
 
@@ -142,5 +160,10 @@ def unit_payload(unit: MeasurementUnit) -> dict:
 
 
 def municipality_payload(municipality: Municipality) -> dict:
-    return {"id": municipality.pk, "code": municipality.code, "name": municipality.name,
-            "department": municipality.department, "label": str(municipality)}
+    return {
+        "id": municipality.pk,
+        "code": municipality.code,
+        "name": municipality.name,
+        "department": municipality.department,
+        "label": str(municipality),
+    }

@@ -31,18 +31,38 @@ class Catalogue:
     to_fields: Callable[[dict], dict]
 
 
-CATALOGUES: dict[str, Catalogue] = {c.key: c for c in (
-    Catalogue("municipalities", "municipios", Municipality,
-              lambda client: client.list_municipalities(), sync_rows.municipality),
-    Catalogue("units", "unidades de medida", MeasurementUnit,
-              lambda client: client.list_measurement_units(), sync_rows.code_name),
-    Catalogue("countries", "países", Country, lambda client: client.list_countries(),
-              sync_rows.code_name),
-    Catalogue("tributes", "tributos", Tribute, lambda client: client.list_product_tributes(),
-              sync_rows.tribute),
-    Catalogue("numbering_ranges", "rangos de numeración", NumberingRange,
-              lambda client: list(client.iter_numbering_ranges()), sync_rows.numbering_range),
-)}
+CATALOGUES: dict[str, Catalogue] = {
+    c.key: c
+    for c in (
+        Catalogue(
+            "municipalities",
+            "municipios",
+            Municipality,
+            lambda client: client.list_municipalities(),
+            sync_rows.municipality,
+        ),
+        Catalogue(
+            "units",
+            "unidades de medida",
+            MeasurementUnit,
+            lambda client: client.list_measurement_units(),
+            sync_rows.code_name,
+        ),
+        Catalogue(
+            "countries", "países", Country, lambda client: client.list_countries(), sync_rows.code_name
+        ),
+        Catalogue(
+            "tributes", "tributos", Tribute, lambda client: client.list_product_tributes(), sync_rows.tribute
+        ),
+        Catalogue(
+            "numbering_ranges",
+            "rangos de numeración",
+            NumberingRange,
+            lambda client: list(client.iter_numbering_ranges()),
+            sync_rows.numbering_range,
+        ),
+    )
+}
 
 
 @dataclass
@@ -61,8 +81,10 @@ class SyncResult:
 
     def line(self) -> str:
         prefix = "(simulación) " if self.dry_run else ""
-        return (f"{prefix}{self.label}: {self.created} creados, {self.updated} actualizados, "
-                f"{self.unchanged} sin cambios, {self.deactivated} desactivados")
+        return (
+            f"{prefix}{self.label}: {self.created} creados, {self.updated} actualizados, "
+            f"{self.unchanged} sin cambios, {self.deactivated} desactivados"
+        )
 
 
 class CatalogSyncError(Exception):
@@ -81,13 +103,13 @@ def catalog_keys(only: Iterable[str] | None) -> list[str]:
     wanted = [key.strip() for key in only if key.strip()]
     unknown = sorted(set(wanted) - set(CATALOGUES))
     if unknown:
-        raise ValueError(f"Catálogo desconocido: {', '.join(unknown)}. "
-                         f"Opciones: {', '.join(CATALOGUES)}.")
+        raise ValueError(f"Catálogo desconocido: {', '.join(unknown)}. Opciones: {', '.join(CATALOGUES)}.")
     return [key for key in CATALOGUES if key in wanted]
 
 
-def catalog_sync(*, only: Iterable[str] | None = None, dry_run: bool = False, client=None,
-                 progress: Progress | None = None) -> list[SyncResult]:
+def catalog_sync(
+    *, only: Iterable[str] | None = None, dry_run: bool = False, client=None, progress: Progress | None = None
+) -> list[SyncResult]:
     """Fetch each Factus catalogue and upsert it in bulk by Factus id, one transaction each.
 
     Rows that disappeared are deactivated, never deleted. A second run with the same data
@@ -119,8 +141,9 @@ def _fetch(spec: Catalogue, client, results: list[SyncResult]) -> dict[int, dict
         raise CatalogSyncError(spec.label, exc.message, results) from exc
     except (KeyError, TypeError, ValueError) as exc:
         logger.warning("sync %s: unusable row: %r", spec.key, exc)
-        raise CatalogSyncError(spec.label, "Factus devolvió datos con un formato inesperado.",
-                               results) from exc
+        raise CatalogSyncError(
+            spec.label, "Factus devolvió datos con un formato inesperado.", results
+        ) from exc
 
 
 def _apply(spec: Catalogue, incoming: dict[int, dict], *, dry_run: bool) -> SyncResult:
@@ -143,8 +166,7 @@ def _apply(spec: Catalogue, incoming: dict[int, dict], *, dry_run: bool) -> Sync
                 to_update.append(obj)
             else:
                 result.unchanged += 1
-        gone = [obj.pk for factus_id, obj in existing.items()
-                if factus_id not in incoming and obj.is_active]
+        gone = [obj.pk for factus_id, obj in existing.items() if factus_id not in incoming and obj.is_active]
         result.created, result.updated, result.deactivated = len(to_create), len(to_update), len(gone)
         if not dry_run:
             _write(model, fields, to_create, to_update, gone, now)
@@ -168,15 +190,15 @@ class AcquirerLookup:
     email: str = ""
 
 
-def acquirer_lookup(*, identification_document_id: int, identification: str,
-                    client=None) -> AcquirerLookup:
+def acquirer_lookup(*, identification_document_id: int, identification: str, client=None) -> AcquirerLookup:
     """Ask Factus (DIAN acquirer endpoint) for the name and e-mail registered for an identification."""
     client = client or get_client()
     try:
         data = client.get_acquirer(identification_document_id, identification) or {}
     except FactusNotFound:
-        return AcquirerLookup(False, "La DIAN no tiene datos para esta identificación. "
-                                     "Escriba el nombre y el correo a mano.")
+        return AcquirerLookup(
+            False, "La DIAN no tiene datos para esta identificación. Escriba el nombre y el correo a mano."
+        )
     except FactusError as exc:
         logger.warning("acquirer lookup failed: %r", exc)
         return AcquirerLookup(False, f"No se pudo consultar la DIAN: {exc.message}")
@@ -212,6 +234,8 @@ def record_delete(*, obj: models.Model) -> str | None:
         obj.delete()
     except (ProtectedError, RestrictedError) as exc:
         count = len(exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects)
-        return (f"No se puede eliminar «{obj}»: lo usan {count} registro(s) (por ejemplo, facturas). "
-                "Desactívelo o consérvelo.")
+        return (
+            f"No se puede eliminar «{obj}»: lo usan {count} registro(s) (por ejemplo, facturas). "
+            "Desactívelo o consérvelo."
+        )
     return None

@@ -65,10 +65,16 @@ def _date(value) -> date | None:
 def numbering_range(row: dict) -> dict:
     code, name = _document(row)
     return {
-        "document": code, "document_name": name, "prefix": _text(row.get("prefix")),
-        "from_number": int(row["from"]), "to_number": int(row["to"]),
-        "current": int(row["current"]), "resolution_number": _text(row.get("resolution_number")),
-        "start_date": _date(row.get("start_date")), "end_date": _date(row.get("end_date")),
+        "document": code,
+        "document_name": name,
+        "prefix": _text(row.get("prefix")),
+        "from_number": int(row["from"]),
+        "to_number": int(row["to"]),
+        "current": int(row["current"]),
+        "resolution_number": _text(row.get("resolution_number")),
+        "start_date": _date(row.get("start_date")),
+        "end_date": _date(row.get("end_date")),
         "technical_key": _text(row.get("technical_key")),
-        "is_expired": bool(row.get("is_expired")), "is_active": bool(int(row.get("is_active", 1))),
+        "is_expired": bool(row.get("is_expired")),
+        "is_active": bool(int(row.get("is_active", 1))),
     }

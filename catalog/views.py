@@ -124,8 +124,9 @@ def acquirer_lookup(request):
         return render(request, "catalog/_acquirer_result.html", {"found": False, "message": errors})
     data = form.cleaned_data
     document = data["identification_document"]
-    result = services.acquirer_lookup(identification_document_id=document.factus_id,
-                                      identification=data["identification"].strip())
+    result = services.acquirer_lookup(
+        identification_document_id=document.factus_id, identification=data["identification"].strip()
+    )
     context = {"found": result.found, "message": result.message}
     response = render(request, "catalog/_acquirer_result.html", context)
     if result.found:

@@ -29,7 +29,10 @@ class MunicipalitySearchWidget(forms.Widget):
             'hx-sync="this:replace" data-picker-input>'
             '<div id="{id}_results" class="list-group position-absolute w-100 shadow-sm z-3" '
             'role="listbox" data-picker-results></div></div>',
-            name=name, value=value, id=field_id, label=label,
+            name=name,
+            value=value,
+            id=field_id,
+            label=label,
             invalid=" is-invalid" if "is-invalid" in attrs.get("class", "") else "",
             url=reverse("catalog:municipality_search"),
         )
@@ -71,9 +74,14 @@ class SearchPickerWidget(forms.Widget):
             'data-url="{url}" role="combobox" aria-autocomplete="list" aria-expanded="false" '
             'aria-controls="{id}_results" autocomplete="off" placeholder="{placeholder}"{extra}>'
             '<ul id="{id}_results" role="listbox" class="list-group picker-results shadow" hidden></ul>'
-            '</div>',
-            name=name, value=obj.pk if obj else "", id=field_id, css=css,
-            label=self.describe(obj) if obj else "", kind=self.kind, url=str(self.url),
+            "</div>",
+            name=name,
+            value=obj.pk if obj else "",
+            id=field_id,
+            css=css,
+            label=self.describe(obj) if obj else "",
+            kind=self.kind,
+            url=str(self.url),
             placeholder=self.placeholder,
             extra=format_html(' aria-describedby="{}"', described) if described else "",
         )
@@ -86,8 +94,9 @@ class SearchChoiceField(forms.ModelChoiceField):
     """A ModelChoiceField (validation accepts any row of ``queryset``) shown as a search picker."""
 
     def __init__(self, queryset, *, kind: str, url, describe=str, placeholder: str = "", **kwargs):
-        kwargs.setdefault("widget", SearchPickerWidget(kind=kind, url=url, describe=describe,
-                                                       placeholder=placeholder))
+        kwargs.setdefault(
+            "widget", SearchPickerWidget(kind=kind, url=url, describe=describe, placeholder=placeholder)
+        )
         super().__init__(queryset, **kwargs)
 
     def _set_queryset(self, queryset):

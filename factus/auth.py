@@ -30,8 +30,15 @@ POLL_INTERVAL = 0.02
 class TokenManager:
     """Hands out a valid Factus access token, shared through the Django cache."""
 
-    def __init__(self, conf: FactusSettings | None = None, *, session=None, cache=None,
-                 namespace: str | None = None, cooldown: int = FAILURE_COOLDOWN):
+    def __init__(
+        self,
+        conf: FactusSettings | None = None,
+        *,
+        session=None,
+        cache=None,
+        namespace: str | None = None,
+        cooldown: int = FAILURE_COOLDOWN,
+    ):
         self.conf = conf or FactusSettings.from_django()
         self.session = session or build_session(self.conf)
         self.cache = cache if cache is not None else caches["default"]
@@ -121,8 +128,9 @@ class TokenManager:
         try:
             return self._grant({"grant_type": "refresh_token", "refresh_token": refresh_token})
         except FactusAuthError as exc:
-            logger.info("Factus refused the refresh token (status %s); using the password grant",
-                        exc.status_code)
+            logger.info(
+                "Factus refused the refresh token (status %s); using the password grant", exc.status_code
+            )
             self.cache.delete(self.refresh_key)
             return None
 
@@ -131,32 +139,50 @@ class TokenManager:
         try:
             return self._grant(fields)
         except FactusAuthError as exc:
-            logger.warning("Factus refused the configured credentials (status %s); cooling down %ss",
-                           exc.status_code, self.cooldown)
-            self.cache.set(self.failure_key, {"message": exc.message, "status": exc.status_code},
-                           timeout=self.cooldown)
+            logger.warning(
+                "Factus refused the configured credentials (status %s); cooling down %ss",
+                exc.status_code,
+                self.cooldown,
+            )
+            self.cache.set(
+                self.failure_key, {"message": exc.message, "status": exc.status_code}, timeout=self.cooldown
+            )
             raise
 
     def _grant(self, fields: dict) -> dict:
         form = {**fields, "client_id": self.conf.client_id, "client_secret": self.conf.client_secret}
         started = time.monotonic()
-        response = send(self.session, "POST", self.conf.base_url + TOKEN_PATH, data=form,
-                        headers={"Accept": "application/json"})
-        logger.info("POST %s grant=%s -> %s (%.0f ms)", TOKEN_PATH, fields["grant_type"],
-                    response.status_code, (time.monotonic() - started) * 1000)
+        response = send(
+            self.session,
+            "POST",
+            self.conf.base_url + TOKEN_PATH,
+            data=form,
+            headers={"Accept": "application/json"},
+        )
+        logger.info(
+            "POST %s grant=%s -> %s (%.0f ms)",
+            TOKEN_PATH,
+            fields["grant_type"],
+            response.status_code,
+            (time.monotonic() - started) * 1000,
+        )
         if response.status_code != 200:
             raise error_from_response(response)
         body = parse_json(response)
         if not isinstance(body, dict) or not body.get("access_token") or not body.get("expires_in"):
-            raise FactusServerError("Factus respondió al pedido de token sin un token válido.",
-                                    status_code=response.status_code)
+            raise FactusServerError(
+                "Factus respondió al pedido de token sin un token válido.", status_code=response.status_code
+            )
         body["_grant"] = fields["grant_type"]
         return body
 
     def _store(self, data: dict) -> str:
         expires_in = int(data["expires_in"])
-        entry = {"access_token": data["access_token"], "expires_in": expires_in,
-                 "expires_at": time.time() + expires_in}
+        entry = {
+            "access_token": data["access_token"],
+            "expires_in": expires_in,
+            "expires_at": time.time() + expires_in,
+        }
         self.cache.set(self.token_key, entry, timeout=expires_in)
         if data.get("refresh_token"):
             self.cache.set(self.refresh_key, data["refresh_token"], timeout=REFRESH_KEEP)
@@ -174,8 +200,9 @@ class TokenManager:
     def _raise_if_cooling_down(self) -> None:
         failure = self.cache.get(self.failure_key)
         if failure:
-            raise FactusAuthError(failure["message"] + " Se reintentará en unos segundos.",
-                                  status_code=failure["status"])
+            raise FactusAuthError(
+                failure["message"] + " Se reintentará en unos segundos.", status_code=failure["status"]
+            )
 
     def _acquire(self) -> str | None:
         owner = uuid.uuid4().hex

@@ -38,8 +38,7 @@ def _filters(filters: dict, allowed: frozenset, page: int) -> dict:
 class FactusClient:
     """Factus API v1. Every method raises a ``factus.errors.FactusError`` subclass on failure."""
 
-    def __init__(self, base_url: str | None = None, token_manager: TokenManager | None = None,
-                 session=None):
+    def __init__(self, base_url: str | None = None, token_manager: TokenManager | None = None, session=None):
         conf = None if base_url and token_manager and session else FactusSettings.from_django()
         self.base_url = (base_url or conf.base_url).rstrip("/")
         self.session = session or build_session(conf)
@@ -65,10 +64,17 @@ class FactusClient:
 
     def _send(self, method, path, token, params, json):
         started = time.monotonic()
-        response = send(self.session, method, self.base_url + path, params=params, json=json,
-                        headers={"Authorization": f"Bearer {token}"})
-        logger.info("%s %s -> %s (%.0f ms)", method, path, response.status_code,
-                    (time.monotonic() - started) * 1000)
+        response = send(
+            self.session,
+            method,
+            self.base_url + path,
+            params=params,
+            json=json,
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        logger.info(
+            "%s %s -> %s (%.0f ms)", method, path, response.status_code, (time.monotonic() - started) * 1000
+        )
         return response
 
     def _data(self, method: str, path: str, **kwargs):
@@ -117,13 +123,15 @@ class FactusClient:
 
     def download_bill_pdf(self, number: str) -> DownloadedFile:
         """The bill's PDF. Raises: FactusNotFound, FactusConflict (not validated)."""
-        return self._download(f"/v1/bills/download-pdf/{_segment(number)}", "pdf_base_64_encoded",
-                              ".pdf", "application/pdf")
+        return self._download(
+            f"/v1/bills/download-pdf/{_segment(number)}", "pdf_base_64_encoded", ".pdf", "application/pdf"
+        )
 
     def download_bill_xml(self, number: str) -> DownloadedFile:
         """The bill's XML. Raises: FactusNotFound, FactusConflict (not validated)."""
-        return self._download(f"/v1/bills/download-xml/{_segment(number)}", "xml_base_64_encoded",
-                              ".xml", "application/xml")
+        return self._download(
+            f"/v1/bills/download-xml/{_segment(number)}", "xml_base_64_encoded", ".xml", "application/xml"
+        )
 
     def delete_bill(self, reference_code: str) -> str:
         """Delete a non-validated bill; returns Factus' message. Raises: FactusConflict, FactusNotFound."""
@@ -181,8 +189,10 @@ class FactusClient:
 
     def get_acquirer(self, identification_document_id: int, identification_number: str) -> dict:
         """The DIAN's ``{name, email}`` for an identification."""
-        params = {"identification_document_id": identification_document_id,
-                  "identification_number": identification_number}
+        params = {
+            "identification_document_id": identification_document_id,
+            "identification_number": identification_number,
+        }
         return self._data("GET", "/v1/dian/acquirer", params=params)
 
     def get_company(self) -> dict:

@@ -10,16 +10,17 @@ from .state import CLIENT_ID, CLIENT_SECRET, PASSWORD, USERNAME
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m factus_emulator",
-                                     description="Offline Factus v1 emulator (test/demo only).")
+    parser = argparse.ArgumentParser(
+        prog="python -m factus_emulator", description="Offline Factus v1 emulator (test/demo only)."
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8001)
     parser.add_argument("--token-ttl", type=int, default=3600, help="access token seconds")
     parser.add_argument("--latency-ms", type=int, default=0, help="delay added to each call")
-    parser.add_argument("--fail-rate", type=float, default=0.0,
-                        help="fraction of calls answered 500 (0..1)")
-    parser.add_argument("--rate-limit", type=int, default=0,
-                        help="requests per minute per user (0 = off; Factus uses 80)")
+    parser.add_argument("--fail-rate", type=float, default=0.0, help="fraction of calls answered 500 (0..1)")
+    parser.add_argument(
+        "--rate-limit", type=int, default=0, help="requests per minute per user (0 = off; Factus uses 80)"
+    )
     parser.add_argument("--state", default=None, help="JSON file to persist state in")
     parser.add_argument("--seed", type=int, default=None, help="seed for fault injection")
     return parser.parse_args(argv)
@@ -27,9 +28,14 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    sandbox = Sandbox(token_ttl=args.token_ttl, latency_ms=args.latency_ms,
-                      fail_rate=args.fail_rate, rate_limit=args.rate_limit or None,
-                      state_file=args.state, seed=args.seed)
+    sandbox = Sandbox(
+        token_ttl=args.token_ttl,
+        latency_ms=args.latency_ms,
+        fail_rate=args.fail_rate,
+        rate_limit=args.rate_limit or None,
+        state_file=args.state,
+        seed=args.seed,
+    )
     server = make_server(sandbox, args.host, args.port)
     host, port = server.server_address[:2]
     print(f"Factus emulator listening on http://{host}:{port}", flush=True)

@@ -9,27 +9,42 @@ from .wire import Request, Response
 
 REFRESH_TTL = 30 * 24 * 3600  # Passport's default refresh-token lifetime (INFERRED)
 
-INVALID_CLIENT = {"error": "invalid_client", "error_description": "Client authentication failed",
-                  "message": "Client authentication failed"}
-INVALID_GRANT = {"error": "invalid_grant",
-                 "error_description": "The user credentials were incorrect.",
-                 "message": "The user credentials were incorrect."}
-INVALID_REFRESH = {"error": "invalid_request", "error_description": "The refresh token is invalid.",
-                   "hint": "Token has been revoked", "message": "The refresh token is invalid."}
-UNSUPPORTED = {"error": "unsupported_grant_type",
-               "error_description": "The authorization grant type is not supported by the "
-                                    "authorization server.",
-               "hint": "Check that all required parameters have been provided",
-               "message": "The authorization grant type is not supported by the "
-                          "authorization server."}
+INVALID_CLIENT = {
+    "error": "invalid_client",
+    "error_description": "Client authentication failed",
+    "message": "Client authentication failed",
+}
+INVALID_GRANT = {
+    "error": "invalid_grant",
+    "error_description": "The user credentials were incorrect.",
+    "message": "The user credentials were incorrect.",
+}
+INVALID_REFRESH = {
+    "error": "invalid_request",
+    "error_description": "The refresh token is invalid.",
+    "hint": "Token has been revoked",
+    "message": "The refresh token is invalid.",
+}
+UNSUPPORTED = {
+    "error": "unsupported_grant_type",
+    "error_description": "The authorization grant type is not supported by the authorization server.",
+    "hint": "Check that all required parameters have been provided",
+    "message": "The authorization grant type is not supported by the authorization server.",
+}
 UNAUTHENTICATED = Response(401, {"message": "Unauthenticated."})
 
 
 def _missing(parameter: str) -> dict:
-    text = "The request is missing a required parameter, includes an invalid parameter value, " \
-           "includes a parameter more than once, or is otherwise malformed."
-    return {"error": "invalid_request", "error_description": text,
-            "hint": f'Check the `{parameter}` parameter', "message": text}
+    text = (
+        "The request is missing a required parameter, includes an invalid parameter value, "
+        "includes a parameter more than once, or is otherwise malformed."
+    )
+    return {
+        "error": "invalid_request",
+        "error_description": text,
+        "hint": f"Check the `{parameter}` parameter",
+        "message": text,
+    }
 
 
 def token_endpoint(state: State, request: Request, now: float, ttl: int) -> Response:
@@ -63,10 +78,8 @@ def issue(state: State, user: str, now: float, ttl: int) -> dict:
     access, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     _forget_expired(state, now)
     state.access_tokens[access] = {"user": user, "expires_at": now + ttl}
-    state.refresh_tokens[refresh] = {"user": user, "access_token": access,
-                                     "expires_at": now + REFRESH_TTL}
-    return {"token_type": "Bearer", "expires_in": int(ttl), "access_token": access,
-            "refresh_token": refresh}
+    state.refresh_tokens[refresh] = {"user": user, "access_token": access, "expires_at": now + REFRESH_TTL}
+    return {"token_type": "Bearer", "expires_in": int(ttl), "access_token": access, "refresh_token": refresh}
 
 
 def bearer_user(state: State, request: Request, now: float) -> str | None:

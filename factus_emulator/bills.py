@@ -27,8 +27,9 @@ def create(box, request: Request) -> Response:
     if blocked:
         return blocked
     sequence = lifecycle.next_number(box, rng)
-    data = build_bill(box.cat, payload, rng, bill_id=lifecycle.next_id(box, BILLS),
-                      sequence=sequence, now=now)
+    data = build_bill(
+        box.cat, payload, rng, bill_id=lifecycle.next_id(box, BILLS), sequence=sequence, now=now
+    )
     return lifecycle.store(box, BILLS, data, rng, sequence, dian_outcome(payload["customer"]))
 
 
@@ -39,17 +40,29 @@ def list_bills(box, request: Request) -> Response:
 def _row(record: dict) -> dict:
     data = record["data"]
     bill, customer = data["bill"], data["customer"]
-    return {"id": bill["id"], "document": bill["document"], "number": bill["number"],
-            "api_client_name": "Factus Emulator", "reference_code": bill["reference_code"],
-            "identification": customer["identification"],
-            "graphic_representation_name": customer["graphic_representation_name"],
-            "company": customer["company"], "trade_name": customer["trade_name"],
-            "names": customer["names"], "email": customer["email"], "total": bill["total"],
-            "status": bill["status"], "errors": bill["errors"], "send_email": bill["send_email"],
-            "has_claim": bill["has_claim"],
-            "is_negotiable_instrument": bill["is_negotiable_instrument"],
-            "payment_form": bill["payment_form"], "created_at": bill["created_at"],
-            "credit_notes": data["credit_notes"], "debit_notes": data["debit_notes"]}
+    return {
+        "id": bill["id"],
+        "document": bill["document"],
+        "number": bill["number"],
+        "api_client_name": "Factus Emulator",
+        "reference_code": bill["reference_code"],
+        "identification": customer["identification"],
+        "graphic_representation_name": customer["graphic_representation_name"],
+        "company": customer["company"],
+        "trade_name": customer["trade_name"],
+        "names": customer["names"],
+        "email": customer["email"],
+        "total": bill["total"],
+        "status": bill["status"],
+        "errors": bill["errors"],
+        "send_email": bill["send_email"],
+        "has_claim": bill["has_claim"],
+        "is_negotiable_instrument": bill["is_negotiable_instrument"],
+        "payment_form": bill["payment_form"],
+        "created_at": bill["created_at"],
+        "credit_notes": data["credit_notes"],
+        "debit_notes": data["debit_notes"],
+    }
 
 
 def find(box, number: str) -> tuple[dict | None, Response | None]:
@@ -58,8 +71,9 @@ def find(box, number: str) -> tuple[dict | None, Response | None]:
 
 def show(box, request: Request) -> Response:
     # The documented show body is the create body without the top-level "mandate".
-    return lifecycle.show(box, BILLS, request.params["number"],
-                          lambda data: {k: v for k, v in data.items() if k != "mandate"})
+    return lifecycle.show(
+        box, BILLS, request.params["number"], lambda data: {k: v for k, v in data.items() if k != "mandate"}
+    )
 
 
 def destroy(box, request: Request) -> Response:

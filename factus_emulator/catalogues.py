@@ -11,10 +11,16 @@ from pathlib import Path
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 # The 201 example spells these with different capitals than the reference table.
-BILL_DOCUMENT_NAMES = {"01": "Factura electrónica de Venta",
-                       "03": "Instrumento electrónico de transmisión - tipo 03"}
-ALLOWANCE_CONCEPT_NAMES = {"00": "Descuento no condicionado", "01": "Descuento condicionado",
-                           "02": "Recargo no condicionado", "03": "Recargo Condicionado"}
+BILL_DOCUMENT_NAMES = {
+    "01": "Factura electrónica de Venta",
+    "03": "Instrumento electrónico de transmisión - tipo 03",
+}
+ALLOWANCE_CONCEPT_NAMES = {
+    "00": "Descuento no condicionado",
+    "01": "Descuento condicionado",
+    "02": "Recargo no condicionado",
+    "03": "Recargo Condicionado",
+}
 WITHHOLDING_NAMES = {"05": "ReteIVA", "06": "ReteRenta", "07": "ReteICA"}
 
 

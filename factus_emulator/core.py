@@ -40,30 +40,38 @@ ROUTES = [
     ("GET", "/v1/bills/{number}/radian/events", delivery.radian_events),
     ("POST", "/v1/credit-notes/validate", credit_notes.create),
     ("GET", "/v1/credit-notes", credit_notes.list_notes),
-    ("GET", "/v1/credit-notes/download-pdf/{number}",
-     partial(delivery.download_pdf, fam=CREDIT_NOTES)),
-    ("GET", "/v1/credit-notes/download-xml/{number}",
-     partial(delivery.download_xml, fam=CREDIT_NOTES)),
+    ("GET", "/v1/credit-notes/download-pdf/{number}", partial(delivery.download_pdf, fam=CREDIT_NOTES)),
+    ("GET", "/v1/credit-notes/download-xml/{number}", partial(delivery.download_xml, fam=CREDIT_NOTES)),
     ("DELETE", "/v1/credit-notes/reference/{reference}", credit_notes.destroy),
-    ("POST", "/v1/credit-notes/send-email/{number}",
-     partial(delivery.send_email, fam=CREDIT_NOTES)),
-    ("GET", "/v1/credit-notes/{number}/email-content",
-     partial(delivery.email_content, fam=CREDIT_NOTES)),
+    ("POST", "/v1/credit-notes/send-email/{number}", partial(delivery.send_email, fam=CREDIT_NOTES)),
+    ("GET", "/v1/credit-notes/{number}/email-content", partial(delivery.email_content, fam=CREDIT_NOTES)),
     ("GET", "/v1/credit-notes/{number}", credit_notes.show),
     ("POST", "/v1/support-documents/validate", sd.create_support_document),
     ("GET", "/v1/support-documents", sd.list_support_documents),
     ("GET", "/v1/support-documents/show/{number}", sd.show_support_document),
-    ("GET", "/v1/support-documents/download-pdf/{number}",
-     partial(delivery.download_pdf, fam=SUPPORT_DOCUMENTS)),
-    ("GET", "/v1/support-documents/download-xml/{number}",
-     partial(delivery.download_xml, fam=SUPPORT_DOCUMENTS)),
+    (
+        "GET",
+        "/v1/support-documents/download-pdf/{number}",
+        partial(delivery.download_pdf, fam=SUPPORT_DOCUMENTS),
+    ),
+    (
+        "GET",
+        "/v1/support-documents/download-xml/{number}",
+        partial(delivery.download_xml, fam=SUPPORT_DOCUMENTS),
+    ),
     ("DELETE", "/v1/support-documents/reference/{reference}", sd.destroy_support_document),
     ("POST", "/v1/adjustment-notes/validate", sd.create_adjustment_note),
     ("GET", "/v1/adjustment-notes", sd.list_adjustment_notes),
-    ("GET", "/v1/adjustment-notes/download-pdf/{number}",
-     partial(delivery.download_pdf, fam=ADJUSTMENT_NOTES)),
-    ("GET", "/v1/adjustment-notes/download-xml/{number}",
-     partial(delivery.download_xml, fam=ADJUSTMENT_NOTES)),
+    (
+        "GET",
+        "/v1/adjustment-notes/download-pdf/{number}",
+        partial(delivery.download_pdf, fam=ADJUSTMENT_NOTES),
+    ),
+    (
+        "GET",
+        "/v1/adjustment-notes/download-xml/{number}",
+        partial(delivery.download_xml, fam=ADJUSTMENT_NOTES),
+    ),
     ("DELETE", "/v1/adjustment-notes/reference/{reference}", sd.destroy_adjustment_note),
     ("GET", "/v1/adjustment-notes/{number}", sd.show_adjustment_note),
     ("GET", "/v1/municipalities", lookups.municipalities),
@@ -75,25 +83,33 @@ ROUTES = [
     ("GET", "/v1/dian/acquirer", lookups.acquirer),
     ("GET", "/v1/company", lookups.company),
 ]
-_COMPILED = [(m, t, re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", t) + "$"), h)
-             for m, t, h in ROUTES]
+_COMPILED = [
+    (m, t, re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", t) + "$"), h) for m, t, h in ROUTES
+]
 
 
 class Sandbox:
     """An in-memory Factus v1 account answering (method, path, headers, body) requests."""
 
-    def __init__(self, *, token_ttl: int = 3600, latency_ms: int = 0, fail_rate: float = 0.0,
-                 rate_limit: int | None = None, state_file: str | None = None,
-                 seed: int | None = None, clock: Callable[[], float] = time.time,
-                 ranges: list[dict] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        token_ttl: int = 3600,
+        latency_ms: int = 0,
+        fail_rate: float = 0.0,
+        rate_limit: int | None = None,
+        state_file: str | None = None,
+        seed: int | None = None,
+        clock: Callable[[], float] = time.time,
+        ranges: list[dict] | None = None,
+    ) -> None:
         self._lock = threading.RLock()
         self.cat = load()
         self.clock = clock
         self.state_file = state_file
         self.random = random.Random(seed)
         self.token_ttl, self.latency_ms, self.fail_rate, self.rate_limit = 3600, 0, 0.0, None
-        self.configure(token_ttl=token_ttl, latency_ms=latency_ms, fail_rate=fail_rate,
-                       rate_limit=rate_limit)
+        self.configure(token_ttl=token_ttl, latency_ms=latency_ms, fail_rate=fail_rate, rate_limit=rate_limit)
         self._seed_ranges = copy.deepcopy(ranges) if ranges is not None else seed_ranges()
         self.state = load_state(state_file) or self._fresh_state()
         self._windows: dict[str, list[float]] = {}
@@ -130,13 +146,16 @@ class Sandbox:
 
     def stats(self) -> dict:
         with self._lock:
-            return {"token_grants": dict(self.state.grants),
-                    "token_grant_failures": dict(self.state.grant_failures),
-                    "requests": dict(self.state.routes), "bills": len(self.state.bills),
-                    "credit_notes": len(self.state.credit_notes),
-                    "support_documents": len(self.state.support_documents),
-                    "adjustment_notes": len(self.state.adjustment_notes),
-                    "outbox": len(self.state.outbox)}
+            return {
+                "token_grants": dict(self.state.grants),
+                "token_grant_failures": dict(self.state.grant_failures),
+                "requests": dict(self.state.routes),
+                "bills": len(self.state.bills),
+                "credit_notes": len(self.state.credit_notes),
+                "support_documents": len(self.state.support_documents),
+                "adjustment_notes": len(self.state.adjustment_notes),
+                "outbox": len(self.state.outbox),
+            }
 
     @property
     def outbox(self) -> list[dict]:
@@ -156,20 +175,32 @@ class Sandbox:
 
     def deliver(self, record: dict, to: str, custom_pdf: bool = False) -> None:
         name = documents.file_name(record)
-        self.state.outbox.append({
-            "id": len(self.state.outbox) + 1, "to": to, "subject": delivery.subject(record),
-            "number": record["number"], "reference_code": record["reference_code"],
-            "attachments": [f"{name}.pdf", f"ad{name[2:]}.xml"], "custom_pdf": custom_pdf,
-            "sent_at": datetime.fromtimestamp(self.clock(), UTC).isoformat()})
+        self.state.outbox.append(
+            {
+                "id": len(self.state.outbox) + 1,
+                "to": to,
+                "subject": delivery.subject(record),
+                "number": record["number"],
+                "reference_code": record["reference_code"],
+                "attachments": [f"{name}.pdf", f"ad{name[2:]}.xml"],
+                "custom_pdf": custom_pdf,
+                "sent_at": datetime.fromtimestamp(self.clock(), UTC).isoformat(),
+            }
+        )
 
     # -- the entry point ---------------------------------------------------------------
-    def handle(self, method: str, path_with_query: str, headers: dict | None = None,
-               body: bytes | None = b"") -> tuple[int, dict, bytes]:
+    def handle(
+        self, method: str, path_with_query: str, headers: dict | None = None, body: bytes | None = b""
+    ) -> tuple[int, dict, bytes]:
         """Answer one HTTP request: returns (status, headers, body bytes)."""
         parts = urlsplit(path_with_query)
-        request = Request(method=method.upper(), path=unquote(parts.path) or "/",
-                          query=parse_query(parts.query), headers=parse_headers(headers),
-                          body=body or b"")
+        request = Request(
+            method=method.upper(),
+            path=unquote(parts.path) or "/",
+            query=parse_query(parts.query),
+            headers=parse_headers(headers),
+            body=body or b"",
+        )
         if request.path.startswith(control.PREFIX):
             with self._lock:
                 return control.handle(self, request).encode()
@@ -220,9 +251,14 @@ class Sandbox:
                 allowed.append(method)
         path = request.path.lstrip("/")
         if allowed:
-            return None, Response(405, {"message": f"The {request.method} method is not "
-                                        f"supported for route {path}. Supported methods: "
-                                        f"{', '.join(allowed)}."})
+            return None, Response(
+                405,
+                {
+                    "message": f"The {request.method} method is not "
+                    f"supported for route {path}. Supported methods: "
+                    f"{', '.join(allowed)}."
+                },
+            )
         return None, Response(404, {"message": f"The route {path} could not be found."})
 
     def _throttle(self, request: Request, now: float) -> Response:
@@ -236,13 +272,24 @@ class Sandbox:
         reset = window[0] + 60
         if window[1] >= self.rate_limit:
             retry = max(1, math.ceil(reset - now))
-            return Response(429, {"message": "Too Many Attempts."}, {
-                "Retry-After": str(retry), "X-RateLimit-Limit": str(self.rate_limit),
-                "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(math.ceil(reset))})
+            return Response(
+                429,
+                {"message": "Too Many Attempts."},
+                {
+                    "Retry-After": str(retry),
+                    "X-RateLimit-Limit": str(self.rate_limit),
+                    "X-RateLimit-Remaining": "0",
+                    "X-RateLimit-Reset": str(math.ceil(reset)),
+                },
+            )
         window[1] += 1
-        return Response(200, headers={
-            "X-RateLimit-Limit": str(self.rate_limit),
-            "X-RateLimit-Remaining": str(self.rate_limit - window[1])})
+        return Response(
+            200,
+            headers={
+                "X-RateLimit-Limit": str(self.rate_limit),
+                "X-RateLimit-Remaining": str(self.rate_limit - window[1]),
+            },
+        )
 
     def snapshot(self) -> dict:
         """A deep, JSON-ready copy of the state (for debugging and tests)."""

@@ -18,17 +18,17 @@ def create(box, request: Request) -> Response:
     payload = request.json()
     ranges = [with_expiry(r, now.date()) for r in box.state.ranges]
     errors, rng, bill = validate_credit_note(
-        payload, box.cat, ranges, lifecycle.taken_references(box, CREDIT_NOTES),
-        lifecycle.records(box, BILLS))
+        payload, box.cat, ranges, lifecycle.taken_references(box, CREDIT_NOTES), lifecycle.records(box, BILLS)
+    )
     if errors:
         return lifecycle.validation_error(CREDIT_NOTES, errors.by_key)
-    blocked = lifecycle.pending_gate(box, CREDIT_NOTES, str(payload["reference_code"]),
-                                     credit_note_created)
+    blocked = lifecycle.pending_gate(box, CREDIT_NOTES, str(payload["reference_code"]), credit_note_created)
     if blocked:
         return blocked
     sequence = lifecycle.next_number(box, rng)
-    data = build_credit_note(box.cat, payload, rng, bill, now=now, sequence=sequence,
-                             doc_id=lifecycle.next_id(box, CREDIT_NOTES))
+    data = build_credit_note(
+        box.cat, payload, rng, bill, now=now, sequence=sequence, doc_id=lifecycle.next_id(box, CREDIT_NOTES)
+    )
     # The customer triggers apply to the note's customer, sent or copied from the bill.
     party = payload.get("customer") or data["customer"]
     outcome = lifecycle.dian_outcome(party, CREDIT_NOTES.rule_prefix, payload.get("observation"))
@@ -38,14 +38,23 @@ def create(box, request: Request) -> Response:
 def _row(record: dict) -> dict:
     data = record["data"]
     note, customer = data["credit_note"], data["customer"]
-    return {"id": note["id"], "api_client_name": "Factus Emulator",
-            "reference_code": note["reference_code"], "number": note["number"],
-            "identification": customer["identification"],
-            "graphic_representation_name": customer["graphic_representation_name"],
-            "company": customer["company"], "trade_name": customer["trade_name"],
-            "names": customer["names"], "email": customer["email"], "total": note["total"],
-            "status": note["status"], "errors": note["errors"],
-            "send_email": note["send_email"], "created_at": note["created_at"]}
+    return {
+        "id": note["id"],
+        "api_client_name": "Factus Emulator",
+        "reference_code": note["reference_code"],
+        "number": note["number"],
+        "identification": customer["identification"],
+        "graphic_representation_name": customer["graphic_representation_name"],
+        "company": customer["company"],
+        "trade_name": customer["trade_name"],
+        "names": customer["names"],
+        "email": customer["email"],
+        "total": note["total"],
+        "status": note["status"],
+        "errors": note["errors"],
+        "send_email": note["send_email"],
+        "created_at": note["created_at"],
+    }
 
 
 def list_notes(box, request: Request) -> Response:

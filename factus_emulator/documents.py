@@ -60,26 +60,35 @@ def pdf_bytes(record: dict) -> bytes:
     pdf.set_font("Helvetica", "B", 14)
     pdf.cell(0, 8, _latin(_name(company)), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=9)
-    for line in (f"NIT {company['nit']}-{company['dv']}", company["direction"],
-                 company["municipality"], company["email"]):
+    for line in (
+        f"NIT {company['nit']}-{company['dv']}",
+        company["direction"],
+        company["municipality"],
+        company["email"],
+    ):
         pdf.cell(0, 5, _latin(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.set_font("Helvetica", "B", 12)
-    pdf.cell(0, 7, _latin(f"{title} {bill['number']}"),
-             new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 7, _latin(f"{title} {bill['number']}"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=9)
     party = "Cliente" if fam.party == "customer" else "Proveedor"
-    for line in (f"{party}: {_name(customer)}",
-                 f"Identificación: {customer['identification']}",
-                 f"Fecha de validación: {bill['validated'] or '-'}",
-                 f"Código de referencia: {bill['reference_code']}"):
+    for line in (
+        f"{party}: {_name(customer)}",
+        f"Identificación: {customer['identification']}",
+        f"Fecha de validación: {bill['validated'] or '-'}",
+        f"Código de referencia: {bill['reference_code']}",
+    ):
         pdf.cell(0, 5, _latin(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     _items_table(pdf, data["items"])
     pdf.ln(3)
-    for name, key in (("Subtotal", "gross_value"), ("IVA", "tax_amount"),
-                      ("Recargos", "surcharge_amount"), ("Descuentos", "discount_amount"),
-                      ("Total", "total")):
+    for name, key in (
+        ("Subtotal", "gross_value"),
+        ("IVA", "tax_amount"),
+        ("Recargos", "surcharge_amount"),
+        ("Descuentos", "discount_amount"),
+        ("Total", "total"),
+    ):
         pdf.cell(150, 5, _latin(name), align="R")
         pdf.cell(0, 5, bill.get(key, "0.00"), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
@@ -91,24 +100,35 @@ def pdf_bytes(record: dict) -> bytes:
 def _items_table(pdf: FPDF, items: list[dict]) -> None:
     widths = (25, 75, 15, 25, 20, 30)
     pdf.set_font("Helvetica", "B", 8)
-    for width, title in zip(widths, ("Código", "Descripción", "Cant.", "Precio", "IVA %",
-                                     "Total"), strict=True):
+    for width, title in zip(
+        widths, ("Código", "Descripción", "Cant.", "Precio", "IVA %", "Total"), strict=True
+    ):
         pdf.cell(width, 6, _latin(title), border=1)
     pdf.ln()
     pdf.set_font("Helvetica", size=8)
     for item in items:
-        row = (item["code_reference"], item["name"][:45], str(item["quantity"]),
-               item["price"], item.get("tax_rate", "0.00"), f"{float(item['total']):.2f}")
+        row = (
+            item["code_reference"],
+            item["name"][:45],
+            str(item["quantity"]),
+            item["price"],
+            item.get("tax_rate", "0.00"),
+            f"{float(item['total']):.2f}",
+        )
         for width, value in zip(widths, row, strict=True):
             pdf.cell(width, 5, _latin(value), border=1)
         pdf.ln()
 
 
-ROOTS = {"Invoice": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
-         "CreditNote": "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"}
-NS = {"": ROOTS["Invoice"],
-      "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
-      "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"}
+ROOTS = {
+    "Invoice": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
+    "CreditNote": "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2",
+}
+NS = {
+    "": ROOTS["Invoice"],
+    "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+    "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+}
 
 
 def _el(parent, tag: str, text=None, **attrs):
@@ -135,11 +155,15 @@ def xml_bytes(record: dict) -> bytes:
     code = bill["document"]["code"] if "document" in bill else fam.type_code
     _el(root, f"cbc:{fam.xml_root}TypeCode", code)
     company, party = data["company"], data[fam.party]
-    sides = (("AccountingSupplierParty", company, "nit"),
-             ("AccountingCustomerParty", party, "identification"))
+    sides = (
+        ("AccountingSupplierParty", company, "nit"),
+        ("AccountingCustomerParty", party, "identification"),
+    )
     if fam.party == "provider":  # a support document is issued by the company as buyer
-        sides = (("AccountingSupplierParty", party, "identification"),
-                 ("AccountingCustomerParty", company, "nit"))
+        sides = (
+            ("AccountingSupplierParty", party, "identification"),
+            ("AccountingCustomerParty", company, "nit"),
+        )
     for role, party, ident in sides:
         node = _el(_el(root, f"cac:{role}"), "cac:Party")
         _el(_el(node, "cac:PartyName"), "cbc:Name", _name(party))

@@ -28,8 +28,7 @@ OBSERVATION_REJECT = "emulator:rechazo"
 OBSERVATION_PENDING = "emulator:pendiente"
 DV_TEXT = "El DV del NIT no es correcto"
 NOT_ENABLED_TEXT = "El adquiriente no está habilitado para recibir facturas electrónicas"
-NAME_TEXT = ("Nombre informado No corresponde al registrado en el RUT con respecto al Nit "
-             "suminstrado.")
+NAME_TEXT = "Nombre informado No corresponde al registrado en el RUT con respecto al Nit suminstrado."
 
 View = Callable[[dict], dict]
 
@@ -43,8 +42,11 @@ def dian_outcome(party: dict, prefix: str = "F", observation=None) -> tuple[str,
     ident = str(party.get("identification", "")).strip()
     dv = party.get("dv")
     note = str(observation or "").strip().lower()
-    if str(party.get("identification_document_id")).strip() == "6" and dv not in (None, "") \
-            and str(dv).strip() != str(check_digit(ident)):
+    if (
+        str(party.get("identification_document_id")).strip() == "6"
+        and dv not in (None, "")
+        and str(dv).strip() != str(check_digit(ident))
+    ):
         return "rejected", dict([_rule(prefix, "AK24", "Rechazo", DV_TEXT)]), []
     if ident == REJECT_NOT_ENABLED or note == OBSERVATION_REJECT:
         return "rejected", dict([_rule(prefix, "AB05b", "Rechazo", NOT_ENABLED_TEXT)]), []
@@ -63,8 +65,14 @@ def validation_error(fam: Family, errors: dict[str, list[str]]) -> Response:
     """E2 (Laravel default) for bills and credit notes, E3 for the support families."""
     if not fam.e3:
         return laravel_422(errors)
-    return Response(422, {"status": "Validation error", "message": E3_MESSAGE,
-                          "data": {"message": E3_MESSAGE, "errors": errors}})
+    return Response(
+        422,
+        {
+            "status": "Validation error",
+            "message": E3_MESSAGE,
+            "data": {"message": E3_MESSAGE, "errors": errors},
+        },
+    )
 
 
 def taken_references(box, fam: Family) -> set[str]:
@@ -110,28 +118,35 @@ def next_id(box, fam: Family) -> int:
     return ids[fam.name]
 
 
-def store(box, fam: Family, data: dict, rng: dict, sequence: int, outcome: tuple,
-          view: View | None = None) -> Response:
+def store(
+    box, fam: Family, data: dict, rng: dict, sequence: int, outcome: tuple, view: View | None = None
+) -> Response:
     """Keep the rendered document with its DIAN outcome and answer like Factus."""
     result, rejections, notes = outcome
     header = data[fam.header]
-    record = {"id": header["id"], "number": header["number"],
-              "reference_code": header["reference_code"], "prefix": rng["prefix"],
-              "sequence": sequence, "issue_date": box.now().date().isoformat(),
-              "status": 1, "rejected": False, "awaiting_retry": False, "events": [],
-              "data": data}
+    record = {
+        "id": header["id"],
+        "number": header["number"],
+        "reference_code": header["reference_code"],
+        "prefix": rng["prefix"],
+        "sequence": sequence,
+        "issue_date": box.now().date().isoformat(),
+        "status": 1,
+        "rejected": False,
+        "awaiting_retry": False,
+        "events": [],
+        "data": data,
+    }
     if fam is not BILLS:
         record["family"] = fam.name
     header["errors"] = list(notes) + list(rejections.values())
     if result != "validated":
-        record.update(status=0, rejected=result == "rejected",
-                      awaiting_retry=result == "pending")
+        record.update(status=0, rejected=result == "rejected", awaiting_retry=result == "pending")
         header.update(status=0, validated=None)
     records(box, fam).append(record)
     if result == "rejected":
         body = {"message": REJECTED_MESSAGE, "errors": rejections}
-        return Response(422, {"status": "Validation error", "message": REJECTED_MESSAGE,
-                              "data": body})
+        return Response(422, {"status": "Validation error", "message": REJECTED_MESSAGE, "data": body})
     if result == "validated":
         box.maybe_email(record)
     return created(record, view)
@@ -158,8 +173,12 @@ def list_documents(box, request: Request, fam: Family, row: View) -> Response:
         value = request.query.get(f"filter[{name}]", "")
         if value != "":
             found = [r for r in found if match(r, value)]
-    page = paginate([row(r) for r in found], request.query.get("page"),
-                    f"{request.base_url}{fam.url}", page_keys=fam is not BILLS)
+    page = paginate(
+        [row(r) for r in found],
+        request.query.get("page"),
+        f"{request.base_url}{fam.url}",
+        page_keys=fam is not BILLS,
+    )
     return ok(page)
 
 

@@ -20,8 +20,9 @@ def _name_filter(rows: list[dict], request: Request) -> list[dict]:
 
 def municipalities(box, request: Request) -> Response:
     rows = _name_filter(box.cat.municipalities, request)
-    return ok([{"id": r["id"], "code": r["code"], "name": r["name"],
-                "department": r["department"]} for r in rows])
+    return ok(
+        [{"id": r["id"], "code": r["code"], "name": r["name"], "department": r["department"]} for r in rows]
+    )
 
 
 def product_tributes(box, request: Request) -> Response:
@@ -56,15 +57,31 @@ def numbering_ranges(box, request: Request) -> Response:
         wanted = request.query.get(f"filter[{name}]", "")
         if wanted != "":
             rows = [r for r in rows if _range_value(r, name) == wanted.strip()]
-    listed = [{"id": r["id"], "document": RANGE_DOCUMENT_NAMES[r["document"]],
-               "prefix": r["prefix"], "from": r["from"], "to": r["to"],
-               "current": r["current"], "resolution_number": r["resolution_number"],
-               "start_date": r["start_date"], "end_date": r["end_date"],
-               "technical_key": r["technical_key"], "is_expired": r["is_expired"],
-               "is_active": r["is_active"], "deleted_at": None, "created_at": r["created_at"],
-               "updated_at": r["updated_at"]} for r in rows]
-    return ok(paginate(listed, request.query.get("page"),
-                       f"{request.base_url}/v1/numbering-ranges", next_has_page=True))
+    listed = [
+        {
+            "id": r["id"],
+            "document": RANGE_DOCUMENT_NAMES[r["document"]],
+            "prefix": r["prefix"],
+            "from": r["from"],
+            "to": r["to"],
+            "current": r["current"],
+            "resolution_number": r["resolution_number"],
+            "start_date": r["start_date"],
+            "end_date": r["end_date"],
+            "technical_key": r["technical_key"],
+            "is_expired": r["is_expired"],
+            "is_active": r["is_active"],
+            "deleted_at": None,
+            "created_at": r["created_at"],
+            "updated_at": r["updated_at"],
+        }
+        for r in rows
+    ]
+    return ok(
+        paginate(
+            listed, request.query.get("page"), f"{request.base_url}/v1/numbering-ranges", next_has_page=True
+        )
+    )
 
 
 def numbering_range(box, request: Request) -> Response:
@@ -72,14 +89,25 @@ def numbering_range(box, request: Request) -> Response:
     if found is None:
         return not_found(f"No se encontró el rango de numeración {request.params['id']}")
     r = with_expiry(found, box.now().date())
-    return ok({"id": r["id"], "document": r["document"],
-               "document_name": RANGE_DOCUMENT_NAMES[r["document"]], "prefix": r["prefix"],
-               "from": r["from"], "to": r["to"], "current": r["current"],
-               "resolution_number": r["resolution_number"],
-               "start_date": dmy(r["start_date"]), "end_date": dmy(r["end_date"]),
-               "technical_key": r["technical_key"], "is_expired": r["is_expired"],
-               "is_active": r["is_active"], "created_at": r["created_at"],
-               "updated_at": r["updated_at"]})
+    return ok(
+        {
+            "id": r["id"],
+            "document": r["document"],
+            "document_name": RANGE_DOCUMENT_NAMES[r["document"]],
+            "prefix": r["prefix"],
+            "from": r["from"],
+            "to": r["to"],
+            "current": r["current"],
+            "resolution_number": r["resolution_number"],
+            "start_date": dmy(r["start_date"]),
+            "end_date": dmy(r["end_date"]),
+            "technical_key": r["technical_key"],
+            "is_expired": r["is_expired"],
+            "is_active": r["is_active"],
+            "created_at": r["created_at"],
+            "updated_at": r["updated_at"],
+        }
+    )
 
 
 def acquirer(box, request: Request) -> Response:
@@ -92,7 +120,9 @@ def acquirer(box, request: Request) -> Response:
     if errors:
         return laravel_422(errors.by_key)
     for row in box.cat.acquirers:
-        if str(row["identification_document_id"]) == doc_type.strip() \
-                and row["identification_number"] == number.strip():
+        if (
+            str(row["identification_document_id"]) == doc_type.strip()
+            and row["identification_number"] == number.strip()
+        ):
             return ok({"name": row["name"], "email": row["email"]})
     return not_found(f"No se encontró información del adquiriente {number.strip()}")

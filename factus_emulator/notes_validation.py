@@ -48,8 +48,7 @@ BILL_MISSING = "La factura seleccionada no existe."
 def _common(errors: Errors, data: dict, cat: Catalogues, taken, ranges, document) -> dict:
     """reference_code (unique among validated ones) and numbering_range_id of ``document``."""
     ref = get(data, "reference_code")
-    if check(errors, "reference_code", ref, is_text, max_length(255), required=True) \
-            and str(ref) in taken:
+    if check(errors, "reference_code", ref, is_text, max_length(255), required=True) and str(ref) in taken:
         errors.add("reference_code", UNIQUE)
     return check_numbering_range(errors, get(data, "numbering_range_id"), ranges, document)
 
@@ -63,12 +62,19 @@ def _tail(errors: Errors, data: dict, cat: Catalogues) -> None:
 
 def _concept(errors: Errors, data: dict, table: str, cat: Catalogues) -> None:
     codes = [r["code"] for r in cat.tables[table]]
-    check(errors, "correction_concept_code", get(data, "correction_concept_code"), is_int,
-          one_of(*codes), required=True)
+    check(
+        errors,
+        "correction_concept_code",
+        get(data, "correction_concept_code"),
+        is_int,
+        one_of(*codes),
+        required=True,
+    )
 
 
-def validate_credit_note(payload, cat: Catalogues, ranges: list[dict], taken,
-                         bills: list[dict]) -> tuple[Errors, dict, dict | None]:
+def validate_credit_note(
+    payload, cat: Catalogues, ranges: list[dict], taken, bills: list[dict]
+) -> tuple[Errors, dict, dict | None]:
     """Returns (errors, numbering range, referenced bill record or None)."""
     data = payload if isinstance(payload, dict) else {}
     errors = Errors()
@@ -82,8 +88,7 @@ def validate_credit_note(payload, cat: Catalogues, ranges: list[dict], taken,
         if kind == "20":
             errors.add("bill_id", REQUIRED_IF, other="Tipo de nota crédito", value="20")
     elif check(errors, "bill_id", bill_id, is_int):
-        bill = next((b for b in bills if str(b["id"]) == str(bill_id).strip()
-                     and b["status"] == 1), None)
+        bill = next((b for b in bills if str(b["id"]) == str(bill_id).strip() and b["status"] == 1), None)
         if bill is None:
             errors.add("bill_id", BILL_MISSING)
     _tail(errors, data, cat)
@@ -103,8 +108,7 @@ def validate_credit_note(payload, cat: Catalogues, ranges: list[dict], taken,
     return errors, rng, bill
 
 
-def validate_support_document(payload, cat: Catalogues, ranges: list[dict],
-                              taken) -> tuple[Errors, dict]:
+def validate_support_document(payload, cat: Catalogues, ranges: list[dict], taken) -> tuple[Errors, dict]:
     data = payload if isinstance(payload, dict) else {}
     errors = Errors()
     rng = _common(errors, data, cat, taken, ranges, "24")
@@ -116,8 +120,9 @@ def validate_support_document(payload, cat: Catalogues, ranges: list[dict],
     return errors, rng
 
 
-def validate_adjustment_note(payload, cat: Catalogues, ranges: list[dict], taken,
-                             documents: list[dict]) -> tuple[Errors, dict, dict | None]:
+def validate_adjustment_note(
+    payload, cat: Catalogues, ranges: list[dict], taken, documents: list[dict]
+) -> tuple[Errors, dict, dict | None]:
     """v1 field table: the support document is named by its Factus id."""
     data = payload if isinstance(payload, dict) else {}
     errors = Errors()
@@ -125,8 +130,9 @@ def validate_adjustment_note(payload, cat: Catalogues, ranges: list[dict], taken
     _tail(errors, data, cat)
     doc_id, document = get(data, "support_document_id"), None
     if check(errors, "support_document_id", doc_id, is_int, required=True):
-        document = next((d for d in documents if str(d["id"]) == str(doc_id).strip()
-                         and d["status"] == 1), None)
+        document = next(
+            (d for d in documents if str(d["id"]) == str(doc_id).strip() and d["status"] == 1), None
+        )
         if document is None:
             errors.add("support_document_id", INVALID)
     _concept(errors, data, "adjustment_note_reasons", cat)
@@ -137,14 +143,18 @@ def validate_adjustment_note(payload, cat: Catalogues, ranges: list[dict], taken
 def _provider(errors: Errors, provider: dict, cat: Catalogues) -> None:
     key = "provider."
     kind = get(provider, "identification_document_id")
-    check(errors, f"{key}identification_document_id", kind, is_int, one_of(*PROVIDER_TYPES),
-          required=True)
-    check(errors, f"{key}identification", get(provider, "identification"), is_text,
-          max_length(20), required=True)
+    check(errors, f"{key}identification_document_id", kind, is_int, one_of(*PROVIDER_TYPES), required=True)
+    check(
+        errors,
+        f"{key}identification",
+        get(provider, "identification"),
+        is_text,
+        max_length(20),
+        required=True,
+    )
     dv = get(provider, "dv")
     if str(kind).strip() == "6" and empty(dv):
-        errors.add(f"{key}dv", REQUIRED_IF, other="provider.identification document id",
-                   value="6")
+        errors.add(f"{key}dv", REQUIRED_IF, other="provider.identification document id", value="6")
     check(errors, f"{key}dv", dv, is_int, min_value(0), max_value(9))
     for name in ("trade_name", "phone"):
         check(errors, f"{key}{name}", get(provider, name), is_text)
@@ -157,8 +167,7 @@ def _provider(errors: Errors, provider: dict, cat: Catalogues) -> None:
     check(errors, f"{key}country_code", country, is_text, one_of(*codes), required=True)
     town = get(provider, "municipality_id")
     if str(country).strip() == "CO" and empty(town):
-        errors.add(f"{key}municipality_id", REQUIRED_IF,
-                   other="provider.country code", value="CO")
+        errors.add(f"{key}municipality_id", REQUIRED_IF, other="provider.country code", value="CO")
     check(errors, f"{key}municipality_id", town, is_int, exists(cat.municipality))
 
 
@@ -170,16 +179,35 @@ def _items(errors: Errors, data: dict, cat: Catalogues) -> None:
         key = f"items.{index}"
         if not check(errors, key, item, is_object, required=True):
             continue
-        check(errors, f"{key}.code_reference", get(item, "code_reference"), is_text,
-              required=True)
+        check(errors, f"{key}.code_reference", get(item, "code_reference"), is_text, required=True)
         check(errors, f"{key}.name", get(item, "name"), is_text, required=True)
-        check(errors, f"{key}.quantity", get(item, "quantity"), is_int, min_value(1),
-              max_value(MAX_QUANTITY), required=True)
-        check(errors, f"{key}.discount_rate", get(item, "discount_rate"), *MONEY,
-              max_value(100), required=True)
+        check(
+            errors,
+            f"{key}.quantity",
+            get(item, "quantity"),
+            is_int,
+            min_value(1),
+            max_value(MAX_QUANTITY),
+            required=True,
+        )
+        check(
+            errors, f"{key}.discount_rate", get(item, "discount_rate"), *MONEY, max_value(100), required=True
+        )
         check(errors, f"{key}.price", get(item, "price"), *MONEY, required=True)
-        check(errors, f"{key}.unit_measure_id", get(item, "unit_measure_id"), is_int,
-              exists(cat.unit), required=True)
-        check(errors, f"{key}.standard_code_id", get(item, "standard_code_id"), is_int,
-              one_of(1, 2, 3, 4), required=True)
+        check(
+            errors,
+            f"{key}.unit_measure_id",
+            get(item, "unit_measure_id"),
+            is_int,
+            exists(cat.unit),
+            required=True,
+        )
+        check(
+            errors,
+            f"{key}.standard_code_id",
+            get(item, "standard_code_id"),
+            is_int,
+            one_of(1, 2, 3, 4),
+            required=True,
+        )
         check_withholdings(errors, key, get(item, "withholding_taxes"))

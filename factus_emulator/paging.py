@@ -14,8 +14,7 @@ def page_number(raw) -> int:
         return 1
 
 
-def paginate(rows: list, raw_page, url: str, *, next_has_page: bool = False,
-             page_keys: bool = False) -> dict:
+def paginate(rows: list, raw_page, url: str, *, next_has_page: bool = False, page_keys: bool = False) -> dict:
     """Slice ``rows`` (already ordered) into one page; ``url`` is the list URL without query.
 
     ``page_keys``: every link carries ``page`` (null when it has no url), as the credit-note
@@ -24,12 +23,15 @@ def paginate(rows: list, raw_page, url: str, *, next_has_page: bool = False,
     page = page_number(raw_page)
     total = len(rows)
     last = max(1, -(-total // PER_PAGE))
-    chunk = rows[(page - 1) * PER_PAGE: page * PER_PAGE]
+    chunk = rows[(page - 1) * PER_PAGE : page * PER_PAGE]
     first_index = (page - 1) * PER_PAGE + 1
     return {
         "data": chunk,
         "pagination": {
-            "total": total, "per_page": PER_PAGE, "current_page": page, "last_page": last,
+            "total": total,
+            "per_page": PER_PAGE,
+            "current_page": page,
+            "last_page": last,
             "from": first_index if chunk else None,
             "to": first_index + len(chunk) - 1 if chunk else None,
             "links": links(page, last, url, next_has_page, page_keys),
@@ -37,13 +39,11 @@ def paginate(rows: list, raw_page, url: str, *, next_has_page: bool = False,
     }
 
 
-def links(page: int, last: int, url: str, next_has_page: bool = False,
-          page_keys: bool = False) -> list[dict]:
+def links(page: int, last: int, url: str, next_has_page: bool = False, page_keys: bool = False) -> list[dict]:
     def href(n: int) -> str:
         return f"{url}?page={n}"
 
-    previous = {"url": href(page - 1) if 1 < page <= last + 1 else None, "label": PREVIOUS,
-                "active": False}
+    previous = {"url": href(page - 1) if 1 < page <= last + 1 else None, "label": PREVIOUS, "active": False}
     if page_keys:
         previous["page"] = page - 1 if previous["url"] else None
     out = [previous]

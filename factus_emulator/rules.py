@@ -74,6 +74,7 @@ def check(errors: Errors, key: str, value, *checks, required: bool = False) -> b
 
 # -- rules -----------------------------------------------------------------------------
 
+
 def is_int(value):
     if isinstance(value, bool):
         return "El campo {a} debe ser un número entero."
@@ -126,18 +127,21 @@ def max_decimals(places: int):
         if "e" in text or ("." in text and len(text.split(".")[1]) > places):
             return f"El campo {{a}} debe tener 0-{places} cifras decimales."
         return None
+
     return rule
 
 
 def min_value(low):
     def rule(value):
         return None if float(value) >= low else f"El campo {{a}} debe ser al menos {low}."
+
     return rule
 
 
 def max_value(high):
     def rule(value):
         return None if float(value) <= high else f"El campo {{a}} no debe ser mayor que {high}."
+
     return rule
 
 
@@ -146,6 +150,7 @@ def max_length(size: int):
         if len(str(value)) > size:
             return f"El campo {{a}} no debe ser mayor que {size} caracteres."
         return None
+
     return rule
 
 
@@ -154,6 +159,7 @@ def min_items(count: int):
         if len(value) < count:
             return f"El campo {{a}} debe tener al menos {count} elementos."
         return None
+
     return rule
 
 
@@ -173,6 +179,7 @@ def date_format(fmt: str, shown: str):
         except ValueError:
             return f"El campo {{a}} debe coincidir con el formato {shown}."
         return None
+
     return rule
 
 

@@ -20,8 +20,9 @@ def make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
-            status, headers, payload = sandbox.handle(self.command, self.path,
-                                                      dict(self.headers.items()), body)
+            status, headers, payload = sandbox.handle(
+                self.command, self.path, dict(self.headers.items()), body
+            )
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
@@ -52,8 +53,9 @@ def run_in_thread(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0):
     Stop it with ``server.shutdown(); server.server_close()``.
     """
     server = make_server(sandbox, host, port)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              name="factus-emulator", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="factus-emulator", daemon=True
+    )
     thread.start()
     bound_host, bound_port = server.server_address[:2]
     return server, thread, f"http://{bound_host}:{bound_port}"

@@ -16,33 +16,68 @@ PASSWORD = "emulador-demo"
 TECHNICAL_KEY = "fc8eac422eba16e22ffd8c6f94b3f40a6e38162c"
 
 RANGE_DOCUMENT_NAMES = {
-    "21": "Factura de Venta", "22": "Nota Crédito", "23": "Nota Débito",
-    "24": "Documento Soporte", "25": "Nota de Ajuste Documento Soporte", "26": "Nómina",
-    "27": "Nota de Ajuste Nómina", "28": "Nota de eliminación de nómina",
+    "21": "Factura de Venta",
+    "22": "Nota Crédito",
+    "23": "Nota Débito",
+    "24": "Documento Soporte",
+    "25": "Nota de Ajuste Documento Soporte",
+    "26": "Nómina",
+    "27": "Nota de Ajuste Nómina",
+    "28": "Nota de eliminación de nómina",
     "30": "Factura de talonario y de papel",
 }
 
 
-def _range(rid, document, prefix, start, end, current, *, resolution=None, key=None,
-           dates=("2019-01-19", "2030-01-19"), active=1, created="2023-06-01T08:00:38Z"):
-    return {"id": rid, "document": document, "prefix": prefix, "from": start, "to": end,
-            "current": current, "resolution_number": resolution, "start_date": dates[0],
-            "end_date": dates[1], "technical_key": key, "is_active": active,
-            "created_at": created, "updated_at": created}
+def _range(
+    rid,
+    document,
+    prefix,
+    start,
+    end,
+    current,
+    *,
+    resolution=None,
+    key=None,
+    dates=("2019-01-19", "2030-01-19"),
+    active=1,
+    created="2023-06-01T08:00:38Z",
+):
+    return {
+        "id": rid,
+        "document": document,
+        "prefix": prefix,
+        "from": start,
+        "to": end,
+        "current": current,
+        "resolution_number": resolution,
+        "start_date": dates[0],
+        "end_date": dates[1],
+        "technical_key": key,
+        "is_active": active,
+        "created_at": created,
+        "updated_at": created,
+    }
 
 
 def seed_ranges() -> list[dict]:
     """Numbering ranges of the demo account (ids as in the shared Factus sandbox)."""
     return [
-        _range(8, "21", "SETP", 990000000, 995000000, 990000001, resolution="18760000001",
-               key=TECHNICAL_KEY),
+        _range(8, "21", "SETP", 990000000, 995000000, 990000001, resolution="18760000001", key=TECHNICAL_KEY),
         _range(9, "22", "NC", 1, 16000000, 1),
         _range(148, "24", "SEDS", 984000000, 985000000, 984000001, resolution="18760000009"),
         _range(149, "25", "NDA", 1, 16000000, 1),
-        _range(4, "21", "SETT", 1, 5000000, 1, resolution="18760000002", key=TECHNICAL_KEY,
-               dates=("2019-01-19", "2020-01-19")),
-        _range(5, "21", "FVI", 1, 1000, 1, resolution="18760000003", key=TECHNICAL_KEY,
-               active=0),
+        _range(
+            4,
+            "21",
+            "SETT",
+            1,
+            5000000,
+            1,
+            resolution="18760000002",
+            key=TECHNICAL_KEY,
+            dates=("2019-01-19", "2020-01-19"),
+        ),
+        _range(5, "21", "FVI", 1, 1000, 1, resolution="18760000003", key=TECHNICAL_KEY, active=0),
     ]
 
 
@@ -53,6 +88,7 @@ def with_expiry(rng: dict, today: date) -> dict:
 @dataclass
 class State:
     """Everything a reset wipes. Documents are stored as plain dicts (see lifecycle.py)."""
+
     ranges: list[dict] = field(default_factory=seed_ranges)
     bills: list[dict] = field(default_factory=list)
     credit_notes: list[dict] = field(default_factory=list)

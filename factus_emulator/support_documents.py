@@ -19,38 +19,42 @@ def _ranges(box) -> list[dict]:
 
 def create_support_document(box, request: Request) -> Response:
     fam, payload = SUPPORT_DOCUMENTS, request.json()
-    errors, rng = validate_support_document(payload, box.cat, _ranges(box),
-                                            lifecycle.taken_references(box, fam))
+    errors, rng = validate_support_document(
+        payload, box.cat, _ranges(box), lifecycle.taken_references(box, fam)
+    )
     if errors:
         return lifecycle.validation_error(fam, errors.by_key)
-    blocked = lifecycle.pending_gate(box, fam, str(payload["reference_code"]),
-                                     support_document_created)
+    blocked = lifecycle.pending_gate(box, fam, str(payload["reference_code"]), support_document_created)
     if blocked:
         return blocked
     sequence = lifecycle.next_number(box, rng)
-    data = build_support_document(box.cat, payload, rng, now=box.now(), sequence=sequence,
-                                  doc_id=lifecycle.next_id(box, fam))
-    outcome = lifecycle.dian_outcome(payload["provider"], fam.rule_prefix,
-                                     payload.get("observation"))
+    data = build_support_document(
+        box.cat, payload, rng, now=box.now(), sequence=sequence, doc_id=lifecycle.next_id(box, fam)
+    )
+    outcome = lifecycle.dian_outcome(payload["provider"], fam.rule_prefix, payload.get("observation"))
     return lifecycle.store(box, fam, data, rng, sequence, outcome, support_document_created)
 
 
 def create_adjustment_note(box, request: Request) -> Response:
     fam, payload = ADJUSTMENT_NOTES, request.json()
     errors, rng, document = validate_adjustment_note(
-        payload, box.cat, _ranges(box), lifecycle.taken_references(box, fam),
-        lifecycle.records(box, SUPPORT_DOCUMENTS))
+        payload,
+        box.cat,
+        _ranges(box),
+        lifecycle.taken_references(box, fam),
+        lifecycle.records(box, SUPPORT_DOCUMENTS),
+    )
     if errors:
         return lifecycle.validation_error(fam, errors.by_key)
     blocked = lifecycle.pending_gate(box, fam, str(payload["reference_code"]))
     if blocked:
         return blocked
     sequence = lifecycle.next_number(box, rng)
-    data = build_adjustment_note(box.cat, payload, rng, document, now=box.now(),
-                                 sequence=sequence, doc_id=lifecycle.next_id(box, fam))
+    data = build_adjustment_note(
+        box.cat, payload, rng, document, now=box.now(), sequence=sequence, doc_id=lifecycle.next_id(box, fam)
+    )
     # The provider is the support document's: its triggers apply, plus the observation ones.
-    outcome = lifecycle.dian_outcome(data["provider"], fam.rule_prefix,
-                                     payload.get("observation"))
+    outcome = lifecycle.dian_outcome(data["provider"], fam.rule_prefix, payload.get("observation"))
     return lifecycle.store(box, fam, data, rng, sequence, outcome)
 
 
@@ -58,13 +62,21 @@ def _row(record: dict) -> dict:
     data = record["data"]
     header = data[of(record).header]
     provider = data["provider"]
-    row = {"id": header["id"], "number": header["number"],
-           "api_client_name": "Factus Emulator", "reference_code": header["reference_code"],
-           "identification": provider["identification"],
-           "graphic_representation_name": provider["graphic_representation_name"],
-           "trade_name": provider["trade_name"], "names": provider["names"],
-           "email": provider["email"], "total": header["total"], "status": header["status"],
-           "errors": header["errors"], "created_at": header["created_at"]}
+    row = {
+        "id": header["id"],
+        "number": header["number"],
+        "api_client_name": "Factus Emulator",
+        "reference_code": header["reference_code"],
+        "identification": provider["identification"],
+        "graphic_representation_name": provider["graphic_representation_name"],
+        "trade_name": provider["trade_name"],
+        "names": provider["names"],
+        "email": provider["email"],
+        "total": header["total"],
+        "status": header["status"],
+        "errors": header["errors"],
+        "created_at": header["created_at"],
+    }
     if "adjustment_notes" in data:
         row["adjustment_notes"] = data["adjustment_notes"]
     return row

@@ -52,17 +52,30 @@ def item_totals(item: dict) -> dict:
         wt_rate = dec(wt["withholding_tax_rate"])
         base = tax if code in WITHHOLDING_ON_TAX else gross
         withholdings.append({"code": code, "rate": wt_rate, "value": r2(base * wt_rate / HUNDRED)})
-    return {"excluded": excluded, "tax_rate": tax_rate, "price": price, "discount_rate": rate,
-            "total": total, "gross": gross, "taxable": taxable, "tax": tax,
-            "discount": discount, "withholdings": withholdings}
+    return {
+        "excluded": excluded,
+        "tax_rate": tax_rate,
+        "price": price,
+        "discount_rate": rate,
+        "total": total,
+        "gross": gross,
+        "taxable": taxable,
+        "tax": tax,
+        "discount": discount,
+        "withholdings": withholdings,
+    }
 
 
 def charge_totals(charge: dict) -> dict:
     base = dec(charge["base_amount"])
     amount = dec(charge["amount"])
     percentage = r2(amount / base * HUNDRED) if base else ZERO
-    return {"base": base, "amount": amount, "percentage": percentage,
-            "surcharge": _truthy(charge.get("is_surcharge"))}
+    return {
+        "base": base,
+        "amount": amount,
+        "percentage": percentage,
+        "surcharge": _truthy(charge.get("is_surcharge")),
+    }
 
 
 def document_totals(items: list[dict], charges: list[dict]) -> dict:
@@ -81,8 +94,7 @@ def document_totals(items: list[dict], charges: list[dict]) -> dict:
         "discount": discount,
         "total": sum((i["total"] for i in items), ZERO) + surcharge - discount,
         "withholdings": [
-            {"tribute_code": code, "name": WITHHOLDING_NAMES.get(code, code),
-             "value": money(value)}
+            {"tribute_code": code, "name": WITHHOLDING_NAMES.get(code, code), "value": money(value)}
             for code, value in sorted(withheld.items())
         ],
     }

@@ -43,8 +43,10 @@ def validate_bill(payload, cat: Catalogues, ranges: list[dict], taken_refs) -> t
     data = payload if isinstance(payload, dict) else {}
     errors = Errors()
     ref = get(data, "reference_code")
-    if check(errors, "reference_code", ref, is_text, max_length(255), required=True) \
-            and str(ref) in taken_refs:
+    if (
+        check(errors, "reference_code", ref, is_text, max_length(255), required=True)
+        and str(ref) in taken_refs
+    ):
         errors.add("reference_code", UNIQUE)
     chosen = check_numbering_range(errors, get(data, "numbering_range_id"), ranges)
     _header(errors, data, cat)
@@ -59,12 +61,14 @@ def validate_bill(payload, cat: Catalogues, ranges: list[dict], taken_refs) -> t
 
 
 def usable_ranges(ranges: list[dict], document: str = "21") -> list[dict]:
-    return [r for r in ranges if r["document"] == document and r["is_active"]
-            and not r["is_expired"] and r["current"] <= r["to"]]
+    return [
+        r
+        for r in ranges
+        if r["document"] == document and r["is_active"] and not r["is_expired"] and r["current"] <= r["to"]
+    ]
 
 
-def check_numbering_range(errors: Errors, value, ranges: list[dict],
-                          document: str = "21") -> dict:
+def check_numbering_range(errors: Errors, value, ranges: list[dict], document: str = "21") -> dict:
     """Optional when exactly one usable range of ``document`` exists; else it must name one."""
     usable = usable_ranges(ranges, document)
     if empty(value):
@@ -97,8 +101,7 @@ def _header(errors: Errors, data: dict, cat: Catalogues) -> None:
     check(errors, "send_email", get(data, "send_email"), is_bool)
     order = get(data, "order_reference")
     if check(errors, "order_reference", order, is_object):
-        check(errors, "order_reference.reference_code", get(order, "reference_code"), is_text,
-              required=True)
+        check(errors, "order_reference.reference_code", get(order, "reference_code"), is_text, required=True)
         check(errors, "order_reference.issue_date", get(order, "issue_date"), DATE)
     _related(errors, data, str(document).strip() == "03")
     check_billing_period(errors, get(data, "billing_period"))
@@ -118,8 +121,14 @@ def check_establishment(errors: Errors, shop, cat: Catalogues) -> None:
         for name in ("name", "address", "phone_number"):
             check(errors, f"establishment.{name}", get(shop, name), is_text, required=True)
         check(errors, "establishment.email", get(shop, "email"), is_email, required=True)
-        check(errors, "establishment.municipality_id", get(shop, "municipality_id"), is_int,
-              exists(cat.municipality), required=True)
+        check(
+            errors,
+            "establishment.municipality_id",
+            get(shop, "municipality_id"),
+            is_int,
+            exists(cat.municipality),
+            required=True,
+        )
 
 
 def _related(errors: Errors, data: dict, required: bool) -> None:
@@ -139,10 +148,22 @@ def _related(errors: Errors, data: dict, required: bool) -> None:
 def check_customer(errors: Errors, customer, cat: Catalogues) -> None:
     if not isinstance(customer, dict):
         return
-    check(errors, "customer.identification_document_id", get(customer,
-          "identification_document_id"), is_int, one_of(*IDENTIFICATION_TYPES), required=True)
-    check(errors, "customer.identification", get(customer, "identification"), is_text,
-          max_length(20), required=True)
+    check(
+        errors,
+        "customer.identification_document_id",
+        get(customer, "identification_document_id"),
+        is_int,
+        one_of(*IDENTIFICATION_TYPES),
+        required=True,
+    )
+    check(
+        errors,
+        "customer.identification",
+        get(customer, "identification"),
+        is_text,
+        max_length(20),
+        required=True,
+    )
     check(errors, "customer.dv", get(customer, "dv"), is_int, min_value(0), max_value(9))
     legal = get(customer, "legal_organization_id")
     check(errors, "customer.legal_organization_id", legal, is_int, one_of(1, 2), required=True)
@@ -150,10 +171,10 @@ def check_customer(errors: Errors, customer, cat: Catalogues) -> None:
         check(errors, "customer.company", get(customer, "company"), is_text, required=True)
     if str(legal).strip() == "2":
         check(errors, "customer.names", get(customer, "names"), is_text, required=True)
-    check(errors, "customer.tribute_id", get(customer, "tribute_id"), is_int, one_of(18, 21),
-          required=True)
-    check(errors, "customer.municipality_id", get(customer, "municipality_id"), is_int,
-          exists(cat.municipality))
+    check(errors, "customer.tribute_id", get(customer, "tribute_id"), is_int, one_of(18, 21), required=True)
+    check(
+        errors, "customer.municipality_id", get(customer, "municipality_id"), is_int, exists(cat.municipality)
+    )
     check(errors, "customer.email", get(customer, "email"), is_email)
     for name in ("company", "trade_name", "names", "address", "phone"):
         check(errors, f"customer.{name}", get(customer, name), is_text)
@@ -169,41 +190,74 @@ def check_item(errors: Errors, key: str, item, cat: Catalogues, operation: str) 
     check(errors, f"{key}.note", get(item, "note"), is_string)
     check(errors, f"{key}.code_reference", get(item, "code_reference"), is_text, required=True)
     check(errors, f"{key}.name", get(item, "name"), is_text, required=True)
-    check(errors, f"{key}.quantity", get(item, "quantity"), is_int, min_value(1),
-          max_value(MAX_QUANTITY), required=True)
-    check(errors, f"{key}.discount_rate", get(item, "discount_rate"), *MONEY, max_value(100),
-          required=True)
+    check(
+        errors,
+        f"{key}.quantity",
+        get(item, "quantity"),
+        is_int,
+        min_value(1),
+        max_value(MAX_QUANTITY),
+        required=True,
+    )
+    check(errors, f"{key}.discount_rate", get(item, "discount_rate"), *MONEY, max_value(100), required=True)
     check(errors, f"{key}.price", get(item, "price"), *MONEY, required=True)
-    check(errors, f"{key}.tax_rate", get(item, "tax_rate"), *MONEY, max_value(100),
-          required=True)
-    check(errors, f"{key}.unit_measure_id", get(item, "unit_measure_id"), is_int,
-          exists(cat.unit), required=True)
-    check(errors, f"{key}.standard_code_id", get(item, "standard_code_id"), is_int,
-          one_of(1, 2, 3, 4), required=True)
-    check(errors, f"{key}.is_excluded", get(item, "is_excluded"),
-          one_of(0, 1, "True", "False"), required=True)
-    check(errors, f"{key}.tribute_id", get(item, "tribute_id"), is_int,
-          exists(cat.product_tribute), required=True)
+    check(errors, f"{key}.tax_rate", get(item, "tax_rate"), *MONEY, max_value(100), required=True)
+    check(
+        errors,
+        f"{key}.unit_measure_id",
+        get(item, "unit_measure_id"),
+        is_int,
+        exists(cat.unit),
+        required=True,
+    )
+    check(
+        errors,
+        f"{key}.standard_code_id",
+        get(item, "standard_code_id"),
+        is_int,
+        one_of(1, 2, 3, 4),
+        required=True,
+    )
+    check(
+        errors, f"{key}.is_excluded", get(item, "is_excluded"), one_of(0, 1, "True", "False"), required=True
+    )
+    check(
+        errors,
+        f"{key}.tribute_id",
+        get(item, "tribute_id"),
+        is_int,
+        exists(cat.product_tribute),
+        required=True,
+    )
     check_withholdings(errors, key, get(item, "withholding_taxes"))
     mandate = get(item, "mandate")
     if str(scheme).strip() == "1" and empty(mandate):
         errors.add(f"{key}.mandate", REQUIRED_IF, other="scheme id", value="1")
     elif check(errors, f"{key}.mandate", mandate, is_object):
-        check(errors, f"{key}.mandate.identification_document_id",
-              get(mandate, "identification_document_id"), is_int,
-              one_of(*IDENTIFICATION_TYPES), required=True)
-        check(errors, f"{key}.mandate.identification", get(mandate, "identification"),
-              is_text, required=True)
+        check(
+            errors,
+            f"{key}.mandate.identification_document_id",
+            get(mandate, "identification_document_id"),
+            is_int,
+            one_of(*IDENTIFICATION_TYPES),
+            required=True,
+        )
+        check(errors, f"{key}.mandate.identification", get(mandate, "identification"), is_text, required=True)
 
 
 def check_withholdings(errors: Errors, key: str, holds) -> None:
     if check(errors, f"{key}.withholding_taxes", holds, is_array):
         for index, hold in enumerate(holds):
             sub = f"{key}.withholding_taxes.{index}"
-            check(errors, f"{sub}.code", get(hold, "code"), one_of("05", "06", "07"),
-                  required=True)
-            check(errors, f"{sub}.withholding_tax_rate", get(hold, "withholding_tax_rate"),
-                  *MONEY, max_value(100), required=True)
+            check(errors, f"{sub}.code", get(hold, "code"), one_of("05", "06", "07"), required=True)
+            check(
+                errors,
+                f"{sub}.withholding_tax_rate",
+                get(hold, "withholding_tax_rate"),
+                *MONEY,
+                max_value(100),
+                required=True,
+            )
 
 
 def check_charges(errors: Errors, data: dict) -> None:
@@ -215,8 +269,7 @@ def check_charges(errors: Errors, data: dict) -> None:
 def _charge(errors: Errors, key: str, charge) -> None:
     if not check(errors, key, charge, is_object, required=True):
         return
-    check(errors, f"{key}.concept_type", get(charge, "concept_type"), one_of("03"),
-          required=True)
+    check(errors, f"{key}.concept_type", get(charge, "concept_type"), one_of("03"), required=True)
     check(errors, f"{key}.is_surcharge", get(charge, "is_surcharge"), is_bool, required=True)
     check(errors, f"{key}.reason", get(charge, "reason"), is_text, required=True)
     check(errors, f"{key}.base_amount", get(charge, "base_amount"), *MONEY, required=True)

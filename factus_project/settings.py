@@ -144,9 +144,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- E-mail (our own mail; invoices are e-mailed by Factus) -----------------------------------
 
-EMAIL_BACKEND = env.str(
-    "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
-)
+EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="facturacion@localhost")
 
 # --- Security (production values unless DEBUG) ------------------------------------------------
@@ -175,9 +173,7 @@ FACTUS_EMULATOR_URL = env.str("FACTUS_EMULATOR_URL", default="http://127.0.0.1:8
 FACTUS_BASE_URL = env.str("FACTUS_BASE_URL", default=FACTUS_EMULATOR_URL).rstrip("/")
 _emulator = FACTUS_BASE_URL == FACTUS_EMULATOR_URL
 FACTUS_CLIENT_ID = env.str("FACTUS_CLIENT_ID", default="emulator-client-id" if _emulator else "")
-FACTUS_CLIENT_SECRET = env.str(
-    "FACTUS_CLIENT_SECRET", default="emulator-client-secret" if _emulator else ""
-)
+FACTUS_CLIENT_SECRET = env.str("FACTUS_CLIENT_SECRET", default="emulator-client-secret" if _emulator else "")
 FACTUS_USERNAME = env.str("FACTUS_USERNAME", default="demo@factus.local" if _emulator else "")
 FACTUS_PASSWORD = env.str("FACTUS_PASSWORD", default="emulador-demo" if _emulator else "")
 FACTUS_NUMBERING_RANGE_ID = env.int("FACTUS_NUMBERING_RANGE_ID", default=None)

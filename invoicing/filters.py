@@ -27,25 +27,42 @@ DEFAULT_SORT = "-date"
 
 
 class InvoiceFilterForm(BootstrapForm):
-    q = forms.CharField(label="Buscar", required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Cliente, número…"}))
-    status = forms.ChoiceField(label="Estado", required=False,
-                               choices=[("", "Todos"), *Invoice.Status.choices])
-    date_from = forms.DateField(label="Desde", required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                                error_messages={"invalid": "Fecha no válida."})
-    date_to = forms.DateField(label="Hasta", required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                              error_messages={"invalid": "Fecha no válida."})
+    q = forms.CharField(
+        label="Buscar",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Cliente, número…"}),
+    )
+    status = forms.ChoiceField(
+        label="Estado", required=False, choices=[("", "Todos"), *Invoice.Status.choices]
+    )
+    date_from = forms.DateField(
+        label="Desde",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Fecha no válida."},
+    )
+    date_to = forms.DateField(
+        label="Hasta",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Fecha no válida."},
+    )
     # A search picker, not a <select>: the page carries only the chosen customer, however many exist.
     customer = SearchChoiceField(
-        Customer.objects.all(), label="Cliente", required=False,
-        kind="customer", url=reverse_lazy("catalog:customer_search"), placeholder="Todos",
-        error_messages={"invalid_choice": "Elija un cliente de la lista."})
+        Customer.objects.all(),
+        label="Cliente",
+        required=False,
+        kind="customer",
+        url=reverse_lazy("catalog:customer_search"),
+        placeholder="Todos",
+        error_messages={"invalid_choice": "Elija un cliente de la lista."},
+    )
     number = forms.CharField(label="Número o prefijo", required=False, max_length=40)
     reference = forms.CharField(label="Referencia", required=False, max_length=64)
-    sort = forms.ChoiceField(required=False, widget=forms.HiddenInput,
-                             choices=[(k, k) for key in SORTS for k in (key, f"-{key}")])
+    sort = forms.ChoiceField(
+        required=False, widget=forms.HiddenInput, choices=[(k, k) for key in SORTS for k in (key, f"-{key}")]
+    )
     page_size = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def clean(self):
@@ -71,7 +88,8 @@ class InvoiceFilterForm(BootstrapForm):
         key = self.sort_key
         descending = key.startswith("-")
         return [
-            (f"-{field}" if descending else field) if isinstance(field, str)
+            (f"-{field}" if descending else field)
+            if isinstance(field, str)
             else (field.desc() if descending else field.asc())
             for field in SORTS[key.lstrip("-")]
         ]
@@ -91,6 +109,8 @@ class InvoiceFilterForm(BootstrapForm):
             active = self.sort_key.lstrip("-") == key
             descending = self.sort_key.startswith("-")
             params["sort"] = key if active and descending else f"-{key}" if active else key
-            links[key] = {"url": "?" + params.urlencode(),
-                          "aria": ("descending" if descending else "ascending") if active else None}
+            links[key] = {
+                "url": "?" + params.urlencode(),
+                "aria": ("descending" if descending else "ascending") if active else None,
+            }
         return links

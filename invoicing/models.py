@@ -41,19 +41,32 @@ class Invoice(models.Model):
     SUBMITTABLE = frozenset({Status.DRAFT, Status.INVALID, Status.FAILED, Status.PENDING_DIAN})
     DELETABLE_AT_FACTUS = frozenset({Status.REJECTED, Status.PENDING_DIAN})
     BADGES = {
-        Status.DRAFT: "secondary", Status.SUBMITTING: "info", Status.VALIDATED: "success",
-        Status.PENDING_DIAN: "warning", Status.REJECTED: "danger", Status.INVALID: "danger",
-        Status.FAILED: "warning", Status.DELETED: "dark",
+        Status.DRAFT: "secondary",
+        Status.SUBMITTING: "info",
+        Status.VALIDATED: "success",
+        Status.PENDING_DIAN: "warning",
+        Status.REJECTED: "danger",
+        Status.INVALID: "danger",
+        Status.FAILED: "warning",
+        Status.DELETED: "dark",
     }
 
-    reference_code = models.CharField("código de referencia", max_length=64, unique=True,
-                                      default=new_reference_code, editable=False)
-    customer = models.ForeignKey("catalog.Customer", models.PROTECT, related_name="invoices",
-                                 verbose_name="cliente")
-    numbering_range = models.ForeignKey("catalog.NumberingRange", models.PROTECT, null=True,
-                                        related_name="invoices", verbose_name="rango de numeración")
-    payment_form = models.CharField("forma de pago", max_length=2, choices=PaymentForm.choices,
-                                    default=PaymentForm.CASH)
+    reference_code = models.CharField(
+        "código de referencia", max_length=64, unique=True, default=new_reference_code, editable=False
+    )
+    customer = models.ForeignKey(
+        "catalog.Customer", models.PROTECT, related_name="invoices", verbose_name="cliente"
+    )
+    numbering_range = models.ForeignKey(
+        "catalog.NumberingRange",
+        models.PROTECT,
+        null=True,
+        related_name="invoices",
+        verbose_name="rango de numeración",
+    )
+    payment_form = models.CharField(
+        "forma de pago", max_length=2, choices=PaymentForm.choices, default=PaymentForm.CASH
+    )
     payment_method_code = models.CharField("medio de pago", max_length=4, default="10")
     payment_due_date = models.DateField("fecha de vencimiento", null=True, blank=True)
     observation = models.CharField("observación", max_length=250, blank=True)
@@ -61,8 +74,14 @@ class Invoice(models.Model):
     status = models.CharField("estado", max_length=20, choices=Status.choices, default=Status.DRAFT)
     # Ours (invoicing.totals over the saved items), written by the draft services: what a bill is
     # worth before Factus returns ``total``. Never shown as Factus' figure.
-    estimated_total = models.DecimalField("total calculado (sin validar)", max_digits=16, decimal_places=2,
-                                          null=True, blank=True, editable=False)
+    estimated_total = models.DecimalField(
+        "total calculado (sin validar)",
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+    )
 
     # Factus results, as Factus returned them (null/empty before validation).
     factus_id = models.PositiveBigIntegerField("id Factus", null=True, blank=True, editable=False)
@@ -84,8 +103,14 @@ class Invoice(models.Model):
     totals_mismatch = models.JSONField("diferencias de totales", default=dict, blank=True)
     raw_response = models.JSONField("respuesta Factus", default=dict, blank=True)
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name="creada por")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="creada por",
+    )
     created_at = models.DateTimeField("creada", default=timezone.now, editable=False)
     updated_at = models.DateTimeField("actualizada", auto_now=True)
     submitting_since = models.DateTimeField("enviando desde", null=True, blank=True, editable=False)
@@ -105,7 +130,8 @@ class Invoice(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="submitting", submitting_since__isnull=False) | ~Q(status="submitting"),
-                name="invoice_submitting_has_since"),
+                name="invoice_submitting_has_since",
+            ),
         ]
 
     def __str__(self):
@@ -121,12 +147,15 @@ class Invoice(models.Model):
 
     @property
     def is_stale_submitting(self) -> bool:
-        return (self.status == self.Status.SUBMITTING and self.submitting_since is not None
-                and timezone.now() - self.submitting_since >= SUBMIT_STALE_AFTER)
+        return (
+            self.status == self.Status.SUBMITTING
+            and self.submitting_since is not None
+            and timezone.now() - self.submitting_since >= SUBMIT_STALE_AFTER
+        )
 
     @property
     def can_retry(self) -> bool:
-        """"Reintentar": resend the same reference after a failure, a pending DIAN or a stale send."""
+        """ "Reintentar": resend the same reference after a failure, a pending DIAN or a stale send."""
         return self.status in (self.Status.FAILED, self.Status.PENDING_DIAN) or self.is_stale_submitting
 
     @property
@@ -141,8 +170,9 @@ class Invoice(models.Model):
 class InvoiceItem(models.Model):
     invoice = models.ForeignKey(Invoice, models.CASCADE, related_name="items", verbose_name="factura")
     position = models.PositiveSmallIntegerField("posición", default=0)
-    product = models.ForeignKey("catalog.Product", models.PROTECT, null=True, blank=True,
-                                related_name="+", verbose_name="producto")
+    product = models.ForeignKey(
+        "catalog.Product", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="producto"
+    )
     code_reference = models.CharField("código", max_length=50)
     name = models.CharField("descripción", max_length=200)
     quantity = models.PositiveIntegerField("cantidad", default=1)
@@ -150,31 +180,42 @@ class InvoiceItem(models.Model):
     discount_rate = models.DecimalField("descuento (%)", max_digits=5, decimal_places=2, default=0)
     tax_rate = models.DecimalField("tarifa de impuesto (%)", max_digits=5, decimal_places=2, default=19)
     is_excluded = models.BooleanField("excluido de IVA", default=False)
-    unit = models.ForeignKey("catalog.MeasurementUnit", models.PROTECT, related_name="+",
-                             verbose_name="unidad de medida")
-    standard_code = models.ForeignKey("catalog.StandardCode", models.PROTECT, related_name="+",
-                                      verbose_name="estándar de código")
-    tribute = models.ForeignKey("catalog.Tribute", models.PROTECT, related_name="+",
-                                verbose_name="tributo")
-    withholdings = models.JSONField("retenciones", default=list, blank=True,
-                                    help_text='[{"code": "06", "rate": "7.00"}]')
+    unit = models.ForeignKey(
+        "catalog.MeasurementUnit", models.PROTECT, related_name="+", verbose_name="unidad de medida"
+    )
+    standard_code = models.ForeignKey(
+        "catalog.StandardCode", models.PROTECT, related_name="+", verbose_name="estándar de código"
+    )
+    tribute = models.ForeignKey("catalog.Tribute", models.PROTECT, related_name="+", verbose_name="tributo")
+    withholdings = models.JSONField(
+        "retenciones", default=list, blank=True, help_text='[{"code": "06", "rate": "7.00"}]'
+    )
 
     class Meta:
         ordering = ["invoice", "position", "id"]
         verbose_name = "ítem de factura"
         verbose_name_plural = "ítems de factura"
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="invoice_item_quantity_positive",
-                                   violation_error_message="La cantidad debe ser mayor que cero."),
-            models.CheckConstraint(condition=Q(price__gt=0), name="invoice_item_price_positive",
-                                   violation_error_message="El precio debe ser mayor que cero."),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0),
+                name="invoice_item_quantity_positive",
+                violation_error_message="La cantidad debe ser mayor que cero.",
+            ),
+            models.CheckConstraint(
+                condition=Q(price__gt=0),
+                name="invoice_item_price_positive",
+                violation_error_message="El precio debe ser mayor que cero.",
+            ),
             models.CheckConstraint(
                 condition=Q(discount_rate__gte=0, discount_rate__lte=100),
                 name="invoice_item_discount_range",
-                violation_error_message="El descuento debe estar entre 0 y 100 %."),
+                violation_error_message="El descuento debe estar entre 0 y 100 %.",
+            ),
             models.CheckConstraint(
-                condition=Q(tax_rate__gte=0, tax_rate__lte=100), name="invoice_item_tax_rate_range",
-                violation_error_message="La tarifa debe estar entre 0 y 100 %."),
+                condition=Q(tax_rate__gte=0, tax_rate__lte=100),
+                name="invoice_item_tax_rate_range",
+                violation_error_message="La tarifa debe estar entre 0 y 100 %.",
+            ),
         ]
 
     def __str__(self):
@@ -207,8 +248,14 @@ class InvoiceEvent(models.Model):
         NOT_FOUND = "not_found", "No encontrada"
 
     invoice = models.ForeignKey(Invoice, models.CASCADE, related_name="events", verbose_name="factura")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
-                             related_name="+", verbose_name="usuario")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="usuario",
+    )
     created_at = models.DateTimeField("fecha", default=timezone.now)
     action = models.CharField("acción", max_length=20, choices=Action.choices)
     outcome = models.CharField("resultado", max_length=20, choices=Outcome.choices)

@@ -18,8 +18,7 @@ BILL_DOCUMENT = "01"
 CREDIT = "2"
 BOGOTA = ZoneInfo("America/Bogota")
 FACTUS_STAMP = "%d-%m-%Y %I:%M:%S %p"
-MONEY_FIELDS = ("gross_value", "taxable_amount", "tax_amount", "discount_amount", "surcharge_amount",
-                "total")
+MONEY_FIELDS = ("gross_value", "taxable_amount", "tax_amount", "discount_amount", "surcharge_amount", "total")
 
 
 def _fixed(value) -> str:

@@ -11,8 +11,17 @@ from catalog.models import Customer, PaymentMethod
 from invoicing.models import Invoice, InvoiceEvent, InvoiceItem
 
 # Heavy columns the list never shows.
-LIST_DEFERRED = ("qr_image", "raw_response", "withholdings", "dian_messages", "field_errors",
-                 "totals_mismatch", "observation", "cufe", "qr_url")
+LIST_DEFERRED = (
+    "qr_image",
+    "raw_response",
+    "withholdings",
+    "dian_messages",
+    "field_errors",
+    "totals_mismatch",
+    "observation",
+    "cufe",
+    "qr_url",
+)
 MAX_CUSTOMER_IDS = 500
 
 
@@ -52,7 +61,9 @@ def _reference_prefix(text: str) -> Q:
 def _matching_customers(text: str) -> QuerySet:
     """Customers by name, company, trade name (anywhere) or identification (from its start)."""
     return Customer.objects.filter(
-        Q(names__icontains=text) | Q(company__icontains=text) | Q(trade_name__icontains=text)
+        Q(names__icontains=text)
+        | Q(company__icontains=text)
+        | Q(trade_name__icontains=text)
         | Q(identification__startswith=text)
     )
 
@@ -92,11 +103,18 @@ def invoice_detail(*, invoice_id: int) -> Invoice:
     events = InvoiceEvent.objects.select_related("user").order_by("-created_at", "-id")
     return (
         Invoice.objects.select_related(
-            "customer__identification_document", "customer__legal_organization", "customer__tribute",
-            "customer__municipality", "numbering_range", "created_by",
+            "customer__identification_document",
+            "customer__legal_organization",
+            "customer__tribute",
+            "customer__municipality",
+            "numbering_range",
+            "created_by",
         )
         .prefetch_related(Prefetch("items", queryset=items), Prefetch("events", queryset=events))
-        .annotate(payment_method_name=Subquery(
-            PaymentMethod.objects.filter(code=OuterRef("payment_method_code")).values("name")[:1]))
+        .annotate(
+            payment_method_name=Subquery(
+                PaymentMethod.objects.filter(code=OuterRef("payment_method_code")).values("name")[:1]
+            )
+        )
         .get(pk=invoice_id)
     )

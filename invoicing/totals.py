@@ -67,9 +67,12 @@ class InvoiceTotals:
     def as_factus(self) -> dict[str, Decimal]:
         """The document-level figures under the names Factus uses in ``bill``."""
         return {
-            "gross_value": self.gross_value, "taxable_amount": self.taxable_amount,
-            "tax_amount": self.tax_amount, "discount_amount": self.discount_amount,
-            "surcharge_amount": self.surcharge_amount, "total": self.total,
+            "gross_value": self.gross_value,
+            "taxable_amount": self.taxable_amount,
+            "tax_amount": self.tax_amount,
+            "discount_amount": self.discount_amount,
+            "surcharge_amount": self.surcharge_amount,
+            "total": self.total,
         }
 
 

@@ -97,8 +97,17 @@ class NumberingRange(SyncedLookup):
     is_expired = models.BooleanField("vencido", default=False)
 
     SYNC_FIELDS = (
-        "document", "document_name", "prefix", "from_number", "to_number", "current",
-        "resolution_number", "start_date", "end_date", "technical_key", "is_expired",
+        "document",
+        "document_name",
+        "prefix",
+        "from_number",
+        "to_number",
+        "current",
+        "resolution_number",
+        "start_date",
+        "end_date",
+        "technical_key",
+        "is_expired",
     )
 
     class Meta(SyncedLookup.Meta):

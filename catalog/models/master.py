@@ -28,18 +28,22 @@ NATURAL_PERSON_ID = 2
 
 class Customer(models.Model):
     identification_document = models.ForeignKey(
-        IdentificationDocumentType, models.PROTECT, verbose_name="tipo de documento")
+        IdentificationDocumentType, models.PROTECT, verbose_name="tipo de documento"
+    )
     identification = models.CharField("número de identificación", max_length=20)
-    dv = models.PositiveSmallIntegerField("DV", null=True, blank=True,
-                                          help_text="Dígito de verificación; se calcula para NIT.")
+    dv = models.PositiveSmallIntegerField(
+        "DV", null=True, blank=True, help_text="Dígito de verificación; se calcula para NIT."
+    )
     company = models.CharField("razón social", max_length=200, blank=True)
     names = models.CharField("nombres y apellidos", max_length=200, blank=True)
     trade_name = models.CharField("nombre comercial", max_length=200, blank=True)
     legal_organization = models.ForeignKey(
-        LegalOrganization, models.PROTECT, verbose_name="tipo de organización")
+        LegalOrganization, models.PROTECT, verbose_name="tipo de organización"
+    )
     tribute = models.ForeignKey(CustomerTribute, models.PROTECT, verbose_name="tributo")
-    municipality = models.ForeignKey(Municipality, models.PROTECT, null=True, blank=True,
-                                     verbose_name="municipio")
+    municipality = models.ForeignKey(
+        Municipality, models.PROTECT, null=True, blank=True, verbose_name="municipio"
+    )
     address = models.CharField("dirección", max_length=200, blank=True)
     email = models.EmailField("correo electrónico", max_length=200, blank=True)
     phone = models.CharField("teléfono", max_length=30, blank=True)
@@ -95,16 +99,29 @@ class Customer(models.Model):
 
 
 class Product(models.Model):
-    code_reference = models.CharField("código", max_length=50, unique=True, error_messages={
-        "unique": "Ya existe un producto con este código."})
+    code_reference = models.CharField(
+        "código",
+        max_length=50,
+        unique=True,
+        error_messages={"unique": "Ya existe un producto con este código."},
+    )
     name = models.CharField("nombre", max_length=200)
     price = models.DecimalField(
-        "precio (IVA incluido)", max_digits=14, decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01"), "El precio debe ser mayor que cero.")])
+        "precio (IVA incluido)",
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"), "El precio debe ser mayor que cero.")],
+    )
     tax_rate = models.DecimalField(
-        "tarifa de impuesto (%)", max_digits=5, decimal_places=2, default=Decimal("19.00"),
-        validators=[MinValueValidator(0, "La tarifa no puede ser negativa."),
-                    MaxValueValidator(100, "La tarifa no puede ser mayor que 100 %.")])
+        "tarifa de impuesto (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("19.00"),
+        validators=[
+            MinValueValidator(0, "La tarifa no puede ser negativa."),
+            MaxValueValidator(100, "La tarifa no puede ser mayor que 100 %."),
+        ],
+    )
     is_excluded = models.BooleanField("excluido de IVA", default=False)
     unit = models.ForeignKey(MeasurementUnit, models.PROTECT, verbose_name="unidad de medida")
     standard_code = models.ForeignKey(StandardCode, models.PROTECT, verbose_name="estándar de código")
@@ -118,14 +135,21 @@ class Product(models.Model):
         verbose_name = "producto"
         verbose_name_plural = "productos"
         constraints = [
-            models.CheckConstraint(condition=Q(price__gt=0), name="catalog_product_price_positive",
-                                   violation_error_message="El precio debe ser mayor que cero."),
             models.CheckConstraint(
-                condition=Q(tax_rate__gte=0, tax_rate__lte=100), name="catalog_product_tax_rate_range",
-                violation_error_message="La tarifa debe estar entre 0 y 100 %."),
+                condition=Q(price__gt=0),
+                name="catalog_product_price_positive",
+                violation_error_message="El precio debe ser mayor que cero.",
+            ),
             models.CheckConstraint(
-                condition=Q(is_excluded=False) | Q(tax_rate=0), name="catalog_product_excluded_no_tax",
-                violation_error_message="Un producto excluido de IVA debe tener tarifa 0 %."),
+                condition=Q(tax_rate__gte=0, tax_rate__lte=100),
+                name="catalog_product_tax_rate_range",
+                violation_error_message="La tarifa debe estar entre 0 y 100 %.",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_excluded=False) | Q(tax_rate=0),
+                name="catalog_product_excluded_no_tax",
+                violation_error_message="Un producto excluido de IVA debe tener tarifa 0 %.",
+            ),
         ]
 
     def __str__(self):
@@ -142,21 +166,28 @@ class ProductWithholding(models.Model):
         RETE_RENTA = "06", "06 ReteRenta"
         RETE_ICA = "07", "07 ReteICA"
 
-    product = models.ForeignKey(Product, models.CASCADE, related_name="withholdings",
-                                verbose_name="producto")
+    product = models.ForeignKey(Product, models.CASCADE, related_name="withholdings", verbose_name="producto")
     code = models.CharField("retención", max_length=2, choices=Code.choices)
     rate = models.DecimalField(
-        "tarifa (%)", max_digits=5, decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01"), "La tarifa debe ser mayor que cero."),
-                    MaxValueValidator(100, "La tarifa no puede ser mayor que 100 %.")])
+        "tarifa (%)",
+        max_digits=5,
+        decimal_places=2,
+        validators=[
+            MinValueValidator(Decimal("0.01"), "La tarifa debe ser mayor que cero."),
+            MaxValueValidator(100, "La tarifa no puede ser mayor que 100 %."),
+        ],
+    )
 
     class Meta:
         ordering = ["code"]
         verbose_name = "retención por defecto"
         verbose_name_plural = "retenciones por defecto"
         constraints = [
-            models.UniqueConstraint(fields=["product", "code"], name="catalog_withholding_unique_code",
-                                    violation_error_message="Esta retención ya está en el producto."),
+            models.UniqueConstraint(
+                fields=["product", "code"],
+                name="catalog_withholding_unique_code",
+                violation_error_message="Esta retención ya está en el producto.",
+            ),
         ]
 
     def __str__(self):

@@ -15,4 +15,8 @@ def sort_header(context, field: str, label: str, param: str = "orden"):
     state = {field: ("ascending", " ▲"), f"-{field}": ("descending", " ▼")}.get(current, ("none", ""))
     return format_html(
         '<th scope="col" aria-sort="{}"><a class="link-body-emphasis" href="?{}">{}{}</a></th>',
-        state[0], params.urlencode(), label, state[1])
+        state[0],
+        params.urlencode(),
+        label,
+        state[1],
+    )

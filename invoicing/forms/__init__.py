@@ -4,5 +4,14 @@ from .base import BootstrapForm, EmailForm
 from .factus_errors import apply_factus_errors, apply_service_error, invoice_forms_with_factus_errors
 from .invoice import InvoiceForm, ItemForm, ItemFormSet, invoice_forms
 
-__all__ = ["BootstrapForm", "EmailForm", "InvoiceForm", "ItemForm", "ItemFormSet", "apply_factus_errors",
-           "apply_service_error", "invoice_forms", "invoice_forms_with_factus_errors"]
+__all__ = [
+    "BootstrapForm",
+    "EmailForm",
+    "InvoiceForm",
+    "ItemForm",
+    "ItemFormSet",
+    "apply_factus_errors",
+    "apply_service_error",
+    "invoice_forms",
+    "invoice_forms_with_factus_errors",
+]

@@ -14,14 +14,24 @@ ITEM_PREFIX = "items"
 
 # Factus' dotted field names -> our form field names.
 HEADER_FIELDS = {
-    "numbering_range_id": "numbering_range", "payment_form": "payment_form",
-    "payment_method_code": "payment_method", "payment_due_date": "payment_due_date",
-    "observation": "observation", "send_email": "send_email",
+    "numbering_range_id": "numbering_range",
+    "payment_form": "payment_form",
+    "payment_method_code": "payment_method",
+    "payment_due_date": "payment_due_date",
+    "observation": "observation",
+    "send_email": "send_email",
 }
 ITEM_FIELDS = {
-    "code_reference": "code_reference", "name": "name", "quantity": "quantity", "price": "price",
-    "discount_rate": "discount_rate", "tax_rate": "tax_rate", "is_excluded": "is_excluded",
-    "unit_measure_id": "unit", "standard_code_id": "standard_code", "tribute_id": "tribute",
+    "code_reference": "code_reference",
+    "name": "name",
+    "quantity": "quantity",
+    "price": "price",
+    "discount_rate": "discount_rate",
+    "tax_rate": "tax_rate",
+    "is_excluded": "is_excluded",
+    "unit_measure_id": "unit",
+    "standard_code_id": "standard_code",
+    "tribute_id": "tribute",
 }
 
 MONEY_ERRORS = {
@@ -64,12 +74,19 @@ class BootstrapForm(forms.Form):
 
 def rate_field(label: str, *, required: bool = True, initial=None) -> forms.DecimalField:
     return forms.DecimalField(
-        label=label, required=required, initial=initial, max_digits=5, decimal_places=2,
-        validators=[MinValueValidator(0, "No puede ser negativo."),
-                    MaxValueValidator(100, "No puede ser mayor que 100.")],
+        label=label,
+        required=required,
+        initial=initial,
+        max_digits=5,
+        decimal_places=2,
+        validators=[
+            MinValueValidator(0, "No puede ser negativo."),
+            MaxValueValidator(100, "No puede ser mayor que 100."),
+        ],
         error_messages={**MONEY_ERRORS, "required": "Escriba el porcentaje."},
-        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "100",
-                                        "class": "form-control form-control-sm text-end"}),
+        widget=forms.NumberInput(
+            attrs={"step": "0.01", "min": "0", "max": "100", "class": "form-control form-control-sm text-end"}
+        ),
     )
 
 
@@ -80,9 +97,10 @@ class RangeChoiceField(forms.ModelChoiceField):
         return f"{prefix} · {obj.resolution_number or 'sin resolución'} · quedan {left} números"
 
 
-
 class EmailForm(BootstrapForm):
     email = forms.EmailField(
-        label="Correo del destinatario", max_length=200,
+        label="Correo del destinatario",
+        max_length=200,
         error_messages={"required": "Escriba el correo.", "invalid": "Escriba un correo válido."},
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "class": "form-control form-control-sm"}))
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "class": "form-control form-control-sm"}),
+    )

@@ -22,7 +22,6 @@ def as_post_data(form: forms.Form, prefix: str | None = None) -> dict:
     return data
 
 
-
 def invoice_forms_with_factus_errors(invoice):
     """Forms for an edit page; after a Factus 422 they carry its messages on the matching fields.
 
@@ -66,8 +65,9 @@ def apply_factus_errors(form: InvoiceForm, formset: BaseItemFormSet, errors: dic
         label = owner.fields[field].label if field else ""
         label = label[:1].lower() + label[1:]
         for message in messages:
-            owner.add_error(field, str(message).replace(path, label) if label and field != "customer"
-                            else str(message))
+            owner.add_error(
+                field, str(message).replace(path, label) if label and field != "customer" else str(message)
+            )
     return leftovers
 
 

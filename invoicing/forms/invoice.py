@@ -29,32 +29,53 @@ from .base import (
 
 class InvoiceForm(BootstrapForm):
     customer = forms.ModelChoiceField(
-        label="Cliente", queryset=Customer.objects.all(), widget=forms.HiddenInput,
-        error_messages={"required": "Elija un cliente.",
-                        "invalid_choice": "El cliente elegido ya no existe; búsquelo de nuevo."})
+        label="Cliente",
+        queryset=Customer.objects.all(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Elija un cliente.",
+            "invalid_choice": "El cliente elegido ya no existe; búsquelo de nuevo.",
+        },
+    )
     numbering_range = RangeChoiceField(
-        label="Rango de numeración", queryset=catalog_selectors.bill_numbering_ranges(),
+        label="Rango de numeración",
+        queryset=catalog_selectors.bill_numbering_ranges(),
         empty_label="Elija un rango…",
-        error_messages={"required": "Elija un rango de numeración.",
-                        "invalid_choice": "Ese rango ya no está activo; elija otro."})
+        error_messages={
+            "required": "Elija un rango de numeración.",
+            "invalid_choice": "Ese rango ya no está activo; elija otro.",
+        },
+    )
     payment_form = forms.ChoiceField(
-        label="Forma de pago", choices=PAYMENT_FORMS, initial="1",
-        error_messages={"required": "Elija la forma de pago.", "invalid_choice": "Forma de pago no válida."})
+        label="Forma de pago",
+        choices=PAYMENT_FORMS,
+        initial="1",
+        error_messages={"required": "Elija la forma de pago.", "invalid_choice": "Forma de pago no válida."},
+    )
     payment_method = forms.ModelChoiceField(
-        label="Medio de pago", queryset=PaymentMethod.objects.all(), to_field_name="code",
-        empty_label=None, error_messages={"required": "Elija el medio de pago.",
-                                          "invalid_choice": "Medio de pago no válido."})
+        label="Medio de pago",
+        queryset=PaymentMethod.objects.all(),
+        to_field_name="code",
+        empty_label=None,
+        error_messages={"required": "Elija el medio de pago.", "invalid_choice": "Medio de pago no válido."},
+    )
     payment_due_date = forms.DateField(
-        label="Fecha de vencimiento", required=False,
+        label="Fecha de vencimiento",
+        required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Escriba una fecha válida (AAAA-MM-DD)."},
-        help_text="Obligatoria para pagos a crédito.")
+        help_text="Obligatoria para pagos a crédito.",
+    )
     observation = forms.CharField(
-        label="Observación", required=False, max_length=250,
+        label="Observación",
+        required=False,
+        max_length=250,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": 250}),
-        error_messages={"max_length": "Use como máximo 250 caracteres (tiene %(show_value)d)."})
+        error_messages={"max_length": "Use como máximo 250 caracteres (tiene %(show_value)d)."},
+    )
     send_email = forms.BooleanField(
-        label="Factus envía la factura al correo del cliente", required=False, initial=True)
+        label="Factus envía la factura al correo del cliente", required=False, initial=True
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,49 +110,81 @@ class InvoiceForm(BootstrapForm):
         data = self.cleaned_data
         credit = data["payment_form"] == CREDIT
         return {
-            "customer_id": data["customer"].pk, "numbering_range_id": data["numbering_range"].pk,
-            "payment_form": data["payment_form"], "payment_method_code": data["payment_method"].code,
+            "customer_id": data["customer"].pk,
+            "numbering_range_id": data["numbering_range"].pk,
+            "payment_form": data["payment_form"],
+            "payment_method_code": data["payment_method"].code,
             "payment_due_date": data["payment_due_date"] if credit else None,
-            "observation": data["observation"], "send_email": data["send_email"],
+            "observation": data["observation"],
+            "send_email": data["send_email"],
         }
 
 
 class ItemForm(BootstrapForm):
     product = forms.ModelChoiceField(
-        queryset=Product.objects.all(), required=False, widget=forms.HiddenInput,
-        error_messages={"invalid_choice": "El producto ya no existe."})
+        queryset=Product.objects.all(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "El producto ya no existe."},
+    )
     code_reference = forms.CharField(
-        label="Código", max_length=50, error_messages={"required": "Escriba el código."},
-        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
+        label="Código",
+        max_length=50,
+        error_messages={"required": "Escriba el código."},
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
     name = forms.CharField(
-        label="Descripción", max_length=200, error_messages={"required": "Escriba la descripción."},
-        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
+        label="Descripción",
+        max_length=200,
+        error_messages={"required": "Escriba la descripción."},
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
     quantity = forms.IntegerField(
-        label="Cantidad", min_value=1, max_value=10_000_000, initial=1,
-        error_messages={"required": "Escriba la cantidad.",
-                        "invalid": "La cantidad debe ser un número entero.",
-                        "min_value": "La cantidad debe ser mayor que cero.",
-                        "max_value": "La cantidad es demasiado grande."},
-        widget=forms.NumberInput(attrs={"step": "1", "min": "1",
-                                        "class": "form-control form-control-sm text-end"}))
+        label="Cantidad",
+        min_value=1,
+        max_value=10_000_000,
+        initial=1,
+        error_messages={
+            "required": "Escriba la cantidad.",
+            "invalid": "La cantidad debe ser un número entero.",
+            "min_value": "La cantidad debe ser mayor que cero.",
+            "max_value": "La cantidad es demasiado grande.",
+        },
+        widget=forms.NumberInput(
+            attrs={"step": "1", "min": "1", "class": "form-control form-control-sm text-end"}
+        ),
+    )
     price = forms.DecimalField(
-        label="Precio unitario (IVA incluido)", max_digits=14, decimal_places=2,
+        label="Precio unitario (IVA incluido)",
+        max_digits=14,
+        decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01"), "El precio debe ser mayor que cero.")],
         error_messages={**MONEY_ERRORS, "required": "Escriba el precio."},
-        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01",
-                                        "class": "form-control form-control-sm text-end"}))
+        widget=forms.NumberInput(
+            attrs={"step": "0.01", "min": "0.01", "class": "form-control form-control-sm text-end"}
+        ),
+    )
     discount_rate = rate_field("Descuento (%)", initial=Decimal("0"))
     tax_rate = rate_field("IVA (%)", initial=Decimal("19"))
     is_excluded = forms.BooleanField(label="Excluido de IVA", required=False)
     unit = forms.ModelChoiceField(
-        label="Unidad", queryset=MeasurementUnit.objects.all(), empty_label=None,
-        error_messages={"required": "Elija la unidad.", "invalid_choice": "Unidad no válida."})
+        label="Unidad",
+        queryset=MeasurementUnit.objects.all(),
+        empty_label=None,
+        error_messages={"required": "Elija la unidad.", "invalid_choice": "Unidad no válida."},
+    )
     standard_code = forms.ModelChoiceField(
-        label="Estándar del código", queryset=StandardCode.objects.all(), empty_label=None,
-        error_messages={"required": "Elija el estándar.", "invalid_choice": "Estándar no válido."})
+        label="Estándar del código",
+        queryset=StandardCode.objects.all(),
+        empty_label=None,
+        error_messages={"required": "Elija el estándar.", "invalid_choice": "Estándar no válido."},
+    )
     tribute = forms.ModelChoiceField(
-        label="Tributo", queryset=Tribute.objects.all(), empty_label=None,
-        error_messages={"required": "Elija el tributo.", "invalid_choice": "Tributo no válido."})
+        label="Tributo",
+        queryset=Tribute.objects.all(),
+        empty_label=None,
+        error_messages={"required": "Elija el tributo.", "invalid_choice": "Tributo no válido."},
+    )
     withholding_05 = rate_field("ReteIVA (%)", required=False)
     withholding_06 = rate_field("ReteRenta (%)", required=False)
     withholding_07 = rate_field("ReteICA (%)", required=False)
@@ -153,18 +206,27 @@ class ItemForm(BootstrapForm):
 
     def withholdings(self) -> list[dict]:
         data = self.cleaned_data
-        return [{"code": code, "rate": f"{data[f'withholding_{code}']:.2f}"}
-                for code in WITHHOLDING_CODES if data.get(f"withholding_{code}")]
+        return [
+            {"code": code, "rate": f"{data[f'withholding_{code}']:.2f}"}
+            for code in WITHHOLDING_CODES
+            if data.get(f"withholding_{code}")
+        ]
 
     def service_item(self, position: int) -> dict:
         data = self.cleaned_data
         return {
-            "position": position, "product_id": data["product"].pk if data.get("product") else None,
-            "code_reference": data["code_reference"], "name": data["name"],
-            "quantity": data["quantity"], "price": data["price"],
-            "discount_rate": data["discount_rate"], "tax_rate": data["tax_rate"],
-            "is_excluded": data["is_excluded"], "unit_id": data["unit"].pk,
-            "standard_code_id": data["standard_code"].pk, "tribute_id": data["tribute"].pk,
+            "position": position,
+            "product_id": data["product"].pk if data.get("product") else None,
+            "code_reference": data["code_reference"],
+            "name": data["name"],
+            "quantity": data["quantity"],
+            "price": data["price"],
+            "discount_rate": data["discount_rate"],
+            "tax_rate": data["tax_rate"],
+            "is_excluded": data["is_excluded"],
+            "unit_id": data["unit"].pk,
+            "standard_code_id": data["standard_code"].pk,
+            "tribute_id": data["tribute"].pk,
             "withholdings": self.withholdings(),
         }
 
@@ -174,8 +236,11 @@ class ItemForm(BootstrapForm):
             return None
         data = self.cleaned_data
         return LineInput(
-            quantity=data["quantity"], price=data["price"], discount_rate=data["discount_rate"],
-            tax_rate=data["tax_rate"], is_excluded=data["is_excluded"],
+            quantity=data["quantity"],
+            price=data["price"],
+            discount_rate=data["discount_rate"],
+            tax_rate=data["tax_rate"],
+            is_excluded=data["is_excluded"],
             withholdings=tuple((w["code"], Decimal(w["rate"])) for w in self.withholdings()),
         )
 
@@ -193,7 +258,8 @@ def usual_unit_choices() -> list[tuple]:
     """Units used by active products plus "unidad": the short list each line offers."""
     used = Product.objects.filter(is_active=True).values("unit")
     units = catalog_selectors.active_units().filter(pk__in=used) | MeasurementUnit.objects.filter(
-        factus_id=DEFAULT_UNIT_FACTUS_ID)
+        factus_id=DEFAULT_UNIT_FACTUS_ID
+    )
     return [(u.pk, str(u)) for u in units.distinct().order_by("name")]
 
 
@@ -231,8 +297,14 @@ class BaseItemFormSet(forms.BaseFormSet):
 
 
 ItemFormSet = forms.formset_factory(
-    ItemForm, formset=BaseItemFormSet, extra=0, min_num=1, validate_min=True,
-    max_num=MAX_ITEMS, validate_max=True, absolute_max=MAX_ITEMS,
+    ItemForm,
+    formset=BaseItemFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=MAX_ITEMS,
+    validate_max=True,
+    absolute_max=MAX_ITEMS,
 )
 
 
@@ -240,16 +312,24 @@ def default_item_initial() -> dict:
     unit = MeasurementUnit.objects.filter(factus_id=DEFAULT_UNIT_FACTUS_ID).first()
     standard = StandardCode.objects.order_by("factus_id").first()
     tribute = Tribute.objects.filter(code="01").order_by("factus_id").first()
-    return {"quantity": 1, "discount_rate": Decimal("0"), "tax_rate": Decimal("19"),
-            "unit": unit.pk if unit else None, "standard_code": standard.pk if standard else None,
-            "tribute": tribute.pk if tribute else None}
+    return {
+        "quantity": 1,
+        "discount_rate": Decimal("0"),
+        "tax_rate": Decimal("19"),
+        "unit": unit.pk if unit else None,
+        "standard_code": standard.pk if standard else None,
+        "tribute": tribute.pk if tribute else None,
+    }
 
 
 def invoice_initial(invoice) -> dict:
     return {
-        "customer": invoice.customer_id, "numbering_range": invoice.numbering_range_id,
-        "payment_form": invoice.payment_form, "payment_method": invoice.payment_method_code,
-        "payment_due_date": invoice.payment_due_date, "observation": invoice.observation,
+        "customer": invoice.customer_id,
+        "numbering_range": invoice.numbering_range_id,
+        "payment_form": invoice.payment_form,
+        "payment_method": invoice.payment_method_code,
+        "payment_due_date": invoice.payment_due_date,
+        "observation": invoice.observation,
         "send_email": invoice.send_email,
     }
 
@@ -257,13 +337,19 @@ def invoice_initial(invoice) -> dict:
 def item_initial(item) -> dict:
     rates = {w.get("code"): w.get("rate") for w in (item.withholdings or [])}
     return {
-        "product": item.product_id, "code_reference": item.code_reference, "name": item.name,
-        "quantity": item.quantity, "price": item.price, "discount_rate": item.discount_rate,
-        "tax_rate": item.tax_rate, "is_excluded": item.is_excluded, "unit": item.unit_id,
-        "standard_code": item.standard_code_id, "tribute": item.tribute_id,
+        "product": item.product_id,
+        "code_reference": item.code_reference,
+        "name": item.name,
+        "quantity": item.quantity,
+        "price": item.price,
+        "discount_rate": item.discount_rate,
+        "tax_rate": item.tax_rate,
+        "is_excluded": item.is_excluded,
+        "unit": item.unit_id,
+        "standard_code": item.standard_code_id,
+        "tribute": item.tribute_id,
         **{f"withholding_{code}": rates.get(code) for code in WITHHOLDING_CODES},
     }
-
 
 
 def invoice_forms(data=None, invoice=None):

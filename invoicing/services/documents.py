@@ -13,10 +13,22 @@ from .events import Action, InvoiceActionError, Outcome, record_event, timed
 
 Status = Invoice.Status
 RESULT_FIELDS = {
-    "factus_id": None, "number": "", "prefix": "", "cufe": "", "qr_url": "", "qr_image": "",
-    "validated_at": None, "gross_value": None, "taxable_amount": None, "tax_amount": None,
-    "discount_amount": None, "surcharge_amount": None, "total": None, "withholdings": [],
-    "totals_mismatch": {}, "field_errors": {},
+    "factus_id": None,
+    "number": "",
+    "prefix": "",
+    "cufe": "",
+    "qr_url": "",
+    "qr_image": "",
+    "validated_at": None,
+    "gross_value": None,
+    "taxable_amount": None,
+    "tax_amount": None,
+    "discount_amount": None,
+    "surcharge_amount": None,
+    "total": None,
+    "withholdings": [],
+    "totals_mismatch": {},
+    "field_errors": {},
 }
 
 
@@ -27,8 +39,10 @@ def invoice_delete_at_factus(*, invoice_id: int, user, reopen: bool = True, clie
     """
     invoice = Invoice.objects.get(pk=invoice_id)
     if not invoice.can_delete_at_factus:
-        raise InvoiceActionError(f"Solo se pueden eliminar en Factus facturas rechazadas o pendientes; "
-                                 f"esta está «{invoice.get_status_display()}».")
+        raise InvoiceActionError(
+            f"Solo se pueden eliminar en Factus facturas rechazadas o pendientes; "
+            f"esta está «{invoice.get_status_display()}»."
+        )
     old_reference = invoice.reference_code
     client = client or get_client()
     with timed() as watch:
@@ -39,8 +53,10 @@ def invoice_delete_at_factus(*, invoice_id: int, user, reopen: bool = True, clie
         except FactusError as exc:
             _failed(invoice, user, Action.DELETE, exc, {"reference_code": old_reference}, watch)
             if isinstance(exc, FactusConflict):
-                raise InvoiceActionError("Factus indica que la factura ya fue validada; no se puede "
-                                         "eliminar. Reintente el envío para traer su CUFE.") from exc
+                raise InvoiceActionError(
+                    "Factus indica que la factura ya fue validada; no se puede "
+                    "eliminar. Reintente el envío para traer su CUFE."
+                ) from exc
             raise
     return _reopen(invoice_id, user, old_reference, reopen, message, watch.ms)
 
@@ -53,15 +69,25 @@ def _reopen(invoice_id, user, old_reference, reopen, message, duration_ms) -> In
             setattr(invoice, name, value)
         invoice.reference_code = new_reference_code()
         invoice.status = Status.DRAFT
-        text = f"Eliminada en Factus ({old_reference}); reabierta como borrador con la referencia " \
-               f"{invoice.reference_code}."
+        text = (
+            f"Eliminada en Factus ({old_reference}); reabierta como borrador con la referencia "
+            f"{invoice.reference_code}."
+        )
     else:
         invoice.status = Status.DELETED
         text = f"Eliminada en Factus ({old_reference})."
     invoice.save()
-    record_event(invoice, user=user, action=Action.DELETE, outcome=Outcome.OK, message=text,
-                 http_status=200, request={"reference_code": old_reference},
-                 response={"message": message}, duration_ms=duration_ms)
+    record_event(
+        invoice,
+        user=user,
+        action=Action.DELETE,
+        outcome=Outcome.OK,
+        message=text,
+        http_status=200,
+        request={"reference_code": old_reference},
+        response={"message": message},
+        duration_ms=duration_ms,
+    )
     return invoice
 
 
@@ -74,8 +100,17 @@ def _validated(invoice_id: int, what: str) -> Invoice:
 
 def _failed(invoice, user, action, exc: FactusError, request, watch) -> None:
     outcome = Outcome.NOT_FOUND if isinstance(exc, FactusNotFound) else Outcome.FAILED
-    record_event(invoice, user=user, action=action, outcome=outcome, message=exc.message,
-                 http_status=exc.status_code, request=request, response=exc.body, duration_ms=watch.ms)
+    record_event(
+        invoice,
+        user=user,
+        action=action,
+        outcome=outcome,
+        message=exc.message,
+        http_status=exc.status_code,
+        request=request,
+        response=exc.body,
+        duration_ms=watch.ms,
+    )
 
 
 def invoice_send_email(*, invoice_id: int, user, email: str, client=None) -> str:
@@ -92,9 +127,17 @@ def invoice_send_email(*, invoice_id: int, user, email: str, client=None) -> str
         except FactusError as exc:
             _failed(invoice, user, Action.EMAIL, exc, request, watch)
             raise
-    record_event(invoice, user=user, action=Action.EMAIL, outcome=Outcome.OK,
-                 message=f"Enviada por correo a {email}.", http_status=200, request=request,
-                 response={"message": message}, duration_ms=watch.ms)
+    record_event(
+        invoice,
+        user=user,
+        action=Action.EMAIL,
+        outcome=Outcome.OK,
+        message=f"Enviada por correo a {email}.",
+        http_status=200,
+        request=request,
+        response={"message": message},
+        duration_ms=watch.ms,
+    )
     return message
 
 
@@ -115,7 +158,15 @@ def invoice_document(*, invoice_id: int, user, kind: str, client=None) -> Downlo
         except FactusError as exc:
             _failed(invoice, user, kind, exc, request, watch)
             raise
-    record_event(invoice, user=user, action=kind, outcome=Outcome.OK,
-                 message=f"Descarga de {kind.upper()} ({len(document.content)} bytes).", http_status=200,
-                 request=request, response={"file_name": document.file_name}, duration_ms=watch.ms)
+    record_event(
+        invoice,
+        user=user,
+        action=kind,
+        outcome=Outcome.OK,
+        message=f"Descarga de {kind.upper()} ({len(document.content)} bytes).",
+        http_status=200,
+        request=request,
+        response={"file_name": document.file_name},
+        duration_ms=watch.ms,
+    )
     return document

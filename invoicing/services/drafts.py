@@ -12,10 +12,29 @@ from invoicing.totals import LineInput, compute_invoice, to_decimal
 
 from .events import Action, InvoiceActionError, Outcome, record_event
 
-HEADER_FIELDS = ("customer_id", "numbering_range_id", "payment_form", "payment_method_code",
-                 "payment_due_date", "observation", "send_email")
-ITEM_FIELDS = ("product_id", "code_reference", "name", "quantity", "price", "discount_rate",
-               "tax_rate", "is_excluded", "unit_id", "standard_code_id", "tribute_id", "withholdings")
+HEADER_FIELDS = (
+    "customer_id",
+    "numbering_range_id",
+    "payment_form",
+    "payment_method_code",
+    "payment_due_date",
+    "observation",
+    "send_email",
+)
+ITEM_FIELDS = (
+    "product_id",
+    "code_reference",
+    "name",
+    "quantity",
+    "price",
+    "discount_rate",
+    "tax_rate",
+    "is_excluded",
+    "unit_id",
+    "standard_code_id",
+    "tribute_id",
+    "withholdings",
+)
 
 
 def _header(data: dict) -> dict:
@@ -35,12 +54,18 @@ def _withholdings(raw) -> list[dict]:
 def items_total(items) -> Decimal:
     """Our total of unsaved or saved InvoiceItems (no queries): ``invoicing.totals`` over the lines."""
     # Withholdings never change the total (informational), and imported ones may lack a rate.
-    return compute_invoice([
-        LineInput(quantity=int(item.quantity), price=to_decimal(item.price),
-                  discount_rate=to_decimal(item.discount_rate), tax_rate=to_decimal(item.tax_rate),
-                  is_excluded=bool(item.is_excluded))
-        for item in items
-    ]).total
+    return compute_invoice(
+        [
+            LineInput(
+                quantity=int(item.quantity),
+                price=to_decimal(item.price),
+                discount_rate=to_decimal(item.discount_rate),
+                tax_rate=to_decimal(item.tax_rate),
+                is_excluded=bool(item.is_excluded),
+            )
+            for item in items
+        ]
+    ).total
 
 
 def _build_items(items: list[dict]) -> list[InvoiceItem]:
@@ -51,9 +76,11 @@ def _build_items(items: list[dict]) -> list[InvoiceItem]:
     if not items:
         raise ValidationError({"items": "La factura debe tener al menos un ítem."})
     return [
-        InvoiceItem(position=index,
-                    **{k: v for k, v in item.items() if k in ITEM_FIELDS and k != "withholdings"},
-                    withholdings=_withholdings(item.get("withholdings")))
+        InvoiceItem(
+            position=index,
+            **{k: v for k, v in item.items() if k in ITEM_FIELDS and k != "withholdings"},
+            withholdings=_withholdings(item.get("withholdings")),
+        )
         for index, item in enumerate(items)
     ]
 
@@ -72,11 +99,13 @@ def invoice_create_draft(*, user, items: list[dict], **header) -> Invoice:
     """
     fields = _header(header)  # header errors first, as before
     built = _build_items(items)
-    invoice = Invoice.objects.create(created_by=user if user and user.is_authenticated else None,
-                                     estimated_total=items_total(built), **fields)
+    invoice = Invoice.objects.create(
+        created_by=user if user and user.is_authenticated else None,
+        estimated_total=items_total(built),
+        **fields,
+    )
     _store_items(invoice, built)
-    record_event(invoice, user=user, action=Action.CREATE, outcome=Outcome.OK,
-                 message="Borrador creado.")
+    record_event(invoice, user=user, action=Action.CREATE, outcome=Outcome.OK, message="Borrador creado.")
     return invoice
 
 
@@ -98,8 +127,7 @@ def invoice_update_draft(*, invoice_id: int, user, items: list[dict], **header) 
     invoice.save()
     invoice.items.all().delete()
     _store_items(invoice, built)
-    record_event(invoice, user=user, action=Action.UPDATE, outcome=Outcome.OK,
-                 message="Borrador modificado.")
+    record_event(invoice, user=user, action=Action.UPDATE, outcome=Outcome.OK, message="Borrador modificado.")
     return invoice
 
 
@@ -110,12 +138,16 @@ def invoice_duplicate(*, invoice_id: int, user) -> Invoice:
     header = {name: getattr(source, name) for name in HEADER_FIELDS}
     items = [{name: getattr(item, name) for name in ITEM_FIELDS} for item in source.items.all()]
     built = _build_items(items)
-    copy = Invoice.objects.create(created_by=user if user and user.is_authenticated else None,
-                                  reference_code=new_reference_code(), estimated_total=items_total(built),
-                                  **header)
+    copy = Invoice.objects.create(
+        created_by=user if user and user.is_authenticated else None,
+        reference_code=new_reference_code(),
+        estimated_total=items_total(built),
+        **header,
+    )
     _store_items(copy, built)
-    record_event(copy, user=user, action=Action.DUPLICATE, outcome=Outcome.OK,
-                 message=f"Copia de la factura {source}.")
+    record_event(
+        copy, user=user, action=Action.DUPLICATE, outcome=Outcome.OK, message=f"Copia de la factura {source}."
+    )
     return copy
 
 

@@ -40,13 +40,29 @@ def clean_json(value):
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder), object_hook=_redact)
 
 
-def record_event(invoice, *, user, action, outcome, message="", http_status=None, request=None,
-                 response=None, duration_ms=None) -> InvoiceEvent:
+def record_event(
+    invoice,
+    *,
+    user,
+    action,
+    outcome,
+    message="",
+    http_status=None,
+    request=None,
+    response=None,
+    duration_ms=None,
+) -> InvoiceEvent:
     """Append one event to the invoice's timeline."""
     return InvoiceEvent.objects.create(
-        invoice=invoice, user=user if getattr(user, "is_authenticated", False) else None,
-        action=action, outcome=outcome, message=message, http_status=http_status,
-        request=clean_json(request), response=clean_json(response), duration_ms=duration_ms,
+        invoice=invoice,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        action=action,
+        outcome=outcome,
+        message=message,
+        http_status=http_status,
+        request=clean_json(request),
+        response=clean_json(response),
+        duration_ms=duration_ms,
     )
 
 

@@ -45,8 +45,10 @@ class ImportSummary:
     interrupted: str = ""
 
     def __str__(self) -> str:
-        line = (f"Factus: {self.seen} facturas revisadas, {self.created} nuevas, {self.updated} "
-                f"actualizadas, {self.unchanged} sin cambios, {self.failed} con error.")
+        line = (
+            f"Factus: {self.seen} facturas revisadas, {self.created} nuevas, {self.updated} "
+            f"actualizadas, {self.unchanged} sin cambios, {self.failed} con error."
+        )
         return line + (f" Interrumpido: {self.interrupted}" if self.interrupted else "")
 
 
@@ -113,9 +115,15 @@ def _refresh(client, invoice: Invoice, row: dict, user) -> bool:
         previous = locked.get_status_display()
         resolve.apply(locked, outcome)
         locked.save()
-        record_event(locked, user=user, action=Action.RECONCILE, outcome=outcome.outcome,
-                     message=f"Estado actualizado desde Factus: {previous} → {locked.get_status_display()}.",
-                     http_status=200, response=row)
+        record_event(
+            locked,
+            user=user,
+            action=Action.RECONCILE,
+            outcome=outcome.outcome,
+            message=f"Estado actualizado desde Factus: {previous} → {locked.get_status_display()}.",
+            http_status=200,
+            response=row,
+        )
     return True
 
 
@@ -127,11 +135,13 @@ def _create(client, row: dict, user) -> bool:
     invoice = Invoice(
         reference_code=row.get("reference_code") or f"FACTUS-{row['number']}",
         customer=_customer(data.get("customer") or {}, row),
-        numbering_range=NumberingRange.objects.filter(prefix=outcome.fields["prefix"] or "-", document="21")
-        .first(),
+        numbering_range=NumberingRange.objects.filter(
+            prefix=outcome.fields["prefix"] or "-", document="21"
+        ).first(),
         payment_form=str((bill.get("payment_form") or row.get("payment_form") or {}).get("code") or "1"),
         payment_method_code=str((bill.get("payment_method") or {}).get("code") or "10"),
-        observation=(bill.get("observation") or "")[:250], send_email=bool(row.get("send_email")),
+        observation=(bill.get("observation") or "")[:250],
+        send_email=bool(row.get("send_email")),
         created_at=parse_stamp(row.get("created_at")) or timezone.now(),
     )
     resolve.apply(invoice, outcome)
@@ -142,9 +152,15 @@ def _create(client, row: dict, user) -> bool:
     invoice.save()
     InvoiceItem.objects.bulk_create(items)
     note = f" {skipped} ítem(s) sin unidad, estándar o tributo conocidos no se importaron." if skipped else ""
-    record_event(invoice, user=user, action=Action.IMPORT, outcome=Outcome.OK,
-                 message=f"Importada desde Factus ({invoice.get_status_display()}).{note}", http_status=200,
-                 response=row)
+    record_event(
+        invoice,
+        user=user,
+        action=Action.IMPORT,
+        outcome=Outcome.OK,
+        message=f"Importada desde Factus ({invoice.get_status_display()}).{note}",
+        http_status=200,
+        response=row,
+    )
     return True
 
 
@@ -168,15 +184,19 @@ def _customer(block: dict, row: dict) -> Customer:
     municipality_id = (block.get("municipality") or {}).get("id")
     return Customer.objects.create(
         identification_document=IdentificationDocumentType.objects.get(factus_id=document_id),
-        identification=identification, dv=int(dv) if dv not in (None, "") else None,
+        identification=identification,
+        dv=int(dv) if dv not in (None, "") else None,
         company=block.get("company") or row.get("company") or "",
         names=block.get("names") or row.get("names") or "",
-        trade_name=block.get("trade_name") or "", address=block.get("address") or "",
-        email=block.get("email") or row.get("email") or "", phone=str(block.get("phone") or ""),
+        trade_name=block.get("trade_name") or "",
+        address=block.get("address") or "",
+        email=block.get("email") or row.get("email") or "",
+        phone=str(block.get("phone") or ""),
         legal_organization=LegalOrganization.objects.get(factus_id=legal_id),
         tribute=CustomerTribute.objects.get(factus_id=tribute_id),
         municipality=Municipality.objects.filter(factus_id=municipality_id).first()
-        if municipality_id else None,
+        if municipality_id
+        else None,
     )
 
 
@@ -196,8 +216,13 @@ def _items(invoice: Invoice, rows: list[dict]) -> tuple[list[InvoiceItem], int]:
     """The bill's items, unsaved, and how many rows were skipped (catalogue entries we lack)."""
     created, skipped = [], 0
     units, standards, tributes = (
-        _by_factus_id(model, rows, key) for model, key in
-        ((MeasurementUnit, "unit_measure"), (StandardCode, "standard_code"), (Tribute, "tribute")))
+        _by_factus_id(model, rows, key)
+        for model, key in (
+            (MeasurementUnit, "unit_measure"),
+            (StandardCode, "standard_code"),
+            (Tribute, "tribute"),
+        )
+    )
     for index, row in enumerate(rows):
         unit = units.get(_fid(row, "unit_measure"))
         standard = standards.get(_fid(row, "standard_code"))
@@ -205,13 +230,24 @@ def _items(invoice: Invoice, rows: list[dict]) -> tuple[list[InvoiceItem], int]:
         if not (unit and standard and tribute):
             skipped += 1
             continue
-        created.append(InvoiceItem(
-            invoice=invoice, position=index, code_reference=str(row.get("code_reference") or "")[:50],
-            name=str(row.get("name") or "")[:200], quantity=int(row.get("quantity") or 1),
-            price=parse_money(row.get("price")), discount_rate=parse_money(row.get("discount_rate")) or 0,
-            tax_rate=parse_money(row.get("tax_rate")) or 0,
-            is_excluded=bool(int(row.get("is_excluded") or 0)),
-            unit=unit, standard_code=standard, tribute=tribute,
-            withholdings=[{"code": w.get("tribute_code"), "rate": (w.get("rates") or [{}])[0].get("rate")}
-                          for w in row.get("withholding_taxes") or []]))
+        created.append(
+            InvoiceItem(
+                invoice=invoice,
+                position=index,
+                code_reference=str(row.get("code_reference") or "")[:50],
+                name=str(row.get("name") or "")[:200],
+                quantity=int(row.get("quantity") or 1),
+                price=parse_money(row.get("price")),
+                discount_rate=parse_money(row.get("discount_rate")) or 0,
+                tax_rate=parse_money(row.get("tax_rate")) or 0,
+                is_excluded=bool(int(row.get("is_excluded") or 0)),
+                unit=unit,
+                standard_code=standard,
+                tribute=tribute,
+                withholdings=[
+                    {"code": w.get("tribute_code"), "rate": (w.get("rates") or [{}])[0].get("rate")}
+                    for w in row.get("withholding_taxes") or []
+                ],
+            )
+        )
     return created, skipped

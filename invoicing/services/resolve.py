@@ -26,10 +26,14 @@ from .events import Outcome
 
 Status = Invoice.Status
 DELETE_HINT = " Elimínela en Factus para corregirla y enviarla de nuevo."
-UNCERTAIN = ("No hubo respuesta de Factus y no fue posible verificar si recibió la factura. "
-             "El borrador se conserva; al reintentar se verificará primero por su referencia.")
-NOT_FOUND = ("Factus no respondió a tiempo y la factura no aparece allí: no se creó. "
-             "El borrador se conserva y puede reintentar.")
+UNCERTAIN = (
+    "No hubo respuesta de Factus y no fue posible verificar si recibió la factura. "
+    "El borrador se conserva; al reintentar se verificará primero por su referencia."
+)
+NOT_FOUND = (
+    "Factus no respondió a tiempo y la factura no aparece allí: no se creó. "
+    "El borrador se conserva y puede reintentar."
+)
 
 
 @dataclass
@@ -70,18 +74,37 @@ def from_data(data: dict, *, http_status: int | None, reconciled: bool = False) 
     response = fields["raw_response"]
     if bill_status(data) == 1:
         notes = f" La DIAN dejó {len(messages)} notificación(es)." if messages else ""
-        return Resolution(Status.VALIDATED, Outcome.VALIDATED,
-                          f"Factura {number} validada por la DIAN.{notes}",
-                          fields, http_status, response, reconciled=reconciled, data=data)
+        return Resolution(
+            Status.VALIDATED,
+            Outcome.VALIDATED,
+            f"Factura {number} validada por la DIAN.{notes}",
+            fields,
+            http_status,
+            response,
+            reconciled=reconciled,
+            data=data,
+        )
     fields.pop("validated_at", None)
     if is_rejection(messages):
-        return Resolution(Status.REJECTED, Outcome.REJECTED,
-                          f"La DIAN rechazó la factura {number}.{DELETE_HINT}",
-                          fields, http_status, response, reconciled=reconciled)
-    return Resolution(Status.PENDING_DIAN, Outcome.PENDING,
-                      f"La factura {number} quedó pendiente de validación en la DIAN. "
-                      "Use «Reintentar» para enviarla de nuevo con la misma referencia.",
-                      fields, http_status, response, reconciled=reconciled)
+        return Resolution(
+            Status.REJECTED,
+            Outcome.REJECTED,
+            f"La DIAN rechazó la factura {number}.{DELETE_HINT}",
+            fields,
+            http_status,
+            response,
+            reconciled=reconciled,
+        )
+    return Resolution(
+        Status.PENDING_DIAN,
+        Outcome.PENDING,
+        f"La factura {number} quedó pendiente de validación en la DIAN. "
+        "Use «Reintentar» para enviarla de nuevo con la misma referencia.",
+        fields,
+        http_status,
+        response,
+        reconciled=reconciled,
+    )
 
 
 def lookup(client, reference: str) -> Resolution | None:
@@ -95,8 +118,15 @@ def from_row(client, row: dict) -> Resolution:
     if int(row.get("status") or 0) == 1:
         return from_data(client.get_bill(row["number"]), http_status=200, reconciled=True)
     messages = [str(m) for m in row.get("errors") or []]
-    data = {"bill": {"id": row.get("id"), "number": row.get("number"), "status": 0, "errors": messages,
-                     "total": row.get("total")}}
+    data = {
+        "bill": {
+            "id": row.get("id"),
+            "number": row.get("number"),
+            "status": 0,
+            "errors": messages,
+            "total": row.get("total"),
+        }
+    }
     return from_data(data, http_status=200, reconciled=True)
 
 
@@ -111,17 +141,28 @@ def apply(invoice: Invoice, outcome: Resolution) -> None:
 def from_error(client, reference: str, exc: FactusError) -> Resolution:
     if isinstance(exc, FactusRejected):
         fields = {"dian_messages": [text for _, text in exc.rules], **_kept_at_factus(client, reference)}
-        return Resolution(Status.REJECTED, Outcome.REJECTED, exc.message + "." + DELETE_HINT, fields,
-                          exc.status_code, exc.body)
+        return Resolution(
+            Status.REJECTED,
+            Outcome.REJECTED,
+            exc.message + "." + DELETE_HINT,
+            fields,
+            exc.status_code,
+            exc.body,
+        )
     if isinstance(exc, FactusValidationError):
         return _invalid(client, reference, exc)
     if isinstance(exc, FactusConflict):
         return _conflict(client, exc)
     if isinstance(exc, FactusRateLimited):
         wait = f" Intente de nuevo en {exc.retry_after} segundos." if exc.retry_after else ""
-        return Resolution(Status.FAILED, Outcome.RATE_LIMITED,
-                          "Se superó el límite de solicitudes a Factus." + (wait or " Espere un momento."),
-                          http_status=exc.status_code, response=exc.body, retry_after=exc.retry_after)
+        return Resolution(
+            Status.FAILED,
+            Outcome.RATE_LIMITED,
+            "Se superó el límite de solicitudes a Factus." + (wait or " Espere un momento."),
+            http_status=exc.status_code,
+            response=exc.body,
+            retry_after=exc.retry_after,
+        )
     if isinstance(exc, FactusConnectionError) and not exc.may_have_reached_server:
         return failed(exc, "No fue posible conectar con Factus: la factura no se envió. Puede reintentar.")
     if isinstance(exc, FactusConnectionError | FactusServerError):
@@ -166,9 +207,14 @@ def _invalid(client, reference: str, exc: FactusValidationError) -> Resolution:
             found = None
         if found is not None:
             return found
-    return Resolution(Status.INVALID, Outcome.INVALID,
-                      "Factus encontró errores en los datos de la factura: corrija los campos señalados.",
-                      http_status=exc.status_code, response=exc.body, field_errors=exc.errors)
+    return Resolution(
+        Status.INVALID,
+        Outcome.INVALID,
+        "Factus encontró errores en los datos de la factura: corrija los campos señalados.",
+        http_status=exc.status_code,
+        response=exc.body,
+        field_errors=exc.errors,
+    )
 
 
 def _conflict(client, exc: FactusConflict) -> Resolution:
@@ -178,12 +224,19 @@ def _conflict(client, exc: FactusConflict) -> Resolution:
     else:
         whose = "creada desde esta aplicación" if blocking["ours"] else "creada fuera de esta aplicación"
         state = "rechazada por la DIAN" if blocking["rejected"] else "pendiente en la DIAN"
-        detail = (f"El documento que bloquea es {blocking['number']} (referencia "
-                  f"{blocking['reference_code'] or 'sin referencia'}, {whose}, {state}).")
-    message = (f"{exc.message}. Factus no acepta otra factura hasta que esa se valide o se elimine. "
-               f"{detail}")
-    return Resolution(Status.FAILED, Outcome.CONFLICT, message, http_status=exc.status_code,
-                      response=exc.body, blocking=blocking)
+        detail = (
+            f"El documento que bloquea es {blocking['number']} (referencia "
+            f"{blocking['reference_code'] or 'sin referencia'}, {whose}, {state})."
+        )
+    message = f"{exc.message}. Factus no acepta otra factura hasta que esa se valide o se elimine. {detail}"
+    return Resolution(
+        Status.FAILED,
+        Outcome.CONFLICT,
+        message,
+        http_status=exc.status_code,
+        response=exc.body,
+        blocking=blocking,
+    )
 
 
 def blocking_bill(client) -> dict | None:
@@ -196,7 +249,15 @@ def blocking_bill(client) -> dict | None:
         return None
     row = rows[-1]  # newest first: the oldest pending one is the one blocking
     reference = row.get("reference_code")
-    mine = Invoice.objects.filter(reference_code=reference).values_list("pk", flat=True).first() \
-        if reference else None
-    return {"number": row.get("number"), "reference_code": reference, "ours": mine is not None,
-            "invoice_id": mine, "rejected": is_rejection(row.get("errors"))}
+    mine = (
+        Invoice.objects.filter(reference_code=reference).values_list("pk", flat=True).first()
+        if reference
+        else None
+    )
+    return {
+        "number": row.get("number"),
+        "reference_code": reference,
+        "ours": mine is not None,
+        "invoice_id": mine,
+        "rejected": is_rejection(row.get("errors")),
+    }

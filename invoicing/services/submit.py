@@ -56,11 +56,20 @@ def invoice_submit(*, invoice_id: int, user, client=None) -> SubmitResult:
     client = client or get_client()
     with timed() as watch:
         try:
-            outcome = resolve.attempt(client, invoice.reference_code, payload,
-                                      lookup_first=claim.lookup_first)
+            outcome = resolve.attempt(
+                client, invoice.reference_code, payload, lookup_first=claim.lookup_first
+            )
         except Exception:  # a bug, not a Factus answer: never leave the row SUBMITTING
-            _finish(invoice, user, claim.action, payload, None, resolve.Resolution(
-                Status.FAILED, Outcome.FAILED, "Error interno al enviar la factura; puede reintentar."))
+            _finish(
+                invoice,
+                user,
+                claim.action,
+                payload,
+                None,
+                resolve.Resolution(
+                    Status.FAILED, Outcome.FAILED, "Error interno al enviar la factura; puede reintentar."
+                ),
+            )
             raise
     return _finish(invoice, user, claim.action, payload, watch.ms, outcome, ours)
 
@@ -76,8 +85,11 @@ def _claim(invoice_id: int) -> _Claim:
             return _Claim(invoice, refusal=refusal)
         stale = invoice.status == Status.SUBMITTING
         retry = stale or invoice.status in (Status.FAILED, Status.PENDING_DIAN)
-        claim = _Claim(invoice, Action.RETRY if retry else Action.SUBMIT,
-                       lookup_first=stale or invoice.status == Status.FAILED)
+        claim = _Claim(
+            invoice,
+            Action.RETRY if retry else Action.SUBMIT,
+            lookup_first=stale or invoice.status == Status.FAILED,
+        )
         invoice.status, invoice.submitting_since = Status.SUBMITTING, timezone.now()
         invoice.save(update_fields=["status", "submitting_since", "updated_at"])
     return claim
@@ -89,33 +101,41 @@ def _load_for_payload(invoice: Invoice) -> list:
     The items are ordered by position only: the model's default ordering (``invoice`` first) would
     join the invoice table again just to sort rows that all belong to the same invoice.
     """
-    invoice.customer = (Customer.objects.select_related("identification_document", "legal_organization",
-                                                        "tribute", "municipality")
-                        .get(pk=invoice.customer_id))
+    invoice.customer = Customer.objects.select_related(
+        "identification_document", "legal_organization", "tribute", "municipality"
+    ).get(pk=invoice.customer_id)
     return list(invoice.items.select_related("unit", "standard_code", "tribute").order_by("position", "id"))
 
 
 def _refusal(invoice: Invoice) -> SubmitResult | None:
     if invoice.status == Status.SUBMITTING and not invoice.is_stale_submitting:
         since = timezone.localtime(invoice.submitting_since).strftime("%H:%M:%S")
-        return SubmitResult(BUSY, invoice, f"La factura ya se está enviando (desde las {since}). "
-                                           "Espere unos segundos y recargue la página.")
+        return SubmitResult(
+            BUSY,
+            invoice,
+            f"La factura ya se está enviando (desde las {since}). Espere unos segundos y recargue la página.",
+        )
     if invoice.status == Status.SUBMITTING or invoice.is_submittable:
         return None
     if invoice.status == Status.VALIDATED:
         return SubmitResult(Outcome.VALIDATED, invoice, f"La factura {invoice.number} ya está validada.")
     if invoice.status == Status.REJECTED:
         return SubmitResult(Outcome.REJECTED, invoice, "La DIAN rechazó esta factura." + resolve.DELETE_HINT)
-    return SubmitResult(Outcome.FAILED, invoice, f"Una factura «{invoice.get_status_display()}» no se "
-                                                 "puede enviar; duplíquela para emitirla de nuevo.")
+    return SubmitResult(
+        Outcome.FAILED,
+        invoice,
+        f"Una factura «{invoice.get_status_display()}» no se "
+        "puede enviar; duplíquela para emitirla de nuevo.",
+    )
 
 
 # What phase (c) writes besides ``Resolution.fields``; every other column keeps its stored value.
 OUTCOME_FIELDS = ("status", "submitting_since", "field_errors", "totals_mismatch", "updated_at")
 
 
-def _finish(invoice: Invoice, user, action, payload, duration_ms, outcome: resolve.Resolution,
-            ours=None) -> SubmitResult:
+def _finish(
+    invoice: Invoice, user, action, payload, duration_ms, outcome: resolve.Resolution, ours=None
+) -> SubmitResult:
     """Phase (c): store what Factus said and the event, in one short transaction.
 
     ``invoice`` is the instance claimed in phase (a). The row is locked again, but not re-read: only
@@ -127,9 +147,17 @@ def _finish(invoice: Invoice, user, action, payload, duration_ms, outcome: resol
         resolve.apply(invoice, outcome)
         message = outcome.message + _mismatch(invoice, outcome, ours)
         invoice.save(update_fields=[*OUTCOME_FIELDS, *outcome.fields])
-        record_event(invoice, user=user, action=Action.RECONCILE if outcome.reconciled else action,
-                     outcome=outcome.outcome, message=message, http_status=outcome.http_status,
-                     request=payload, response=outcome.response, duration_ms=duration_ms)
+        record_event(
+            invoice,
+            user=user,
+            action=Action.RECONCILE if outcome.reconciled else action,
+            outcome=outcome.outcome,
+            message=message,
+            http_status=outcome.http_status,
+            request=payload,
+            response=outcome.response,
+            duration_ms=duration_ms,
+        )
     shown = Outcome.FAILED if outcome.outcome == Outcome.NOT_FOUND else outcome.outcome
     return SubmitResult(shown, invoice, message, outcome.field_errors, outcome.retry_after, outcome.blocking)
 
@@ -141,6 +169,7 @@ def _mismatch(invoice: Invoice, outcome: resolve.Resolution, ours) -> str:
     invoice.totals_mismatch = compare(ours.as_factus(), factus_totals(outcome.data))
     if not invoice.totals_mismatch:
         return ""
-    logger.warning("Totals differ from Factus for invoice %s: %s", invoice.pk,
-                   sorted(invoice.totals_mismatch))
+    logger.warning(
+        "Totals differ from Factus for invoice %s: %s", invoice.pk, sorted(invoice.totals_mismatch)
+    )
     return " Atención: los totales de Factus difieren de los calculados por la aplicación."

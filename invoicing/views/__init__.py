@@ -17,7 +17,17 @@ from .editing import (
 from .listing import invoice_export, invoice_import, invoice_list
 
 __all__ = [
-    "invoice_create", "invoice_delete", "invoice_detail", "invoice_duplicate", "invoice_email",
-    "invoice_export", "invoice_import", "invoice_list", "invoice_pdf", "invoice_submit",
-    "invoice_totals", "invoice_update", "invoice_xml",
+    "invoice_create",
+    "invoice_delete",
+    "invoice_detail",
+    "invoice_duplicate",
+    "invoice_email",
+    "invoice_export",
+    "invoice_import",
+    "invoice_list",
+    "invoice_pdf",
+    "invoice_submit",
+    "invoice_totals",
+    "invoice_update",
+    "invoice_xml",
 ]

@@ -46,12 +46,18 @@ def totals_context(formset) -> dict:
     inputs = formset.line_inputs() if formset.is_bound else []
     computed = compute_invoice([line for line in inputs if line is not None]) if any(inputs) else None
     lines = iter(computed.lines if computed else ())
-    line_totals = [(form.prefix, next(lines) if line else None) for form, line in zip(formset.forms, inputs,
-                                                                                        strict=False)]
-    withholdings = [{"code": code, "name": WITHHOLDING_NAMES.get(code, code), "value": value}
-                    for code, value in (computed.withholdings.items() if computed else ())]
+    line_totals = [
+        (form.prefix, next(lines) if line else None)
+        for form, line in zip(formset.forms, inputs, strict=False)
+    ]
+    withholdings = [
+        {"code": code, "name": WITHHOLDING_NAMES.get(code, code), "value": value}
+        for code, value in (computed.withholdings.items() if computed else ())
+    ]
     return {
-        "totals": computed, "line_totals": line_totals, "withholdings": withholdings,
+        "totals": computed,
+        "line_totals": line_totals,
+        "withholdings": withholdings,
         "line_discounts": sum((line.discount for line in computed.lines), start=0) if computed else None,
         "incomplete": sum(1 for line in inputs if line is None),
     }
@@ -74,8 +80,12 @@ def respond_to_submit(request, result):
         messages.error(request, text or "Factus encontró errores en los datos; corríjalos y emita de nuevo.")
         return redirect("invoicing:invoice_update", invoice.pk)
     elif outcome == "conflict":
-        return render(request, "invoicing/submit_conflict.html",
-                      {"invoice": invoice, "result": result, "blocking": result.blocking or {}}, status=409)
+        return render(
+            request,
+            "invoicing/submit_conflict.html",
+            {"invoice": invoice, "result": result, "blocking": result.blocking or {}},
+            status=409,
+        )
     elif outcome == "rate_limited":
         text = text or "Factus limitó las solicitudes."
         messages.warning(request, f"{text} {retry_hint(result.retry_after)}")
@@ -89,21 +99,39 @@ def respond_to_submit(request, result):
 def detail_figures(invoice: Invoice) -> dict:
     """Item lines with their totals, and the invoice totals (Factus' once validated, ours before)."""
     items = list(invoice.items.all())
-    computed = compute_invoice([
-        LineInput(quantity=i.quantity, price=i.price, discount_rate=i.discount_rate, tax_rate=i.tax_rate,
-                  is_excluded=i.is_excluded,
-                  withholdings=tuple((w["code"], Decimal(str(w["rate"]))) for w in i.withholdings or []))
-        for i in items
-    ])
+    computed = compute_invoice(
+        [
+            LineInput(
+                quantity=i.quantity,
+                price=i.price,
+                discount_rate=i.discount_rate,
+                tax_rate=i.tax_rate,
+                is_excluded=i.is_excluded,
+                withholdings=tuple((w["code"], Decimal(str(w["rate"]))) for w in i.withholdings or []),
+            )
+            for i in items
+        ]
+    )
     if invoice.total is not None:
-        summary = {"gross_value": invoice.gross_value, "tax_amount": invoice.tax_amount,
-                   "surcharge_amount": invoice.surcharge_amount, "total": invoice.total,
-                   "withholdings": invoice.withholdings or []}
+        summary = {
+            "gross_value": invoice.gross_value,
+            "tax_amount": invoice.tax_amount,
+            "surcharge_amount": invoice.surcharge_amount,
+            "total": invoice.total,
+            "withholdings": invoice.withholdings or [],
+        }
     else:
-        summary = {**computed.as_factus(), "withholdings": [
-            {"code": c, "name": WITHHOLDING_NAMES.get(c, c), "value": v}
-            for c, v in computed.withholdings.items()]}
+        summary = {
+            **computed.as_factus(),
+            "withholdings": [
+                {"code": c, "name": WITHHOLDING_NAMES.get(c, c), "value": v}
+                for c, v in computed.withholdings.items()
+            ],
+        }
     raw = invoice.raw_response if isinstance(invoice.raw_response, dict) else {}
     company = raw.get("company") or (raw.get("data") or {}).get("company") or {}
-    return {"lines": list(zip(items, computed.lines, strict=True)), "summary": summary,
-            "company": company if isinstance(company, dict) else {}}
+    return {
+        "lines": list(zip(items, computed.lines, strict=True)),
+        "summary": summary,
+        "company": company if isinstance(company, dict) else {},
+    }

@@ -18,11 +18,17 @@ DELETE_PERMISSION = "invoicing.delete_invoice"
 
 def invoice_detail(request, pk):
     invoice = invoice_or_404(pk)
-    return render(request, "invoicing/invoice_detail.html", {
-        "invoice": invoice, "dian_messages": classify_dian(invoice.dian_messages),
-        "email_form": EmailForm(initial={"email": invoice.customer.email}),
-        "can_delete": request.user.has_perm(DELETE_PERMISSION), **detail_figures(invoice),
-    })
+    return render(
+        request,
+        "invoicing/invoice_detail.html",
+        {
+            "invoice": invoice,
+            "dian_messages": classify_dian(invoice.dian_messages),
+            "email_form": EmailForm(initial={"email": invoice.customer.email}),
+            "can_delete": request.user.has_perm(DELETE_PERMISSION),
+            **detail_figures(invoice),
+        },
+    )
 
 
 def _document(request, pk, kind, *, inline):
@@ -30,8 +36,12 @@ def _document(request, pk, kind, *, inline):
     try:
         document = services.invoice_document(invoice_id=pk, user=request.user, kind=kind)
     except USER_ERRORS as error:
-        return render(request, "invoicing/document_error.html",
-                      {"message": error_text(error), "pk": pk, "kind": kind.upper()}, status=502)
+        return render(
+            request,
+            "invoicing/document_error.html",
+            {"message": error_text(error), "pk": pk, "kind": kind.upper()},
+            status=502,
+        )
     response = HttpResponse(document.content, content_type=document.content_type)
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{document.file_name}"'
@@ -52,15 +62,20 @@ def invoice_email(request, pk):
     form = EmailForm(request.POST or None, initial={"email": invoice.customer.email})
     if request.method == "POST" and form.is_valid():
         try:
-            text = services.invoice_send_email(invoice_id=pk, user=request.user,
-                                               email=form.cleaned_data["email"])
+            text = services.invoice_send_email(
+                invoice_id=pk, user=request.user, email=form.cleaned_data["email"]
+            )
         except USER_ERRORS as error:
             form.add_error("email", error_text(error))
         else:
             messages.success(request, text or f"Factura enviada a {form.cleaned_data['email']}.")
             return redirect("invoicing:invoice_detail", pk)
-    return render(request, "invoicing/invoice_email.html", {"invoice": invoice, "form": form},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "invoicing/invoice_email.html",
+        {"invoice": invoice, "form": form},
+        status=422 if form.errors else 200,
+    )
 
 
 @permission_required(DELETE_PERMISSION, raise_exception=True)
@@ -68,8 +83,9 @@ def invoice_delete(request, pk):
     invoice = invoice_or_404(pk)
     reopen = request.POST.get("reopen", request.GET.get("reopen")) == "1"
     if request.method != "POST":
-        return render(request, "invoicing/invoice_confirm_delete.html",
-                      {"invoice": invoice, "reopen": reopen})
+        return render(
+            request, "invoicing/invoice_confirm_delete.html", {"invoice": invoice, "reopen": reopen}
+        )
     try:
         invoice = services.invoice_delete_at_factus(invoice_id=pk, user=request.user, reopen=reopen)
     except USER_ERRORS as error:

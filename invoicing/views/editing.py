@@ -27,10 +27,15 @@ from .common import (
 
 
 def _render_form(request, form, formset, invoice=None, factus_errors=(), status=200):
-    context = {"form": form, "formset": formset, "invoice": invoice, "factus_errors": factus_errors,
-               "product_search_url": reverse("catalog:product_search"),
-               "dian_messages": classify_dian(invoice.dian_messages if invoice else ()),
-               **totals_context(formset)}
+    context = {
+        "form": form,
+        "formset": formset,
+        "invoice": invoice,
+        "factus_errors": factus_errors,
+        "product_search_url": reverse("catalog:product_search"),
+        "dian_messages": classify_dian(invoice.dian_messages if invoice else ()),
+        **totals_context(formset),
+    }
     return render(request, "invoicing/invoice_form.html", context, status=status)
 
 

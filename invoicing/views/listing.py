@@ -17,8 +17,19 @@ from invoicing.filters import InvoiceFilterForm
 from .common import USER_ERRORS, error_text
 
 # "Total" is Factus' figure only; a bill Factus has not totalled yet has ours in the last column.
-CSV_HEADER = ["Número", "Referencia", "Fecha", "Cliente", "Identificación", "Estado", "Subtotal",
-              "IVA", "Total", "CUFE", "Total calculado (sin validar)"]
+CSV_HEADER = [
+    "Número",
+    "Referencia",
+    "Fecha",
+    "Cliente",
+    "Identificación",
+    "Estado",
+    "Subtotal",
+    "IVA",
+    "Total",
+    "CUFE",
+    "Total calculado (sin validar)",
+]
 
 
 def _filtered(form: InvoiceFilterForm, **options):
@@ -31,10 +42,17 @@ def invoice_list(request):
     page = Paginator(queryset, form.per_page()).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "invoicing/invoice_list.html", {
-        "form": form, "page": page, "query": query.urlencode(), "sorts": form.sort_links(request.GET),
-        "has_filters": form.has_filters(),
-    })
+    return render(
+        request,
+        "invoicing/invoice_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "sorts": form.sort_links(request.GET),
+            "has_filters": form.has_filters(),
+        },
+    )
 
 
 def _cell(value) -> str:
@@ -53,13 +71,24 @@ def _csv_rows(queryset):
     yield "\ufeff" + writer.writerow(CSV_HEADER)  # the BOM makes spreadsheet programs read UTF-8
     for invoice in queryset.iterator(chunk_size=500):
         customer = invoice.customer
-        yield writer.writerow([_cell(value) for value in (
-            invoice.number, invoice.reference_code,
-            timezone.localtime(invoice.created_at).strftime("%Y-%m-%d %H:%M"),
-            customer.display_name, customer.identification_display, invoice.get_status_display(),
-            invoice.gross_value, invoice.tax_amount, invoice.total, invoice.cufe,
-            invoice.estimated_total if invoice.total is None else None,
-        )])
+        yield writer.writerow(
+            [
+                _cell(value)
+                for value in (
+                    invoice.number,
+                    invoice.reference_code,
+                    timezone.localtime(invoice.created_at).strftime("%Y-%m-%d %H:%M"),
+                    customer.display_name,
+                    customer.identification_display,
+                    invoice.get_status_display(),
+                    invoice.gross_value,
+                    invoice.tax_amount,
+                    invoice.total,
+                    invoice.cufe,
+                    invoice.estimated_total if invoice.total is None else None,
+                )
+            ]
+        )
 
 
 def invoice_export(request):
@@ -78,6 +107,8 @@ def invoice_import(request):
         messages.error(request, f"No se pudo importar desde Factus: {error_text(error)}")
     else:
         level = messages.warning if summary.interrupted else messages.success
-        level(request, f"Importación desde Factus {'interrumpida' if summary.interrupted else 'terminada'}: "
-                       f"{summary}")
+        level(
+            request,
+            f"Importación desde Factus {'interrumpida' if summary.interrupted else 'terminada'}: {summary}",
+        )
     return redirect("invoicing:invoice_list")

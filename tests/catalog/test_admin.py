@@ -7,13 +7,28 @@ from tests.catalog.factories import CustomerFactory, NumberingRangeFactory, Prod
 
 pytestmark = pytest.mark.django_db
 
-ALL_MODELS = [m for m in (
-    models.Municipality, models.Country, models.Tribute, models.MeasurementUnit, models.NumberingRange,
-    models.IdentificationDocumentType, models.LegalOrganization, models.CustomerTribute,
-    models.StandardCode, models.PaymentMethod, models.PaymentForm, models.WithholdingCode,
-    models.BillDocumentType, models.OperationType, models.Customer, models.Product)]
-SYNCED = [models.Municipality, models.Country, models.Tribute, models.MeasurementUnit,
-          models.NumberingRange]
+ALL_MODELS = [
+    m
+    for m in (
+        models.Municipality,
+        models.Country,
+        models.Tribute,
+        models.MeasurementUnit,
+        models.NumberingRange,
+        models.IdentificationDocumentType,
+        models.LegalOrganization,
+        models.CustomerTribute,
+        models.StandardCode,
+        models.PaymentMethod,
+        models.PaymentForm,
+        models.WithholdingCode,
+        models.BillDocumentType,
+        models.OperationType,
+        models.Customer,
+        models.Product,
+    )
+]
+SYNCED = [models.Municipality, models.Country, models.Tribute, models.MeasurementUnit, models.NumberingRange]
 
 
 def admin_url(model, view, *args):
@@ -47,8 +62,11 @@ def test_synced_catalogues_cannot_be_deleted_and_fields_are_read_only(admin_clie
 
 def test_deactivate_action(admin_client_):
     san_gil = models.Municipality.objects.get(factus_id=980)
-    response = admin_client_.post(admin_url(models.Municipality, "changelist"),
-                                  {"action": "deactivate", ACTION_CHECKBOX_NAME: [san_gil.pk]}, follow=True)
+    response = admin_client_.post(
+        admin_url(models.Municipality, "changelist"),
+        {"action": "deactivate", ACTION_CHECKBOX_NAME: [san_gil.pk]},
+        follow=True,
+    )
     assert "1 registro(s) desactivado(s)." in response.content.decode()
     san_gil.refresh_from_db()
     assert san_gil.is_active is False
@@ -56,24 +74,30 @@ def test_deactivate_action(admin_client_):
 
 def test_sync_action_reports_the_result(admin_client_, factus, monkeypatch):
     monkeypatch.setattr("catalog.services.get_client", lambda: factus)
-    response = admin_client_.post(admin_url(models.NumberingRange, "changelist"),
-                                  {"action": "sync_from_factus"}, follow=True)
+    response = admin_client_.post(
+        admin_url(models.NumberingRange, "changelist"), {"action": "sync_from_factus"}, follow=True
+    )
     assert "Rangos de numeración: 6 creados" in response.content.decode()
     assert models.NumberingRange.objects.count() == 6
 
 
 def test_sync_action_reports_factus_errors(admin_client_, settings):
     settings.FACTUS_BASE_URL = "http://127.0.0.1:9"
-    response = admin_client_.post(admin_url(models.Tribute, "changelist"),
-                                  {"action": "sync_from_factus"}, follow=True)
+    response = admin_client_.post(
+        admin_url(models.Tribute, "changelist"), {"action": "sync_from_factus"}, follow=True
+    )
     assert "No se pudo sincronizar tributos" in response.content.decode()
 
 
 def test_admin_customer_form_applies_the_model_rules(admin_client_):
-    data = {"identification_document": models.IdentificationDocumentType.objects.get(factus_id=6).pk,
-            "identification": "900825759", "dv": "1",
-            "legal_organization": models.LegalOrganization.objects.get(factus_id=1).pk,
-            "company": "", "tribute": models.CustomerTribute.objects.get(factus_id=18).pk}
+    data = {
+        "identification_document": models.IdentificationDocumentType.objects.get(factus_id=6).pk,
+        "identification": "900825759",
+        "dv": "1",
+        "legal_organization": models.LegalOrganization.objects.get(factus_id=1).pk,
+        "company": "",
+        "tribute": models.CustomerTribute.objects.get(factus_id=18).pk,
+    }
     html = admin_client_.post(admin_url(models.Customer, "add"), data).content.decode()
     assert "El DV no corresponde al NIT: debería ser 7." in html
     assert "La razón social es obligatoria para personas jurídicas." in html

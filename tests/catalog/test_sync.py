@@ -11,8 +11,11 @@ pytestmark = pytest.mark.django_db
 
 
 def writes(ctx):
-    return [q["sql"] for q in ctx.captured_queries
-            if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    return [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
 
 
 def by_key(results):

@@ -3,10 +3,17 @@ import pytest
 from catalog.validators import compute_dv, identification_error
 
 
-@pytest.mark.parametrize(("nit", "dv"), [
-    ("900825759", 7), ("901724254", 1), ("800197268", 4), ("890903938", 8), ("899999068", 1),
-    ("1000789002", 2),
-])
+@pytest.mark.parametrize(
+    ("nit", "dv"),
+    [
+        ("900825759", 7),
+        ("901724254", 1),
+        ("800197268", 4),
+        ("890903938", 8),
+        ("899999068", 1),
+        ("1000789002", 2),
+    ],
+)
 def test_dv_of_known_nits(nit, dv):
     assert compute_dv(nit) == dv
 
@@ -17,13 +24,16 @@ def test_dv_rejects_non_digits(bad):
         compute_dv(bad)
 
 
-@pytest.mark.parametrize(("document_id", "number", "message"), [
-    (6, "900.825.759", "solo puede tener dígitos"),
-    (6, "900825759-7", "solo puede tener dígitos"),
-    (6, "1" * 16, "más de 15"),
-    (3, "12 345", "solo admite dígitos"),
-    (7, "AB 123", "letras, dígitos y guiones"),
-])
+@pytest.mark.parametrize(
+    ("document_id", "number", "message"),
+    [
+        (6, "900.825.759", "solo puede tener dígitos"),
+        (6, "900825759-7", "solo puede tener dígitos"),
+        (6, "1" * 16, "más de 15"),
+        (3, "12 345", "solo admite dígitos"),
+        (7, "AB 123", "letras, dígitos y guiones"),
+    ],
+)
 def test_identification_errors(document_id, number, message):
     assert message in identification_error(document_id, number)
 

@@ -16,9 +16,17 @@ from tests.catalog.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["catalog:customer_list", "catalog:customer_create", "catalog:product_list",
-         "catalog:product_create", "catalog:customer_search", "catalog:product_search",
-         "catalog:municipality_search", "catalog:unit_search", "catalog:acquirer_lookup"]
+PAGES = [
+    "catalog:customer_list",
+    "catalog:customer_create",
+    "catalog:product_list",
+    "catalog:product_create",
+    "catalog:customer_search",
+    "catalog:product_search",
+    "catalog:municipality_search",
+    "catalog:unit_search",
+    "catalog:acquirer_lookup",
+]
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -86,8 +94,10 @@ def test_update_product_through_the_page(user_client):
     from tests.catalog.test_forms import product_data
 
     product = ProductFactory(code_reference="P-001")
-    response = user_client.post(reverse("catalog:product_update", args=[product.pk]),
-                                product_data(name="Nuevo nombre", withholding_07="1"))
+    response = user_client.post(
+        reverse("catalog:product_update", args=[product.pk]),
+        product_data(name="Nuevo nombre", withholding_07="1"),
+    )
     assert response.status_code == 302
     product.refresh_from_db()
     assert product.name == "Nuevo nombre"
@@ -129,11 +139,23 @@ def test_product_search_json_has_what_the_invoice_form_needs(user_client):
     product = ProductWithholdingFactory(product__name="Asesoría contable", code="06", rate="7.00").product
     ProductFactory(name="Asesoría inactiva", is_active=False)
     data = user_client.get(reverse("catalog:product_search"), {"q": "ASESORIA"}).json()
-    assert data == {"results": [{
-        "id": product.pk, "code_reference": product.code_reference, "name": "Asesoría contable",
-        "price": "50000.00", "tax_rate": "19.00", "is_excluded": False, "unit_id": product.unit_id,
-        "unit": "unidad (94)", "standard_code_id": product.standard_code_id,
-        "tribute_id": product.tribute_id, "withholdings": [{"code": "06", "rate": "7.00"}]}]}
+    assert data == {
+        "results": [
+            {
+                "id": product.pk,
+                "code_reference": product.code_reference,
+                "name": "Asesoría contable",
+                "price": "50000.00",
+                "tax_rate": "19.00",
+                "is_excluded": False,
+                "unit_id": product.unit_id,
+                "unit": "unidad (94)",
+                "standard_code_id": product.standard_code_id,
+                "tribute_id": product.tribute_id,
+                "withholdings": [{"code": "06", "rate": "7.00"}],
+            }
+        ]
+    }
 
 
 def test_customer_search_json_and_htmx(user_client):
@@ -151,8 +173,9 @@ def test_municipality_search_is_limited_and_accent_insensitive(user_client):
     assert len(data["results"]) == 20
     assert user_client.get(reverse("catalog:municipality_search"), {"q": "s"}).json() == {"results": []}
     Municipality.objects.filter(code="68679").update(is_active=False)
-    html = user_client.get(reverse("catalog:municipality_search"), {"municipality_q": "San Gil"},
-                           HTTP_HX_REQUEST="true").content.decode()
+    html = user_client.get(
+        reverse("catalog:municipality_search"), {"municipality_q": "San Gil"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert "Sin resultados." in html
 
 
@@ -160,8 +183,9 @@ def test_acquirer_lookup_found(user_client, factus):
     from catalog.models import IdentificationDocumentType, LegalOrganization
 
     doc = IdentificationDocumentType.objects.get(factus_id=3)
-    response = user_client.get(reverse("catalog:acquirer_lookup"),
-                               {"identification_document": doc.pk, "identification": "1399995"})
+    response = user_client.get(
+        reverse("catalog:acquirer_lookup"), {"identification_document": doc.pk, "identification": "1399995"}
+    )
     assert "Nombre Cédula de ciudadanía 5" in response.content.decode()
     trigger = json.loads(response["HX-Trigger"])
     found = trigger["acquirer-found"]
@@ -169,9 +193,13 @@ def test_acquirer_lookup_found(user_client, factus):
     assert found["legal_organization"] == LegalOrganization.objects.get(factus_id=2).pk
     assert found["legal_entity"] == LegalOrganization.objects.get(factus_id=1).pk
     assert "El correo registrado no es válido" in response.content.decode()
-    response = user_client.get(reverse("catalog:acquirer_lookup"),
-                               {"identification_document": IdentificationDocumentType.objects.get(
-                                   factus_id=1).pk, "identification": "1199991"})
+    response = user_client.get(
+        reverse("catalog:acquirer_lookup"),
+        {
+            "identification_document": IdentificationDocumentType.objects.get(factus_id=1).pk,
+            "identification": "1199991",
+        },
+    )
     found = json.loads(response["HX-Trigger"])["acquirer-found"]
     assert (found["name"], found["email"]) == ("Nombre Registro civil 1", "Mail_Registrocivil_1@mail.com")
 
@@ -180,8 +208,9 @@ def test_acquirer_lookup_not_found(user_client, factus):
     from catalog.models import IdentificationDocumentType
 
     doc = IdentificationDocumentType.objects.get(factus_id=3)
-    response = user_client.get(reverse("catalog:acquirer_lookup"),
-                               {"identification_document": doc.pk, "identification": "123"})
+    response = user_client.get(
+        reverse("catalog:acquirer_lookup"), {"identification_document": doc.pk, "identification": "123"}
+    )
     assert "La DIAN no tiene datos para esta identificación" in response.content.decode()
     assert "HX-Trigger" not in response
 
@@ -191,8 +220,9 @@ def test_acquirer_lookup_factus_down(user_client, settings):
 
     settings.FACTUS_BASE_URL = "http://127.0.0.1:9"
     doc = IdentificationDocumentType.objects.get(factus_id=3)
-    response = user_client.get(reverse("catalog:acquirer_lookup"),
-                               {"identification_document": doc.pk, "identification": "1399995"})
+    response = user_client.get(
+        reverse("catalog:acquirer_lookup"), {"identification_document": doc.pk, "identification": "1399995"}
+    )
     assert response.status_code == 200
     assert "No se pudo consultar la DIAN" in response.content.decode()
 
@@ -219,8 +249,9 @@ def test_product_form_has_no_unit_list_and_accepts_any_active_unit(user_client):
     assert f'name="unit" value="{kilo.pk}"' in html and f'value="{kilo}"' in html
     kilo.is_active = False
     kilo.save()
-    response = user_client.post(reverse("catalog:product_update", args=[product.pk]),
-                                product_data(unit=kilo.factus_id))
+    response = user_client.post(
+        reverse("catalog:product_update", args=[product.pk]), product_data(unit=kilo.factus_id)
+    )
     assert "Elija una unidad de medida activa de la lista." in response.content.decode()
 
 
@@ -234,10 +265,13 @@ def test_unit_search_by_name_or_code(user_client):
     assert user_client.get(url, {"q": " "}).json() == {"results": []}
 
 
-@pytest.mark.parametrize(("name", "factory"), [
-    ("catalog:customer_search", lambda: CustomerFactory(id=1234, names="Mil Doscientos")),
-    ("catalog:product_search", lambda: ProductFactory(id=1234, name="Mil Doscientos")),
-])
+@pytest.mark.parametrize(
+    ("name", "factory"),
+    [
+        ("catalog:customer_search", lambda: CustomerFactory(id=1234, names="Mil Doscientos")),
+        ("catalog:product_search", lambda: ProductFactory(id=1234, name="Mil Doscientos")),
+    ],
+)
 def test_search_results_carry_ids_without_thousands_separators(user_client, name, factory):
     """es-CO formats 1234 as "1.234": an id rendered that way would point at no row once picked."""
     factory()
@@ -248,6 +282,7 @@ def test_search_results_carry_ids_without_thousands_separators(user_client, name
 def test_municipality_results_carry_ids_without_thousands_separators(user_client):
     cali = Municipality.objects.get(code="76001")
     Municipality.objects.filter(pk=cali.pk).update(id=4321)
-    html = user_client.get(reverse("catalog:municipality_search"), {"municipality_q": "Cali"},
-                           HTTP_HX_REQUEST="true").content.decode()
+    html = user_client.get(
+        reverse("catalog:municipality_search"), {"municipality_q": "Cali"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert 'data-id="4321"' in html

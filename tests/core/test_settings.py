@@ -24,8 +24,13 @@ def load_settings(tmp_path, **overrides):
     env = {k: v for k, v in os.environ.items() if k not in VARS}
     env.update(DJANGO_SETTINGS_MODULE="factus_project.settings", **overrides)
     result = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=tmp_path, env={**env, "PYTHONPATH": str(ROOT)},
-        capture_output=True, text=True, timeout=60, check=False,
+        [sys.executable, "-c", PROBE],
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     return result
 
@@ -61,9 +66,7 @@ def test_database_and_cache_urls_are_honoured(tmp_path):
 
 
 def test_real_factus_url_has_no_embedded_credentials(tmp_path):
-    result = load_settings(
-        tmp_path, DJANGO_SECRET_KEY="x" * 50, FACTUS_BASE_URL="https://api.factus.com.co"
-    )
+    result = load_settings(tmp_path, DJANGO_SECRET_KEY="x" * 50, FACTUS_BASE_URL="https://api.factus.com.co")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["client_id"] == ""
 

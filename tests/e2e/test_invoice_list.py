@@ -15,10 +15,20 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_filter_the_list_by_a_customer_chosen_in_the_picker(logged_in_page, live_server):
     numbering = NumberingRangeFactory()
     ana = CustomerFactory(names="Ana Gómez", identification="52000111")
-    InvoiceFactory(customer=ana, numbering_range=numbering, number="SETP990000001",
-                   status=Invoice.Status.VALIDATED, total=100)
-    InvoiceFactory(customer=CustomerFactory(names="Bruno Díaz"), numbering_range=numbering,
-                   number="SETP990000002", status=Invoice.Status.VALIDATED, total=200)
+    InvoiceFactory(
+        customer=ana,
+        numbering_range=numbering,
+        number="SETP990000001",
+        status=Invoice.Status.VALIDATED,
+        total=100,
+    )
+    InvoiceFactory(
+        customer=CustomerFactory(names="Bruno Díaz"),
+        numbering_range=numbering,
+        number="SETP990000002",
+        status=Invoice.Status.VALIDATED,
+        total=200,
+    )
     page = logged_in_page
     page.goto(f"{live_server.url}/facturas/")
     expect(page.get_by_role("link", name="SETP990000002")).to_be_visible()

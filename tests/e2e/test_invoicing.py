@@ -41,7 +41,8 @@ def pick_product(page, line, text):
 
 
 def test_create_two_lines_remove_one_issue_and_use_the_validated_invoice(
-        logged_in_page, live_server, emulator, catalogue):
+    logged_in_page, live_server, emulator, catalogue
+):
     page = logged_in_page
     page.get_by_label("Navegación principal").get_by_role("link", name="Facturas").click()
     expect(page.get_by_text("Aún no hay facturas.")).to_be_visible()
@@ -88,7 +89,8 @@ def test_create_two_lines_remove_one_issue_and_use_the_validated_invoice(
 
 
 def test_rejected_invoice_is_deleted_at_factus_corrected_and_issued(
-        logged_in_page, live_server, emulator, catalogue, staff_user):
+    logged_in_page, live_server, emulator, catalogue, staff_user
+):
     staff_user.user_permissions.add(Permission.objects.get(codename="delete_invoice"))
     CustomerFactory(names="Rechazado Pérez", identification="1111111111")
     page = logged_in_page
@@ -127,8 +129,11 @@ def test_factus_field_error_appears_under_the_right_line(logged_in_page, live_se
 
 
 def test_user_without_permission_cannot_delete(logged_in_page, live_server, emulator, catalogue):
-    invoice = InvoiceFactory(customer=catalogue, status=Invoice.Status.REJECTED,
-                             dian_messages=["Regla: FAK24, Rechazo: DV del NIT no corresponde."])
+    invoice = InvoiceFactory(
+        customer=catalogue,
+        status=Invoice.Status.REJECTED,
+        dian_messages=["Regla: FAK24, Rechazo: DV del NIT no corresponde."],
+    )
     InvoiceItemFactory(invoice=invoice, position=0)
     page = logged_in_page
     page.goto(f"{live_server.url}/facturas/{invoice.pk}/")

@@ -40,9 +40,12 @@ class OAuthStub:
         if grant == "refresh_token" and self.refuse_refresh:
             return 401, {}, json.dumps(load_fixture("oauth-invalid-refresh.json"))
         self.count += 1
-        body = {"token_type": "Bearer", "expires_in": self.expires_in,
-                "access_token": f"access-{self.count}-SECRETtok",
-                "refresh_token": f"refresh-{self.count}-SECRETref"}
+        body = {
+            "token_type": "Bearer",
+            "expires_in": self.expires_in,
+            "access_token": f"access-{self.count}-SECRETtok",
+            "refresh_token": f"refresh-{self.count}-SECRETref",
+        }
         return 200, {}, json.dumps(body)
 
     @property
@@ -52,9 +55,16 @@ class OAuthStub:
 
 @pytest.fixture
 def conf():
-    return FactusSettings(base_url=BASE, client_id="client-id-test", client_secret=CLIENT_SECRET,
-                          username="facturacion@example.co", password=PASSWORD, timeout=3.0,
-                          connect_timeout=1.0, token_leeway=60)
+    return FactusSettings(
+        base_url=BASE,
+        client_id="client-id-test",
+        client_secret=CLIENT_SECRET,
+        username="facturacion@example.co",
+        password=PASSWORD,
+        timeout=3.0,
+        connect_timeout=1.0,
+        token_leeway=60,
+    )
 
 
 @pytest.fixture

@@ -87,8 +87,11 @@ def test_waits_for_the_lock_holder_and_uses_their_token(oauth, manager, cache):
 
     def other_process_refreshes():
         time.sleep(0.3)
-        cache.set(manager.token_key, {"access_token": "their-token", "expires_in": 3600,
-                                      "expires_at": time.time() + 3600}, timeout=3600)
+        cache.set(
+            manager.token_key,
+            {"access_token": "their-token", "expires_in": 3600, "expires_at": time.time() + 3600},
+            timeout=3600,
+        )
         cache.delete(manager.lock_key)
 
     worker = threading.Thread(target=other_process_refreshes)
@@ -113,8 +116,10 @@ def test_lock_holder_double_checks_before_calling_factus(oauth, manager, cache):
     manager.get_token()
     # Another process refreshed between our stale read and our lock: the fresh token is used.
     with time_machine.travel(START, tick=False):
-        cache.set(manager.token_key, {"access_token": "fresh-from-elsewhere", "expires_in": 3600,
-                                      "expires_at": time.time() + 3600})
+        cache.set(
+            manager.token_key,
+            {"access_token": "fresh-from-elsewhere", "expires_in": 3600, "expires_at": time.time() + 3600},
+        )
         assert manager._renew() == "fresh-from-elsewhere"
     assert oauth.grants == ["password"]
 

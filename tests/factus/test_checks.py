@@ -5,8 +5,13 @@ from django.test import override_settings
 
 from factus.checks import credentials_check
 
-FULL = {"FACTUS_BASE_URL": "https://api-sandbox.factus.com.co", "FACTUS_CLIENT_ID": "id",
-        "FACTUS_CLIENT_SECRET": "s", "FACTUS_USERNAME": "u@x.co", "FACTUS_PASSWORD": "p"}
+FULL = {
+    "FACTUS_BASE_URL": "https://api-sandbox.factus.com.co",
+    "FACTUS_CLIENT_ID": "id",
+    "FACTUS_CLIENT_SECRET": "s",
+    "FACTUS_USERNAME": "u@x.co",
+    "FACTUS_PASSWORD": "p",
+}
 
 
 def ids(messages):

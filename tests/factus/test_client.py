@@ -23,9 +23,15 @@ def sandbox():
 
 @pytest.fixture
 def emulated(sandbox, cache):
-    conf = FactusSettings(base_url=BASE, client_id="emulator-client-id",
-                          client_secret="emulator-client-secret", username="demo@factus.local",
-                          password="emulador-demo", timeout=5, connect_timeout=1)
+    conf = FactusSettings(
+        base_url=BASE,
+        client_id="emulator-client-id",
+        client_secret="emulator-client-secret",
+        username="demo@factus.local",
+        password="emulador-demo",
+        timeout=5,
+        connect_timeout=1,
+    )
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         register(rsps, sandbox, BASE)
         session = build_session(conf)
@@ -63,8 +69,9 @@ def test_bill_lifecycle_through_every_bill_endpoint(emulated, sandbox):
 
 def test_dian_rejection_then_delete_and_retry(emulated):
     with pytest.raises(FactusRejected) as info:
-        emulated.validate_bill(bill_payload("REF-200", identification_document_id=6,
-                                            identification="900825759", dv="1"))
+        emulated.validate_bill(
+            bill_payload("REF-200", identification_document_id=6, identification="900825759", dv="1")
+        )
     assert [code for code, _ in info.value.rejections] == ["FAK24"]
     assert emulated.find_bill_by_reference("REF-200")["status"] == 0
     with pytest.raises(FactusConflict, match="pendiente"):
@@ -89,7 +96,8 @@ def test_iter_bills_walks_every_page(emulated, sandbox):
     first = emulated.list_bills()
     assert (first.total, first.per_page, first.last_page) == (12, 10, 2)
     assert sorted(row["reference_code"] for row in emulated.iter_bills()) == sorted(
-        f"PAGE-{n}" for n in range(12))
+        f"PAGE-{n}" for n in range(12)
+    )
     assert emulated.list_bills(page=2).items and not emulated.list_bills(page=3).items
 
 

@@ -47,8 +47,10 @@ def test_e2_laravel_422_maps_dotted_field_errors(rsps, factus):
 def test_e3_wrapped_422_maps_dotted_field_errors(rsps, factus):
     error = post_bill_answering(rsps, factus, 422, json=load_fixture("support-documents-error-422.json"))
     assert type(error) is FactusValidationError
-    assert error.errors == {"reference_code": ["El campo código de referencia es obligatorio."],
-                            "provider.address": ["El campo dirección es obligatorio."]}
+    assert error.errors == {
+        "reference_code": ["El campo código de referencia es obligatorio."],
+        "provider.address": ["El campo dirección es obligatorio."],
+    }
 
 
 def test_e3b_dian_rejection_lists_rules_split_by_kind(rsps, factus):
@@ -69,8 +71,11 @@ def test_e1_409_pending_bill_is_a_conflict_with_factus_message(rsps, factus):
 
 
 def test_e4_409_short_envelope(rsps, factus):
-    rsps.delete(f"{BASE}/v1/bills/destroy/reference/5", status=409,
-                json=load_fixture("credit-notes-error-409-delete-validated.json"))
+    rsps.delete(
+        f"{BASE}/v1/bills/destroy/reference/5",
+        status=409,
+        json=load_fixture("credit-notes-error-409-delete-validated.json"),
+    )
     with pytest.raises(FactusConflict, match="se encuentra validado"):
         factus.delete_bill("5")
 
@@ -85,8 +90,12 @@ def test_e4_404_is_not_found(rsps, factus):
 
 
 def test_429_carries_retry_after_and_long_waits_are_not_slept_through(rsps, factus):
-    rsps.get(f"{BASE}/v1/countries", status=429, json={"message": "Too Many Attempts."},
-             headers={"Retry-After": "60"})
+    rsps.get(
+        f"{BASE}/v1/countries",
+        status=429,
+        json={"message": "Too Many Attempts."},
+        headers={"Retry-After": "60"},
+    )
     with pytest.raises(FactusRateLimited) as info:
         factus.list_countries()
     assert info.value.retry_after == 60
@@ -109,15 +118,19 @@ def test_5xx_json_is_a_server_error_in_spanish(rsps, factus, status):
 
 @pytest.mark.parametrize("status", [200, 502])
 def test_non_json_body_is_a_server_error(rsps, factus, status):
-    error = post_bill_answering(rsps, factus, status, body="<html>Bad gateway</html>",
-                                content_type="text/html")
+    error = post_bill_answering(
+        rsps, factus, status, body="<html>Bad gateway</html>", content_type="text/html"
+    )
     assert type(error) is FactusServerError
 
 
-@pytest.mark.parametrize(("fixture", "status", "words"), [
-    ("oauth-invalid-grant.json", 400, "usuario o la contraseña"),
-    ("oauth-invalid-client.json", 401, "client_id o el client_secret"),
-])
+@pytest.mark.parametrize(
+    ("fixture", "status", "words"),
+    [
+        ("oauth-invalid-grant.json", 400, "usuario o la contraseña"),
+        ("oauth-invalid-client.json", 401, "client_id o el client_secret"),
+    ],
+)
 def test_oauth_errors_are_auth_errors_in_spanish(rsps, conf, cache, fixture, status, words):
     from factus.auth import TokenManager
     from factus.http import build_session

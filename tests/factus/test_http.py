@@ -55,10 +55,13 @@ def test_post_is_never_retried(rsps, factus, status):
     assert len(api_calls(rsps)) == 1
 
 
-@pytest.mark.parametrize(("exc", "reached"), [
-    (requests.exceptions.ReadTimeout("read timed out"), True),
-    (requests.exceptions.ConnectTimeout("connect timed out"), False),
-])
+@pytest.mark.parametrize(
+    ("exc", "reached"),
+    [
+        (requests.exceptions.ReadTimeout("read timed out"), True),
+        (requests.exceptions.ConnectTimeout("connect timed out"), False),
+    ],
+)
 def test_timeouts_become_connection_errors(rsps, factus, exc, reached):
     rsps.post(f"{BASE}/v1/bills/validate", body=exc)
     with pytest.raises(FactusConnectionError) as info:
@@ -92,8 +95,15 @@ def silent_server():
 
 
 def test_real_read_timeout_uses_the_default_timeout(silent_server, cache):
-    conf = FactusSettings(base_url=silent_server, client_id="a", client_secret="b", username="c",
-                          password="d", timeout=0.3, connect_timeout=0.3)
+    conf = FactusSettings(
+        base_url=silent_server,
+        client_id="a",
+        client_secret="b",
+        username="c",
+        password="d",
+        timeout=0.3,
+        connect_timeout=0.3,
+    )
     session = build_session(conf)
     client = FactusClient(conf.base_url, TokenManager(conf, session=session, cache=cache), session)
     with pytest.raises(FactusConnectionError) as info:
@@ -104,8 +114,15 @@ def test_real_read_timeout_uses_the_default_timeout(silent_server, cache):
 def test_refused_connection_never_reached_the_server(cache):
     with socket.create_server(("127.0.0.1", 0)) as probe:
         port = probe.getsockname()[1]  # closed when the block ends: nothing listens there
-    conf = FactusSettings(base_url=f"http://127.0.0.1:{port}", client_id="a", client_secret="b",
-                          username="c", password="d", timeout=0.3, connect_timeout=0.3)
+    conf = FactusSettings(
+        base_url=f"http://127.0.0.1:{port}",
+        client_id="a",
+        client_secret="b",
+        username="c",
+        password="d",
+        timeout=0.3,
+        connect_timeout=0.3,
+    )
     manager = TokenManager(conf, session=build_session(conf), cache=cache)
     with pytest.raises(FactusConnectionError) as info:
         manager.get_token()

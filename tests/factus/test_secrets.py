@@ -9,8 +9,12 @@ from tests.factus.conftest import BASE, CLIENT_SECRET, PASSWORD, load_fixture
 
 
 def secrets_of(oauth) -> list[str]:
-    return [CLIENT_SECRET, PASSWORD, *oauth.tokens,
-            *(f"refresh-{n}-SECRETref" for n in range(1, oauth.count + 1))]
+    return [
+        CLIENT_SECRET,
+        PASSWORD,
+        *oauth.tokens,
+        *(f"refresh-{n}-SECRETref" for n in range(1, oauth.count + 1)),
+    ]
 
 
 def assert_clean(text: str, oauth):

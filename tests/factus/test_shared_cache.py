@@ -53,13 +53,25 @@ def emulator():
 
 def run_workers(base_url: str, redis_url: str, prefix: str) -> list[dict]:
     separator = "&" if "?" in redis_url else "?"
-    env = {**os.environ, "CACHE_URL": f"{redis_url}{separator}key_prefix={prefix}",
-           "DJANGO_SETTINGS_MODULE": "factus_project.settings", "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "CACHE_URL": f"{redis_url}{separator}key_prefix={prefix}",
+        "DJANGO_SETTINGS_MODULE": "factus_project.settings",
+        "PYTHONPATH": str(ROOT),
+    }
     start_at = time.time() + 2.5  # every process is set up before the first call
     args = [base_url, str(start_at), str(DURATION), str(THREADS), str(LEEWAY)]
-    procs = [subprocess.Popen([sys.executable, "-m", "tests.factus.token_worker", *args], cwd=ROOT,
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(PROCESSES)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.factus.token_worker", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(PROCESSES)
+    ]
     results = []
     for proc in procs:
         out, err = proc.communicate(timeout=60)

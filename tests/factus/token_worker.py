@@ -22,9 +22,16 @@ def main(base_url: str, start_at: float, duration: float, threads: int, leeway: 
     from factus.conf import FactusSettings
     from factus.http import build_session
 
-    conf = FactusSettings(base_url=base_url, client_id="emulator-client-id",
-                          client_secret="emulator-client-secret", username="demo@factus.local",
-                          password="emulador-demo", timeout=10, connect_timeout=2, token_leeway=leeway)
+    conf = FactusSettings(
+        base_url=base_url,
+        client_id="emulator-client-id",
+        client_secret="emulator-client-secret",
+        username="demo@factus.local",
+        password="emulador-demo",
+        timeout=10,
+        connect_timeout=2,
+        token_leeway=leeway,
+    )
     session = build_session(conf)
     client = FactusClient(base_url, TokenManager(conf, session=session), session)
     results = {"ok": 0, "failed": 0, "errors": []}

@@ -39,11 +39,17 @@ class Api:
         self.base = base
 
     def token(self, **fields) -> requests.Response:
-        data = {"grant_type": "password", "client_id": CLIENT_ID,
-                "client_secret": CLIENT_SECRET, "username": USERNAME, "password": PASSWORD}
+        data = {
+            "grant_type": "password",
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+            "username": USERNAME,
+            "password": PASSWORD,
+        }
         data.update(fields)
-        return self.session.post(f"{self.base}/oauth/token", data=data,
-                                 headers={"Accept": "application/json"}, timeout=5)
+        return self.session.post(
+            f"{self.base}/oauth/token", data=data, headers={"Accept": "application/json"}, timeout=5
+        )
 
     def login(self) -> dict:
         grant = self.token().json()
@@ -84,19 +90,34 @@ def seed_bill(reference: str = "seed-1", **customer) -> dict:
     payload = docs_bill(reference)
     payload.pop("establishment")
     payload.pop("allowance_charges")
-    payload["items"] = [{
-        "code_reference": "P-1", "name": "Portátil", "quantity": 1, "discount_rate": 11,
-        "price": 1500000, "tax_rate": "19.00", "unit_measure_id": 70, "standard_code_id": 1,
-        "is_excluded": 0, "tribute_id": 1,
-        "withholding_taxes": [{"code": "06", "withholding_tax_rate": "7.00"}],
-    }]
+    payload["items"] = [
+        {
+            "code_reference": "P-1",
+            "name": "Portátil",
+            "quantity": 1,
+            "discount_rate": 11,
+            "price": 1500000,
+            "tax_rate": "19.00",
+            "unit_measure_id": 70,
+            "standard_code_id": 1,
+            "is_excluded": 0,
+            "tribute_id": 1,
+            "withholding_taxes": [{"code": "06", "withholding_tax_rate": "7.00"}],
+        }
+    ]
     payload["customer"] = {**copy.deepcopy(payload["customer"]), **customer}
     return payload
 
 
 def nit_customer(nit: str, dv) -> dict:
-    return {"identification_document_id": 6, "identification": nit, "dv": dv,
-            "legal_organization_id": 1, "company": "Empresa S.A.S.", "names": ""}
+    return {
+        "identification_document_id": 6,
+        "identification": nit,
+        "dv": dv,
+        "legal_organization_id": 1,
+        "company": "Empresa S.A.S.",
+        "names": "",
+    }
 
 
 @pytest.fixture

@@ -29,9 +29,15 @@ def support_document(reference: str = "REF0017", **provider) -> dict:
 def adjustment_note(support_document_id, reference: str = "AN-1", **overrides) -> dict:
     """The v1 field table (the docs' JSON example is v2-style, see docs/emulator.md)."""
     items = fixture("support-documents-validate-request")["items"]
-    payload = {"reference_code": reference, "numbering_range_id": 149,
-               "support_document_id": support_document_id, "correction_concept_code": 2,
-               "payment_method_code": "10", "observation": "", "items": items}
+    payload = {
+        "reference_code": reference,
+        "numbering_range_id": 149,
+        "support_document_id": support_document_id,
+        "correction_concept_code": 2,
+        "payment_method_code": "10",
+        "observation": "",
+        "items": items,
+    }
     payload.update(overrides)
     return payload
 

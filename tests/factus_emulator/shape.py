@@ -25,8 +25,9 @@ def assert_same_shape(actual, expected, path: str = "$") -> None:
     """
     if expected is None:
         return
-    assert _kind(actual) == _kind(expected), \
+    assert _kind(actual) == _kind(expected), (
         f"{path}: {_kind(actual)} {actual!r:.80} != {_kind(expected)} {expected!r:.80}"
+    )
     if isinstance(expected, dict):
         missing, extra = set(expected) - set(actual), set(actual) - set(expected)
         assert not missing and not extra, f"{path}: missing {sorted(missing)} extra {sorted(extra)}"

@@ -8,17 +8,21 @@ from factus_emulator import CLIENT_ID, CLIENT_SECRET, PASSWORD, USERNAME
 def test_bad_user_credentials(wire):
     response = wire.token(password="nope")
     assert response.status_code == 400
-    assert response.json() == {"error": "invalid_grant",
-                               "error_description": "The user credentials were incorrect.",
-                               "message": "The user credentials were incorrect."}
+    assert response.json() == {
+        "error": "invalid_grant",
+        "error_description": "The user credentials were incorrect.",
+        "message": "The user credentials were incorrect.",
+    }
 
 
 def test_bad_client(wire):
     response = wire.token(client_secret="nope")
     assert response.status_code == 401
-    assert response.json() == {"error": "invalid_client",
-                               "error_description": "Client authentication failed",
-                               "message": "Client authentication failed"}
+    assert response.json() == {
+        "error": "invalid_client",
+        "error_description": "Client authentication failed",
+        "message": "Client authentication failed",
+    }
 
 
 def test_refresh_rotates_tokens(wire):
@@ -38,8 +42,13 @@ def test_refresh_rotates_tokens(wire):
 
 
 def test_multipart_is_accepted(wire):
-    fields = {"grant_type": "password", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
-              "username": USERNAME, "password": PASSWORD}
+    fields = {
+        "grant_type": "password",
+        "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET,
+        "username": USERNAME,
+        "password": PASSWORD,
+    }
     response = wire.post("/oauth/token", files={k: (None, v) for k, v in fields.items()})
     assert response.status_code == 200 and response.json()["token_type"] == "Bearer"
 

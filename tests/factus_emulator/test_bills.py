@@ -8,15 +8,24 @@ from .conftest import docs_bill, nit_customer, seed_bill
 def test_docs_example_totals_to_the_cent(api):
     data = api.validate(docs_bill()).json()["data"]
     bill, items = data["bill"], data["items"]
-    assert (bill["gross_value"], bill["taxable_amount"], bill["tax_amount"]) == \
-        ("81232.50", "81232.50", "8767.50")
-    assert (bill["surcharge_amount"], bill["discount_amount"], bill["total"]) == \
-        ("9000.00", "0.00", "99000.00")
+    assert (bill["gross_value"], bill["taxable_amount"], bill["tax_amount"]) == (
+        "81232.50",
+        "81232.50",
+        "8767.50",
+    )
+    assert (bill["surcharge_amount"], bill["discount_amount"], bill["total"]) == (
+        "9000.00",
+        "0.00",
+        "99000.00",
+    )
     assert [(i["gross_value"], i["tax_amount"], i["discount"], i["total"]) for i in items] == [
-        ("33613.45", "6386.55", "8403.36", 40000), ("47619.05", "2380.95", "0.00", 50000)]
+        ("33613.45", "6386.55", "8403.36", 40000),
+        ("47619.05", "2380.95", "0.00", 50000),
+    ]
     assert data["withholding_taxes"] == [
         {"tribute_code": "05", "name": "ReteIVA", "value": "957.98"},
-        {"tribute_code": "06", "name": "ReteRenta", "value": "2352.94"}]
+        {"tribute_code": "06", "name": "ReteRenta", "value": "2352.94"},
+    ]
     assert data["allowance_charges"][0]["percentage"] == "10.00"
 
 
@@ -24,8 +33,11 @@ def test_seed_example_totals(api):
     data = api.validate(seed_bill()).json()["data"]
     bill, item = data["bill"], data["items"][0]
     assert bill["total"] == "1335000.00" and item["total"] == 1335000
-    assert (item["gross_value"], item["tax_amount"], item["discount"]) == \
-        ("1121848.74", "213151.26", "138655.46")
+    assert (item["gross_value"], item["tax_amount"], item["discount"]) == (
+        "1121848.74",
+        "213151.26",
+        "138655.46",
+    )
     assert item["withholding_taxes"][0]["value"] == "78529.41"
 
 
@@ -33,18 +45,29 @@ def test_excluded_exempt_quantity_and_reteica(api):
     payload = seed_bill()
     base = payload["items"][0]
     payload["items"] = [
-        {**base, "price": "1000.50", "quantity": 3, "discount_rate": 0, "is_excluded": 1,
-         "withholding_taxes": [{"code": "07", "withholding_tax_rate": "1.00"}]},
-        {**base, "price": 2000, "discount_rate": "10.5", "tax_rate": "0.00",
-         "withholding_taxes": []},
+        {
+            **base,
+            "price": "1000.50",
+            "quantity": 3,
+            "discount_rate": 0,
+            "is_excluded": 1,
+            "withholding_taxes": [{"code": "07", "withholding_tax_rate": "1.00"}],
+        },
+        {**base, "price": 2000, "discount_rate": "10.5", "tax_rate": "0.00", "withholding_taxes": []},
     ]
     items = api.validate(payload).json()["data"]["items"]
-    assert (items[0]["tax_rate"], items[0]["taxable_amount"], items[0]["tax_amount"]) == \
-        ("0.00", "0.00", "0.00")
+    assert (items[0]["tax_rate"], items[0]["taxable_amount"], items[0]["tax_amount"]) == (
+        "0.00",
+        "0.00",
+        "0.00",
+    )
     assert items[0]["gross_value"] == "3001.50" and items[0]["total"] == 3001.5
     assert items[0]["withholding_taxes"][0]["value"] == "30.02"
-    assert (items[1]["gross_value"], items[1]["taxable_amount"], items[1]["discount"]) == \
-        ("1790.00", "1790.00", "210.00")
+    assert (items[1]["gross_value"], items[1]["taxable_amount"], items[1]["discount"]) == (
+        "1790.00",
+        "1790.00",
+        "210.00",
+    )
 
 
 def test_bill_envelope_details(api):
@@ -78,15 +101,23 @@ def test_field_errors_are_dotted_and_spanish(api):
 def test_single_extra_error_is_singular(api):
     payload = seed_bill()
     del payload["items"][0]["name"], payload["items"][0]["code_reference"]
-    assert api.validate(payload).json()["message"] == \
-        "El campo items.0.code_reference es obligatorio. (and 1 more error)"
+    assert (
+        api.validate(payload).json()["message"]
+        == "El campo items.0.code_reference es obligatorio. (and 1 more error)"
+    )
 
 
 def test_numeric_strings_are_accepted(api):
     payload = seed_bill()
     payload["numbering_range_id"] = "8"
-    payload["items"][0].update(quantity="2", price="1500000.00", discount_rate="11",
-                               unit_measure_id="70", tribute_id="1", is_excluded="0")
+    payload["items"][0].update(
+        quantity="2",
+        price="1500000.00",
+        discount_rate="11",
+        unit_measure_id="70",
+        tribute_id="1",
+        is_excluded="0",
+    )
     assert api.validate(payload).json()["data"]["bill"]["total"] == "2670000.00"
 
 
@@ -101,7 +132,8 @@ def test_numbering_range(api, range_id):
     response = api.validate(payload)
     assert response.status_code == 422
     assert response.json()["errors"] == {
-        "numbering_range_id": ["El campo id rango de numeración es inválido."]}
+        "numbering_range_id": ["El campo id rango de numeración es inválido."]
+    }
 
 
 def test_validated_reference_cannot_be_reused(api):
@@ -110,7 +142,8 @@ def test_validated_reference_cannot_be_reused(api):
     assert response.status_code == 422
     assert response.json() == {
         "message": "El campo código de referencia ya ha sido registrado.",
-        "errors": {"reference_code": ["El campo código de referencia ya ha sido registrado."]}}
+        "errors": {"reference_code": ["El campo código de referencia ya ha sido registrado."]},
+    }
 
 
 def test_rejected_bill_blocks_until_deleted(api):
@@ -140,8 +173,10 @@ def test_acquirer_not_enabled_rejection(api):
 def test_notification_keeps_bill_validated(api):
     bill = api.validate(seed_bill("n", identification="2222222222")).json()["data"]["bill"]
     assert bill["status"] == 1
-    assert bill["errors"] == ["Regla: FAJ43b, Notificación: Nombre informado No corresponde al "
-                              "registrado en el RUT con respecto al Nit suminstrado."]
+    assert bill["errors"] == [
+        "Regla: FAJ43b, Notificación: Nombre informado No corresponde al "
+        "registrado en el RUT con respecto al Nit suminstrado."
+    ]
 
 
 def test_slow_dian_then_retry_with_same_reference(api):
@@ -157,10 +192,11 @@ def test_slow_dian_then_retry_with_same_reference(api):
 
 def test_list_filters_and_pages(api):
     for n in range(11):
-        api.validate(seed_bill(f"R{n}", names=f"Cliente Ñandú {n}",
-                               identification=str(1000 + n)))
+        api.validate(seed_bill(f"R{n}", names=f"Cliente Ñandú {n}", identification=str(1000 + n)))
+
     def rows(**query):
         return api.get("/v1/bills", params=query).json()["data"]
+
     assert [r["reference_code"] for r in rows()["data"]][:2] == ["R10", "R9"]
     assert [r["reference_code"] for r in rows(page=2)["data"]] == ["R0"]
     assert rows(page=9)["data"] == [] and rows(page=9)["pagination"]["total"] == 11

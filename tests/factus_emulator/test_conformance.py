@@ -50,8 +50,10 @@ def test_list(api):
     assert len(body["data"]["data"]) == 10
     assert body["data"]["pagination"]["links"][0]["label"] == "&laquo; Anterior"
     assert body["data"]["pagination"]["links"][-1] == {
-        "url": "http://factus.test/v1/bills?page=2", "label": "Siguiente &raquo;",
-        "active": False}
+        "url": "http://factus.test/v1/bills?page=2",
+        "label": "Siguiente &raquo;",
+        "active": False,
+    }
 
 
 def test_show(api):
@@ -69,8 +71,7 @@ def test_delete(api):
     response = api.delete("/v1/bills/destroy/reference/pend-1")
     assert response.status_code == 200
     assert_same_shape(response.json(), fixture("bills-delete-response"))
-    assert response.json()["message"] == \
-        "Documento con código de referencia pend-1 eliminado con éxito"
+    assert response.json()["message"] == "Documento con código de referencia pend-1 eliminado con éxito"
 
 
 def test_send_email_and_email_content(api):
@@ -88,8 +89,9 @@ def test_radian_events(api):
     number = api.validate(docs_bill()).json()["data"]["bill"]["number"]
     assert api.get(f"/v1/bills/{number}/radian/events").json()["data"] == []
     for code in ("030", "032", "033"):
-        assert api.post(f"/_emulator/bills/{number}/radian-events",
-                        json={"event_code": code}).status_code == 201
+        assert (
+            api.post(f"/_emulator/bills/{number}/radian-events", json={"event_code": code}).status_code == 201
+        )
     body = api.get(f"/v1/bills/{number}/radian/events").json()
     assert_same_shape(body, fixture("bills-radian-events-response"))
     assert [e["event_code"] for e in body["data"]] == ["030", "032", "033"]
@@ -119,15 +121,18 @@ def test_download_xml(api):
     assert created["number"] in texts and created["cufe"] in texts and "99000.00" in texts
 
 
-@pytest.mark.parametrize(("path", "name"), [
-    ("/v1/municipalities", "municipalities-response"),
-    ("/v1/tributes/products", "tributes-products-response"),
-    ("/v1/measurement-units", "measurement-units-response"),
-    ("/v1/countries", "countries-response"),
-    ("/v1/numbering-ranges", "numbering-ranges-response"),
-    ("/v1/numbering-ranges/8", "numbering-range-show-response"),
-    ("/v1/company", "company-response"),
-])
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/v1/municipalities", "municipalities-response"),
+        ("/v1/tributes/products", "tributes-products-response"),
+        ("/v1/measurement-units", "measurement-units-response"),
+        ("/v1/countries", "countries-response"),
+        ("/v1/numbering-ranges", "numbering-ranges-response"),
+        ("/v1/numbering-ranges/8", "numbering-range-show-response"),
+        ("/v1/company", "company-response"),
+    ],
+)
 def test_lookups(api, path, name):
     response = api.get(path)
     assert response.status_code == 200
@@ -145,8 +150,9 @@ def test_lookup_catalogue_sizes(api):
 
 
 def test_acquirer(api):
-    response = api.get("/v1/dian/acquirer",
-                       params={"identification_document_id": 3, "identification_number": "1399995"})
+    response = api.get(
+        "/v1/dian/acquirer", params={"identification_document_id": 3, "identification_number": "1399995"}
+    )
     assert response.json() == fixture("acquirer-response")
 
 
@@ -166,6 +172,7 @@ def test_error_422_fields(clock):
     status, _, body = _call(sandbox, payload)
     assert status == 422
     import json
+
     assert json.loads(body) == fixture("error-422")
 
 
@@ -174,7 +181,8 @@ def test_error_422_dian_rejection(api):
     assert response.status_code == 422
     assert_same_shape(response.json(), fixture("error-422-dian-rejection"))
     assert response.json()["data"]["errors"] == {
-        "FAK24": "Regla: FAK24, Rechazo: El DV del NIT no es correcto"}
+        "FAK24": "Regla: FAK24, Rechazo: El DV del NIT no es correcto"
+    }
 
 
 def test_error_e4(api):
@@ -195,13 +203,17 @@ def test_delete_errors(api):
     api.validate(seed_bill("5"))
     validated = api.delete("/v1/bills/destroy/reference/5")
     assert validated.status_code == 409
-    assert validated.json() == {"status": "Conflict",
-                                "message": "Documento con código de referencia 5 se encuentra validado"}
+    assert validated.json() == {
+        "status": "Conflict",
+        "message": "Documento con código de referencia 5 se encuentra validado",
+    }
     assert_same_shape(validated.json(), fixture("credit-notes-error-409-delete-validated"))
     unknown = api.delete("/v1/bills/destroy/reference/644")
     assert unknown.status_code == 404
-    assert unknown.json() == {"status": "Not Found",
-                              "message": "No se encontró el documento con código de referencia 644"}
+    assert unknown.json() == {
+        "status": "Not Found",
+        "message": "No se encontró el documento con código de referencia 644",
+    }
 
 
 def _call(sandbox, payload):
@@ -210,12 +222,22 @@ def _call(sandbox, payload):
 
     from factus_emulator import CLIENT_ID, CLIENT_SECRET, PASSWORD, USERNAME
 
-    form = urllib.parse.urlencode({"grant_type": "password", "client_id": CLIENT_ID,
-                                   "client_secret": CLIENT_SECRET, "username": USERNAME,
-                                   "password": PASSWORD}).encode()
-    _, _, grant = sandbox.handle("POST", "/oauth/token",
-                                 {"Content-Type": "application/x-www-form-urlencoded"}, form)
+    form = urllib.parse.urlencode(
+        {
+            "grant_type": "password",
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+            "username": USERNAME,
+            "password": PASSWORD,
+        }
+    ).encode()
+    _, _, grant = sandbox.handle(
+        "POST", "/oauth/token", {"Content-Type": "application/x-www-form-urlencoded"}, form
+    )
     token = json.loads(grant)["access_token"]
-    return sandbox.handle("POST", "/v1/bills/validate",
-                          {"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-                          json.dumps(payload).encode())
+    return sandbox.handle(
+        "POST",
+        "/v1/bills/validate",
+        {"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        json.dumps(payload).encode(),
+    )

@@ -57,8 +57,9 @@ def test_credit_note_customer_copied_from_the_bill(api):
 
 def test_credit_note_list(api, note):
     for n in range(2):
-        assert post(api, "credit-notes", credit_note(note["credit_note"]["bill_id"],
-                                                     f"R{n}")).status_code == 201
+        assert (
+            post(api, "credit-notes", credit_note(note["credit_note"]["bill_id"], f"R{n}")).status_code == 201
+        )
     body = api.get("/v1/credit-notes").json()
     assert_same_shape(body, fixture("credit-notes-list-response"))
     assert [r["number"] for r in body["data"]["data"]] == ["NC3", "NC2", "NC1"]
@@ -87,8 +88,7 @@ def test_credit_note_downloads(api, note, kind):
 
 
 def test_credit_note_email(api, note):
-    sent = api.post("/v1/credit-notes/send-email/NC1",
-                    json=fixture("credit-notes-send-email-request"))
+    sent = api.post("/v1/credit-notes/send-email/NC1", json=fixture("credit-notes-send-email-request"))
     assert sent.json() == fixture("credit-notes-send-email-response")
     assert api.get("/_emulator/outbox").json()[-1]["attachments"][0].startswith("nc")
     content = api.get("/v1/credit-notes/NC1/email-content").json()
@@ -98,8 +98,16 @@ def test_credit_note_email(api, note):
 
 def test_credit_note_delete(api):
     bill = make_bill(api)
-    assert post(api, "credit-notes", credit_note(bill["id"], "6", customer={
-        **credit_note(1)["customer"], "identification": "3333333333"})).status_code == 201
+    assert (
+        post(
+            api,
+            "credit-notes",
+            credit_note(
+                bill["id"], "6", customer={**credit_note(1)["customer"], "identification": "3333333333"}
+            ),
+        ).status_code
+        == 201
+    )
     response = api.delete("/v1/credit-notes/reference/6")
     assert response.json() == fixture("credit-notes-delete-response")
 
@@ -113,9 +121,10 @@ def test_support_document_validate_201(api):
     assert list(body["data"]["support_document"]) == list(expected["data"]["support_document"])
     data = body["data"]
     # The documented numbers: excluded lines, 20 % off 50 000, ReteRenta 3.5 % of 40 000.
-    assert [(i["gross_value"], i["discount"], i["tax_rate"], i["is_excluded"])
-            for i in data["items"]] == [("40000.00", "10000.00", "0.00", 1),
-                                        ("50000.00", "0.00", "0.00", 1)]
+    assert [(i["gross_value"], i["discount"], i["tax_rate"], i["is_excluded"]) for i in data["items"]] == [
+        ("40000.00", "10000.00", "0.00", 1),
+        ("50000.00", "0.00", "0.00", 1),
+    ]
     assert data["withholding_taxes"] == expected["data"]["withholding_taxes"]
     header = data["support_document"]
     assert (header["number"], header["total"]) == ("SEDS984000001", "90000.00")
@@ -130,8 +139,9 @@ def test_support_document_list_show_downloads_delete(api):
     assert_same_shape(listed.json(), fixture("support-documents-list-response"))
     shown = api.get("/v1/support-documents/show/SEDS984000001").json()
     assert_same_shape(shown, fixture("support-documents-show-response"))
-    assert list(shown["data"]["support_document"]) == \
-        list(fixture("support-documents-show-response")["data"]["support_document"])
+    assert list(shown["data"]["support_document"]) == list(
+        fixture("support-documents-show-response")["data"]["support_document"]
+    )
     for kind in ("pdf", "xml"):
         body = api.get(f"/v1/support-documents/download-{kind}/SEDS984000001").json()
         assert_same_shape(body, fixture(f"support-documents-download-{kind}-response"))
@@ -148,8 +158,11 @@ def test_adjustment_note_lifecycle(api):
     assert response.status_code == 201, response.text
     data = response.json()["data"]
     note = data["adjustment_note"]
-    assert (note["number"], note["support_document_id"], note["cuds_support_document"]) == \
-        ("NDA1", document["id"], document["cuds"])
+    assert (note["number"], note["support_document_id"], note["cuds_support_document"]) == (
+        "NDA1",
+        document["id"],
+        document["cuds"],
+    )
     assert len(note["cuds"]) == HEX96 and note["total"] == "90000.00"
     assert data["provider"]["identification"] == "123456789"
     # The docs' example is v2-style: only the envelope and the CUDS agree with it.

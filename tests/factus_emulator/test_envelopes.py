@@ -30,6 +30,7 @@ def _customer(**fields) -> dict:
 @pytest.fixture
 def api_at(clock):
     """An api whose ranges start at the documented numbers (NC82) and has a second bill range."""
+
     def make(**currents):
         ranges = seed_ranges()
         for rng in ranges:
@@ -42,6 +43,7 @@ def api_at(clock):
         api = Api(requests.Session())
         api.login()
         return api, mock
+
     made = []
     yield lambda **currents: made.append(make(**currents)) or made[-1][0]
     for _, mock in made:
@@ -51,6 +53,7 @@ def api_at(clock):
 
 # -- E1: 409 with the errors[] array -------------------------------------------------------
 
+
 def test_e1_bills(api):
     api.validate(seed_bill("pend", **SLOW))
     response = api.validate(seed_bill("other"))
@@ -59,8 +62,9 @@ def test_e1_bills(api):
 
 def test_e1_credit_notes(api):
     bill = make_bill(api)
-    assert post(api, "credit-notes", credit_note(bill["id"], "p", customer=_customer(**SLOW))
-                ).status_code == 201
+    assert (
+        post(api, "credit-notes", credit_note(bill["id"], "p", customer=_customer(**SLOW))).status_code == 201
+    )
     response = post(api, "credit-notes", credit_note(bill["id"], "q"))
     assert (response.status_code, response.json()) == (409, fixture("credit-notes-error-409"))
     retried = post(api, "credit-notes", credit_note(bill["id"], "p", customer=_customer(**SLOW)))
@@ -68,6 +72,7 @@ def test_e1_credit_notes(api):
 
 
 # -- E2: Laravel's 422 -------------------------------------------------------------------
+
 
 def test_e2_bills(api_at):
     api = api_at()  # two active bill ranges: numbering_range_id becomes required
@@ -80,8 +85,7 @@ def test_e2_bills(api_at):
 
 def test_e2_credit_notes(api):
     """The documented 422: invalid range, customization, bill, payment method; no code."""
-    payload = credit_note(514, numbering_range_id=5, customization_id=21,
-                          payment_method_code="99")
+    payload = credit_note(514, numbering_range_id=5, customization_id=21, payment_method_code="99")
     del payload["items"][0]["code_reference"]
     response = post(api, "credit-notes", payload)
     assert (response.status_code, response.json()) == (422, fixture("credit-notes-error-422"))
@@ -94,16 +98,18 @@ def test_e2_credit_note_rules(api):
     errors = post(api, "credit-notes", payload).json()["errors"]
     assert errors == {
         "reference_code": ["El campo código de referencia es obligatorio."],
-        "billing_period": ["El campo billing period es obligatorio cuando Tipo de nota "
-                           "crédito es 22."],
-        "customer": ["El campo customer es obligatorio cuando Tipo de nota crédito es 22."]}
+        "billing_period": ["El campo billing period es obligatorio cuando Tipo de nota crédito es 22."],
+        "customer": ["El campo customer es obligatorio cuando Tipo de nota crédito es 22."],
+    }
     missing_bill = credit_note(None)
     del missing_bill["bill_id"]
-    assert post(api, "credit-notes", missing_bill).json()["errors"] == {"bill_id": [
-        "El campo bill id es obligatorio cuando Tipo de nota crédito es 20."]}
+    assert post(api, "credit-notes", missing_bill).json()["errors"] == {
+        "bill_id": ["El campo bill id es obligatorio cuando Tipo de nota crédito es 20."]
+    }
     pending = make_bill_pending(api)
     assert post(api, "credit-notes", credit_note(pending)).json()["errors"] == {
-        "bill_id": ["La factura seleccionada no existe."]}
+        "bill_id": ["La factura seleccionada no existe."]
+    }
     assert bill["status"] == 1
 
 
@@ -113,6 +119,7 @@ def make_bill_pending(api) -> int:
 
 
 # -- E3: 422 "Error de validación" of the support families ------------------------------------
+
 
 def test_e3_support_documents(api):
     payload = support_document()
@@ -125,12 +132,15 @@ def test_e3_support_document_provider_rules(api):
     payload = support_document(identification_document_id=3, country_code="XX", dv=None)
     errors = post(api, "support-documents", payload).json()["data"]["errors"]
     assert errors == {
-        "provider.identification_document_id": [
-            "El campo provider.identification document id es inválido."],
-        "provider.country_code": ["El campo provider.country code es inválido."]}
+        "provider.identification_document_id": ["El campo provider.identification document id es inválido."],
+        "provider.country_code": ["El campo provider.country code es inválido."],
+    }
     no_dv = support_document(dv=None)
-    assert post(api, "support-documents", no_dv).json()["data"]["errors"] == {"provider.dv": [
-        "El campo provider.dv es obligatorio cuando provider.identification document id es 6."]}
+    assert post(api, "support-documents", no_dv).json()["data"]["errors"] == {
+        "provider.dv": [
+            "El campo provider.dv es obligatorio cuando provider.identification document id es 6."
+        ]
+    }
 
 
 def test_e3_adjustment_notes(api):
@@ -144,8 +154,8 @@ def test_e3_adjustment_notes(api):
 
 # -- E3b: DIAN rejection -----------------------------------------------------------------
 
-@pytest.mark.parametrize("family", ["bills", "credit-notes", "support-documents",
-                                    "adjustment-notes"])
+
+@pytest.mark.parametrize("family", ["bills", "credit-notes", "support-documents", "adjustment-notes"])
 def test_e3b_dian_rejection(api, family):
     if family == "bills":
         response = api.validate(seed_bill("nit-bad", **nit_customer("900825759", "3")))
@@ -160,15 +170,15 @@ def test_e3b_dian_rejection(api, family):
         expected = {"DSAK24": "Regla: DSAK24, Rechazo: El DV del NIT no es correcto"}
     else:  # the provider is the support document's: the observation trigger rejects
         document = make_support_document(api)
-        response = post(api, family, adjustment_note(document["id"],
-                                                     observation="emulator:rechazo"))
-        expected = {"NSAB05b": "Regla: NSAB05b, Rechazo: El adquiriente no está habilitado "
-                               "para recibir facturas electrónicas"}
+        response = post(api, family, adjustment_note(document["id"], observation="emulator:rechazo"))
+        expected = {
+            "NSAB05b": "Regla: NSAB05b, Rechazo: El adquiriente no está habilitado "
+            "para recibir facturas electrónicas"
+        }
     assert response.status_code == 422
     body, documented = response.json(), fixture(REJECTED)
     # Same envelope as the documented FAK24 body; the keys are each family's rule codes.
-    assert_same_shape({**body, "data": {**body["data"], "errors": documented["data"]["errors"]}},
-                      documented)
+    assert_same_shape({**body, "data": {**body["data"], "errors": documented["data"]["errors"]}}, documented)
     assert (body["status"], body["message"]) == (documented["status"], documented["message"])
     assert body["data"]["errors"] == expected
     # The rejected document stays (status 0) and blocks the next one until deleted.
@@ -178,14 +188,14 @@ def test_e3b_dian_rejection(api, family):
 
 # -- E4: short 404 / 409 ---------------------------------------------------------------
 
+
 def test_e4_support_document_and_adjustment_note_pending_409(api):
     post(api, "support-documents", support_document("slow", **SLOW))
     response = post(api, "support-documents", support_document("next"))
     assert (response.status_code, response.json()) == (409, fixture("support-documents-error-409"))
     api.delete("/v1/support-documents/reference/slow")
     document = make_support_document(api)
-    post(api, "adjustment-notes", adjustment_note(document["id"], "a",
-                                                  observation="emulator:pendiente"))
+    post(api, "adjustment-notes", adjustment_note(document["id"], "a", observation="emulator:pendiente"))
     response = post(api, "adjustment-notes", adjustment_note(document["id"], "b"))
     assert (response.status_code, response.json()) == (409, fixture("adjustment-notes-error-409"))
 
@@ -201,21 +211,32 @@ def test_e4_credit_notes_exact(api_at):
     assert (gone.status_code, gone.json()) == (404, fixture("credit-notes-error-404-delete"))
     post(api, "credit-notes", credit_note(bill["id"], "pend", customer=_customer(**SLOW)))
     pdf = api.get("/v1/credit-notes/download-pdf/NC82")
-    assert (pdf.status_code, pdf.json()) == \
-        (409, fixture("credit-notes-error-409-download-pdf-not-validated"))
+    assert (pdf.status_code, pdf.json()) == (
+        409,
+        fixture("credit-notes-error-409-download-pdf-not-validated"),
+    )
     xml = api.get("/v1/credit-notes/download-xml/NC82")
-    assert (xml.status_code, xml.json()) == \
-        (409, fixture("credit-notes-error-409-download-xml-not-validated"))
+    assert (xml.status_code, xml.json()) == (
+        409,
+        fixture("credit-notes-error-409-download-xml-not-validated"),
+    )
     api.delete("/v1/credit-notes/reference/pend")
     assert post(api, "credit-notes", credit_note(bill["id"], "5")).status_code == 201
     validated = api.delete("/v1/credit-notes/reference/5")
-    assert (validated.status_code, validated.json()) == \
-        (409, fixture("credit-notes-error-409-delete-validated"))
+    assert (validated.status_code, validated.json()) == (
+        409,
+        fixture("credit-notes-error-409-delete-validated"),
+    )
 
 
-@pytest.mark.parametrize(("family", "show"), [
-    ("bills", "/v1/bills/show/{n}"), ("support-documents", "/v1/support-documents/show/{n}"),
-    ("adjustment-notes", "/v1/adjustment-notes/{n}")])
+@pytest.mark.parametrize(
+    ("family", "show"),
+    [
+        ("bills", "/v1/bills/show/{n}"),
+        ("support-documents", "/v1/support-documents/show/{n}"),
+        ("adjustment-notes", "/v1/adjustment-notes/{n}"),
+    ],
+)
 def test_e4_other_families(api, family, show):
     """Same bodies as the credit-note examples, with each family's numbers."""
     if family == "bills":
@@ -231,9 +252,13 @@ def test_e4_other_families(api, family, show):
     pending = api.get(f"/v1/{family}", params={"filter[status]": 0}).json()["data"]["data"][0]
     delete = f"/v1/{family}/destroy/reference" if family == "bills" else f"/v1/{family}/reference"
     assert api.get(show.format(n="X1")).json() == {
-        "status": "Not Found", "message": "No se encontró el documento X1"}
+        "status": "Not Found",
+        "message": "No se encontró el documento X1",
+    }
     assert api.delete(f"{delete}/644").json() == fixture("credit-notes-error-404-delete")
     assert api.delete(f"{delete}/5").json() == fixture("credit-notes-error-409-delete-validated")
     conflict = api.get(f"/v1/{family}/download-pdf/{pending['number']}")
-    assert (conflict.status_code, conflict.json()) == (409, {
-        "status": "Conflict", "message": f"El documento {pending['number']} no ha sido validado"})
+    assert (conflict.status_code, conflict.json()) == (
+        409,
+        {"status": "Conflict", "message": f"El documento {pending['number']} no ha sido validado"},
+    )

@@ -13,11 +13,21 @@ from .test_conformance import _call
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
-                                                                  max_size=3),
-    max_leaves=8)
-FIELDS = ["reference_code", "numbering_range_id", "customer", "items", "allowance_charges",
-          "payment_form", "document", "send_email", "establishment", "billing_period"]
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=8,
+)
+FIELDS = [
+    "reference_code",
+    "numbering_range_id",
+    "customer",
+    "items",
+    "allowance_charges",
+    "payment_form",
+    "document",
+    "send_email",
+    "establishment",
+    "billing_period",
+]
 
 
 EXAMPLES = int(os.environ.get("EMULATOR_FUZZ_EXAMPLES", "60"))

@@ -41,6 +41,7 @@ def test_fail_rate_is_seeded():
     def outcomes(seed):
         box = Sandbox(fail_rate=0.5, seed=seed)
         return [box.handle("GET", "/v1/company", {}, b"")[0] for _ in range(20)]
+
     assert outcomes(3) == outcomes(3)
     assert set(outcomes(3)) == {401, 500}
 
@@ -75,6 +76,7 @@ def test_unknown_routes(api):
 def test_lookup_filters(api):
     def names(path, **query):
         return [r["name"] for r in api.get(path, params=query).json()["data"]]
+
     assert names("/v1/municipalities", name="bogota") == ["Bogotá, D.c."]
     assert names("/v1/municipalities", **{"filter[name]": "SAN GIL"}) == ["San Gil"]
     assert names("/v1/countries", name="colom") == ["Colombia"]
@@ -85,6 +87,7 @@ def test_lookup_filters(api):
 def test_numbering_range_filters(api):
     def ids(**query):
         return [r["id"] for r in api.get("/v1/numbering-ranges", params=query).json()["data"]["data"]]
+
     assert sorted(ids(**{"filter[document]": "21"})) == [4, 5, 8]
     assert ids(**{"filter[is_active]": "0"}) == [5]
     expired = api.get("/v1/numbering-ranges/4").json()["data"]
@@ -93,12 +96,15 @@ def test_numbering_range_filters(api):
 
 
 def test_acquirer_errors(api):
-    unknown = api.get("/v1/dian/acquirer",
-                      params={"identification_document_id": 3, "identification_number": "1"})
+    unknown = api.get(
+        "/v1/dian/acquirer", params={"identification_document_id": 3, "identification_number": "1"}
+    )
     assert unknown.status_code == 404 and unknown.json()["status"] == "Not Found"
     missing = api.get("/v1/dian/acquirer")
     assert missing.status_code == 422 and set(missing.json()["errors"]) == {
-        "identification_document_id", "identification_number"}
+        "identification_document_id",
+        "identification_number",
+    }
 
 
 def test_state_file_survives_restart(tmp_path, clock):
@@ -117,5 +123,4 @@ def test_state_file_survives_restart(tmp_path, clock):
         register(rsps, second)
         # The token issued by the first process still works: tokens are persisted too.
         assert api.get(f"/v1/bills/show/{number}").status_code == 200
-        assert api.validate(seed_bill("next")).json()["data"]["bill"]["number"] == \
-            "SETP990000002"
+        assert api.validate(seed_bill("next")).json()["data"]["bill"]["number"] == "SETP990000002"

@@ -47,8 +47,12 @@ def test_concurrent_validations_get_distinct_numbers(server):
     token = api.login()["access_token"]
 
     def create(n):
-        return requests.post(f"{base_url}/v1/bills/validate", json=seed_bill(f"C{n}"),
-                             headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        return requests.post(
+            f"{base_url}/v1/bills/validate",
+            json=seed_bill(f"C{n}"),
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(create, range(24)))
@@ -59,7 +63,10 @@ def test_concurrent_validations_get_distinct_numbers(server):
 def test_cli_prints_address_and_credentials():
     process = subprocess.Popen(
         [sys.executable, "-m", "factus_emulator", "--port", "0", "--rate-limit", "80"],
-        cwd=PACKAGE.parent, stdout=subprocess.PIPE, text=True)
+        cwd=PACKAGE.parent,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         lines = [process.stdout.readline() for _ in range(3)]
         url = re.search(r"http://\S+", lines[0]).group(0)
@@ -74,8 +81,7 @@ def test_cli_prints_address_and_credentials():
 def test_package_imports_nothing_from_django():
     for source in PACKAGE.rglob("*.py"):
         text = source.read_text(encoding="utf-8")
-        assert not re.search(r"^\s*(from|import)\s+(django|catalog|invoicing|factus)\b",
-                             text, re.M), source
+        assert not re.search(r"^\s*(from|import)\s+(django|catalog|invoicing|factus)\b", text, re.M), source
 
 
 def test_handle_contract():

@@ -16,8 +16,15 @@ BASE = "http://factus.test"
 
 
 def make_client(base_url: str, timeout: float = 5.0) -> FactusClient:
-    conf = FactusSettings(base_url=base_url, client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
-                          username=USERNAME, password=PASSWORD, timeout=timeout, connect_timeout=1.0)
+    conf = FactusSettings(
+        base_url=base_url,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        username=USERNAME,
+        password=PASSWORD,
+        timeout=timeout,
+        connect_timeout=1.0,
+    )
     session = build_session(conf)
     return FactusClient(base_url, TokenManager(conf, session=session, namespace=uuid.uuid4().hex), session)
 
@@ -78,8 +85,13 @@ def make_invoice(db):
             customer["identification"] = identification
         invoice = InvoiceFactory(customer=CustomerFactory(**customer))
         for position in range(items):
-            InvoiceItemFactory(invoice=invoice, position=position, price="1500000.00",
-                               discount_rate="11", withholdings=[{"code": "06", "rate": "7.00"}])
+            InvoiceItemFactory(
+                invoice=invoice,
+                position=position,
+                price="1500000.00",
+                discount_rate="11",
+                withholdings=[{"code": "06", "rate": "7.00"}],
+            )
         return invoice
 
     return build

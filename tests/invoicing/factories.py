@@ -9,8 +9,14 @@ from catalog.models import MeasurementUnit, StandardCode, Tribute
 from invoicing.models import Invoice, InvoiceItem
 from tests.catalog.factories import CustomerFactory, NumberingRangeFactory
 
-__all__ = ["CustomerFactory", "InvoiceFactory", "InvoiceItemFactory", "NumberingRangeFactory",
-           "UserFactory", "item_dict"]
+__all__ = [
+    "CustomerFactory",
+    "InvoiceFactory",
+    "InvoiceItemFactory",
+    "NumberingRangeFactory",
+    "UserFactory",
+    "item_dict",
+]
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -51,11 +57,17 @@ class InvoiceItemFactory(factory.django.DjangoModelFactory):
 def item_dict(**overrides) -> dict:
     """An item as the services take it (InvoiceItem field names, FKs as <name>_id)."""
     data = {
-        "code_reference": "P-1", "name": "Portátil", "quantity": 1, "price": Decimal("1500000"),
-        "discount_rate": Decimal("11"), "tax_rate": Decimal("19"), "is_excluded": False,
+        "code_reference": "P-1",
+        "name": "Portátil",
+        "quantity": 1,
+        "price": Decimal("1500000"),
+        "discount_rate": Decimal("11"),
+        "tax_rate": Decimal("19"),
+        "is_excluded": False,
         "unit_id": MeasurementUnit.objects.get(factus_id=70).pk,
         "standard_code_id": StandardCode.objects.get(factus_id=1).pk,
-        "tribute_id": Tribute.objects.get(factus_id=1).pk, "product_id": None,
+        "tribute_id": Tribute.objects.get(factus_id=1).pk,
+        "product_id": None,
         "withholdings": [{"code": "06", "rate": "7.00"}],
     }
     data.update(overrides)

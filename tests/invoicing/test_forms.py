@@ -13,14 +13,28 @@ pytestmark = pytest.mark.django_db
 
 def bound(lines=2, **header):
     customer, bill_range = CustomerFactory(), NumberingRangeFactory()
-    data = {"customer": customer.pk, "numbering_range": bill_range.pk, "payment_form": "1",
-            "payment_method": "10", "items-TOTAL_FORMS": str(lines), "items-INITIAL_FORMS": "0", **header}
+    data = {
+        "customer": customer.pk,
+        "numbering_range": bill_range.pk,
+        "payment_form": "1",
+        "payment_method": "10",
+        "items-TOTAL_FORMS": str(lines),
+        "items-INITIAL_FORMS": "0",
+        **header,
+    }
     for i in range(lines):
-        values = {"code_reference": f"P-{i}", "name": "X", "quantity": "2", "price": "100.50",
-                  "discount_rate": "0", "tax_rate": "19", "withholding_05": "15",
-                  "unit": MeasurementUnit.objects.get(factus_id=70).pk,
-                  "standard_code": StandardCode.objects.get(factus_id=1).pk,
-                  "tribute": Tribute.objects.get(factus_id=1).pk}
+        values = {
+            "code_reference": f"P-{i}",
+            "name": "X",
+            "quantity": "2",
+            "price": "100.50",
+            "discount_rate": "0",
+            "tax_rate": "19",
+            "withholding_05": "15",
+            "unit": MeasurementUnit.objects.get(factus_id=70).pk,
+            "standard_code": StandardCode.objects.get(factus_id=1).pk,
+            "tribute": Tribute.objects.get(factus_id=1).pk,
+        }
         data.update({f"items-{i}-{key}": value for key, value in values.items()})
     form, formset = InvoiceForm(data), ItemFormSet(data)
     assert form.is_valid(), form.errors
@@ -44,14 +58,18 @@ def test_cash_payment_drops_the_due_date():
 
 def test_factus_paths_map_to_fields_and_leftovers_go_to_the_banner():
     form, formset = bound()
-    leftovers = apply_factus_errors(form, formset, {
-        "items.1.quantity": ["El campo items.1.quantity debe ser un número entero."],
-        "items.0.withholding_taxes.0.withholding_tax_rate": ["Tarifa inválida."],
-        "items.7.price": ["Fuera de rango."],
-        "customer.identification": ["El campo customer.identification es obligatorio."],
-        "numbering_range_id": ["El campo id rango de numeración es obligatorio."],
-        "reference_code": "Ya ha sido registrado.",
-    })
+    leftovers = apply_factus_errors(
+        form,
+        formset,
+        {
+            "items.1.quantity": ["El campo items.1.quantity debe ser un número entero."],
+            "items.0.withholding_taxes.0.withholding_tax_rate": ["Tarifa inválida."],
+            "items.7.price": ["Fuera de rango."],
+            "customer.identification": ["El campo customer.identification es obligatorio."],
+            "numbering_range_id": ["El campo id rango de numeración es obligatorio."],
+            "reference_code": "Ya ha sido registrado.",
+        },
+    )
     assert formset.forms[1].errors["quantity"] == ["El campo cantidad debe ser un número entero."]
     assert formset.forms[0].errors["withholding_05"] == ["Tarifa inválida."]
     assert form.errors["customer"] == ["El campo customer.identification es obligatorio."]

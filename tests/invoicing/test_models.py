@@ -20,10 +20,15 @@ def test_reference_code_is_generated_once_and_unique():
         InvoiceFactory(reference_code=invoice.reference_code)
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("quantity", 0), ("price", Decimal("0")), ("discount_rate", Decimal("100.01")),
-    ("discount_rate", Decimal("-1")),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("quantity", 0),
+        ("price", Decimal("0")),
+        ("discount_rate", Decimal("100.01")),
+        ("discount_rate", Decimal("-1")),
+    ],
+)
 def test_item_constraints(field, value):
     with pytest.raises(IntegrityError), transaction.atomic():
         InvoiceItemFactory(**{field: value})
@@ -63,10 +68,15 @@ def test_data_migration_fills_estimated_total_from_the_items():
     import importlib
 
     from django.apps import apps
+
     fill = importlib.import_module("invoicing.migrations.0004_fill_estimated_total").fill
     seed = InvoiceFactory()
-    InvoiceItemFactory(invoice=seed, price=Decimal("1500000"), discount_rate=Decimal("11"),
-                       withholdings=[{"code": "06", "rate": None}])  # imported rows may lack a rate
+    InvoiceItemFactory(
+        invoice=seed,
+        price=Decimal("1500000"),
+        discount_rate=Decimal("11"),
+        withholdings=[{"code": "06", "rate": None}],
+    )  # imported rows may lack a rate
     two = InvoiceFactory(total=Decimal("1"))
     InvoiceItemFactory.create_batch(2, invoice=two, quantity=2, tax_rate=Decimal("0"), is_excluded=True)
     empty = InvoiceFactory()

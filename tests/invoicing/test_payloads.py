@@ -19,8 +19,9 @@ def fixture(name):
 
 def test_payload_has_the_documented_shape():
     invoice = InvoiceFactory(observation="Gracias")
-    InvoiceItemFactory(invoice=invoice, discount_rate=Decimal("20"),
-                       withholdings=[{"code": "06", "rate": "7"}])
+    InvoiceItemFactory(
+        invoice=invoice, discount_rate=Decimal("20"), withholdings=[{"code": "06", "rate": "7"}]
+    )
     payload = bill_payload(invoice)
     documented = fixture("bills-validate-request")
     assert set(payload) <= set(documented) | {"payment_form", "send_email"}
@@ -34,15 +35,23 @@ def test_payload_has_the_documented_shape():
     assert set(item) == set(documented["items"][0])
     assert (item["price"], item["discount_rate"], item["tax_rate"]) == ("50000.00", "20.00", "19.00")
     assert (item["unit_measure_id"], item["standard_code_id"], item["tribute_id"], item["is_excluded"]) == (
-        70, 1, 1, 0)
+        70,
+        1,
+        1,
+        0,
+    )
     assert item["withholding_taxes"] == [{"code": "06", "withholding_tax_rate": "7.00"}]
 
 
 def test_nit_sends_dv_credit_sends_due_date_and_no_municipality_when_unset():
     customer = CustomerFactory(
-        identification="900825759", dv=7, company="Halltec", municipality=None,
+        identification="900825759",
+        dv=7,
+        company="Halltec",
+        municipality=None,
         identification_document=IdentificationDocumentType.objects.get(factus_id=6),
-        legal_organization=LegalOrganization.objects.get(factus_id=1))
+        legal_organization=LegalOrganization.objects.get(factus_id=1),
+    )
     invoice = InvoiceFactory(customer=customer, payment_form="2", payment_due_date=date(2030, 2, 1))
     InvoiceItemFactory(invoice=invoice, is_excluded=True)
     payload = bill_payload(invoice)
@@ -62,7 +71,8 @@ def test_response_fields_from_the_documented_response():
 
 
 def test_line_input_from_an_item():
-    item = InvoiceItemFactory.build(quantity=2, price=Decimal("10.00"),
-                                    withholdings=[{"code": "05", "rate": "15"}])
+    item = InvoiceItemFactory.build(
+        quantity=2, price=Decimal("10.00"), withholdings=[{"code": "05", "rate": "15"}]
+    )
     line = line_input(item)
     assert line.quantity == 2 and line.withholdings == (("05", Decimal("15")),)

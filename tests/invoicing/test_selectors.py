@@ -17,21 +17,28 @@ def invoices():
     return [
         InvoiceFactory(customer=ana, status="validated", number="SETP990000001", created_at=now),
         InvoiceFactory(status="draft", created_at=now - timedelta(days=3)),
-        InvoiceFactory(status="rejected", number="SETP990000002", created_at=now - timedelta(days=10),
-                       observation="pedido urgente"),
+        InvoiceFactory(
+            status="rejected",
+            number="SETP990000002",
+            created_at=now - timedelta(days=10),
+            observation="pedido urgente",
+        ),
     ]
 
 
-@pytest.mark.parametrize(("filters", "expected"), [
-    ({}, [0, 1, 2]),
-    ({"status": "validated"}, [0]),
-    ({"status": ["draft", "rejected"]}, [1, 2]),
-    ({"number": "setp990000002"}, [2]),
-    ({"number": "SETP99"}, [0, 2]),
-    ({"q": "gómez"}, [0]),
-    ({"q": "52000"}, [0]),
-    ({"q": "setp990000001"}, [0]),
-])
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({}, [0, 1, 2]),
+        ({"status": "validated"}, [0]),
+        ({"status": ["draft", "rejected"]}, [1, 2]),
+        ({"number": "setp990000002"}, [2]),
+        ({"number": "SETP99"}, [0, 2]),
+        ({"q": "gómez"}, [0]),
+        ({"q": "52000"}, [0]),
+        ({"q": "setp990000001"}, [0]),
+    ],
+)
 def test_filters(invoices, filters, expected):
     assert list(invoice_list(filters=filters)) == [invoices[i] for i in expected]
 

@@ -17,16 +17,23 @@ pytestmark = pytest.mark.django_db
 
 
 def header(**overrides):
-    data = {"customer_id": CustomerFactory().pk, "numbering_range_id": NumberingRangeFactory().pk,
-            "payment_form": "1", "payment_method_code": "10", "payment_due_date": date(2030, 1, 1),
-            "observation": "", "send_email": True}
+    data = {
+        "customer_id": CustomerFactory().pk,
+        "numbering_range_id": NumberingRangeFactory().pk,
+        "payment_form": "1",
+        "payment_method_code": "10",
+        "payment_due_date": date(2030, 1, 1),
+        "observation": "",
+        "send_email": True,
+    }
     data.update(overrides)
     return data
 
 
 def test_create_draft_with_items_and_event(staff):
-    invoice = invoice_create_draft(user=staff, items=[item_dict(), item_dict(code_reference="P-2")],
-                                   **header())
+    invoice = invoice_create_draft(
+        user=staff, items=[item_dict(), item_dict(code_reference="P-2")], **header()
+    )
     assert invoice.status == Invoice.Status.DRAFT and invoice.created_by == staff
     assert invoice.payment_due_date is None  # only for crédito
     assert list(invoice.items.values_list("position", "code_reference")) == [(0, "P-1"), (1, "P-2")]
@@ -36,8 +43,9 @@ def test_create_draft_with_items_and_event(staff):
 
 def test_credit_needs_a_due_date_and_items_are_required(staff):
     with pytest.raises(ValidationError):
-        invoice_create_draft(user=staff, items=[item_dict()],
-                             **header(payment_form="2", payment_due_date=None))
+        invoice_create_draft(
+            user=staff, items=[item_dict()], **header(payment_form="2", payment_due_date=None)
+        )
     with pytest.raises(ValidationError):
         invoice_create_draft(user=staff, items=[], **header())
     assert not Invoice.objects.exists()
@@ -45,10 +53,15 @@ def test_credit_needs_a_due_date_and_items_are_required(staff):
 
 def test_update_keeps_the_reference_and_clears_field_errors(staff):
     invoice = invoice_create_draft(user=staff, items=[item_dict()], **header())
-    Invoice.objects.filter(pk=invoice.pk).update(status=Invoice.Status.INVALID,
-                                                 field_errors={"items.0.name": ["x"]})
-    updated = invoice_update_draft(invoice_id=invoice.pk, user=staff, items=[item_dict(quantity=3)],
-                                   **header(payment_form="2", observation="Nota"))
+    Invoice.objects.filter(pk=invoice.pk).update(
+        status=Invoice.Status.INVALID, field_errors={"items.0.name": ["x"]}
+    )
+    updated = invoice_update_draft(
+        invoice_id=invoice.pk,
+        user=staff,
+        items=[item_dict(quantity=3)],
+        **header(payment_form="2", observation="Nota"),
+    )
     assert updated.reference_code == invoice.reference_code and updated.status == Invoice.Status.DRAFT
     assert updated.field_errors == {} and updated.payment_due_date == date(2030, 1, 1)
     assert updated.items.get().quantity == 3
@@ -75,10 +88,12 @@ def test_drafts_carry_our_estimated_total_of_the_saved_items(staff, django_asser
     invoice = invoice_create_draft(user=staff, items=[item_dict()], **header())
     invoice.refresh_from_db()
     assert invoice.estimated_total == Decimal("1335000.00") and invoice.total is None
-    updated = invoice_update_draft(invoice_id=invoice.pk, user=staff,
-                                   items=[item_dict(quantity=2), item_dict(price=Decimal("100"),
-                                                                           discount_rate=Decimal("0"))],
-                                   **header())
+    updated = invoice_update_draft(
+        invoice_id=invoice.pk,
+        user=staff,
+        items=[item_dict(quantity=2), item_dict(price=Decimal("100"), discount_rate=Decimal("0"))],
+        **header(),
+    )
     assert Invoice.objects.get(pk=updated.pk).estimated_total == Decimal("2670100.00")
     copy = invoice_duplicate(invoice_id=invoice.pk, user=staff)
     assert Invoice.objects.get(pk=copy.pk).estimated_total == Decimal("2670100.00")
@@ -90,6 +105,7 @@ def test_drafts_carry_our_estimated_total_of_the_saved_items(staff, django_asser
 
 def test_refresh_estimated_total_after_items_changed_elsewhere(staff, admin_client):
     from invoicing.services import invoice_refresh_estimated_total
+
     invoice = invoice_create_draft(user=staff, items=[item_dict()], **header())
     invoice.items.update(quantity=2)  # e.g. the admin's inline; its save_related calls the service
     assert invoice_refresh_estimated_total(invoice_id=invoice.pk) == Decimal("2670000.00")

@@ -65,11 +65,18 @@ def test_pending_at_dian_then_retry_validates_the_same_bill(make_invoice, staff,
     assert timeline == [("retry", "validated"), ("submit", "pending")]
 
 
-@pytest.mark.parametrize("customer", [
-    {"identification": "900825759", "dv": (check_digit("900825759") + 1) % 10, "company": "Empresa SAS",
-     "identification_document_id": 6},
-    {"identification": "1111111111"},
-])
+@pytest.mark.parametrize(
+    "customer",
+    [
+        {
+            "identification": "900825759",
+            "dv": (check_digit("900825759") + 1) % 10,
+            "company": "Empresa SAS",
+            "identification_document_id": 6,
+        },
+        {"identification": "1111111111"},
+    ],
+)
 def test_rejection_then_delete_and_reopen(make_invoice, staff, factus, sandbox, customer):
     invoice = make_invoice(**_customer_kwargs(customer))
     result = submit(invoice, staff, factus)
@@ -210,7 +217,8 @@ def test_a_stale_submitting_row_is_reconciled_before_any_resend(make_invoice, st
     with pytest.raises(FactusConnectionError):  # Factus created it; the answer was lost
         factus.validate_bill(bill_payload(invoice))
     Invoice.objects.filter(pk=invoice.pk).update(
-        status=Status.SUBMITTING, submitting_since=timezone.now() - timedelta(minutes=10))
+        status=Status.SUBMITTING, submitting_since=timezone.now() - timedelta(minutes=10)
+    )
     result = submit(invoice, staff, factus)
     invoice.refresh_from_db()
     assert result.outcome == "validated" and invoice.events.get().action == "reconcile"
@@ -229,8 +237,9 @@ def test_totals_mismatch_is_recorded_and_flagged(make_invoice, staff, factus, mo
     from invoicing.services import submit as module
     from invoicing.totals import LineInput
 
-    monkeypatch.setattr(module, "line_input", lambda item: LineInput(1, Decimal("1500000"), Decimal("10"),
-                                                                     Decimal("19")))
+    monkeypatch.setattr(
+        module, "line_input", lambda item: LineInput(1, Decimal("1500000"), Decimal("10"), Decimal("19"))
+    )
     invoice = make_invoice()
     result = submit(invoice, staff, factus)
     invoice.refresh_from_db()
@@ -287,8 +296,9 @@ def _queries_of_one_submit(invoice, user, client) -> int:
     return len(ctx.captured_queries)
 
 
-def test_query_count_of_a_submit_does_not_grow_with_the_items(make_invoice, staff, factus,
-                                                              django_assert_max_num_queries):
+def test_query_count_of_a_submit_does_not_grow_with_the_items(
+    make_invoice, staff, factus, django_assert_max_num_queries
+):
     factus.token_manager.get_token()  # the token comes from the cache, never from the database
     one = _queries_of_one_submit(make_invoice(items=1), staff, factus)
     ten = _queries_of_one_submit(make_invoice(items=10), staff, factus)

@@ -55,10 +55,16 @@ def deleter(user):
 
 def line(**overrides) -> dict:
     data = {
-        "code_reference": "P-1", "name": "Portátil", "quantity": "1", "price": "1500000.00",
-        "discount_rate": "11", "tax_rate": "19", "unit": MeasurementUnit.objects.get(factus_id=70).pk,
+        "code_reference": "P-1",
+        "name": "Portátil",
+        "quantity": "1",
+        "price": "1500000.00",
+        "discount_rate": "11",
+        "tax_rate": "19",
+        "unit": MeasurementUnit.objects.get(factus_id=70).pk,
         "standard_code": StandardCode.objects.get(factus_id=1).pk,
-        "tribute": Tribute.objects.get(factus_id=1).pk, "withholding_06": "7",
+        "tribute": Tribute.objects.get(factus_id=1).pk,
+        "withholding_06": "7",
     }
     data.update(overrides)
     return data
@@ -67,10 +73,16 @@ def line(**overrides) -> dict:
 def form_data(customer, bill_range, lines=None, action="save", **header) -> dict:
     lines = [line()] if lines is None else lines
     data = {
-        "customer": customer.pk if customer else "", "numbering_range": bill_range.pk,
-        "payment_form": "1", "payment_method": "10", "observation": "", "action": action,
-        "items-TOTAL_FORMS": str(len(lines)), "items-INITIAL_FORMS": "0",
-        "items-MIN_NUM_FORMS": "1", "items-MAX_NUM_FORMS": "200",
+        "customer": customer.pk if customer else "",
+        "numbering_range": bill_range.pk,
+        "payment_form": "1",
+        "payment_method": "10",
+        "observation": "",
+        "action": action,
+        "items-TOTAL_FORMS": str(len(lines)),
+        "items-INITIAL_FORMS": "0",
+        "items-MIN_NUM_FORMS": "1",
+        "items-MAX_NUM_FORMS": "200",
     }
     for index, values in enumerate(lines):
         data.update({f"items-{index}-{key}": value for key, value in values.items()})
@@ -127,28 +139,36 @@ def test_save_draft_keeps_two_lines_and_goes_to_the_detail(user_client, bill_ran
     assert "$ 1.385.000,00" in detail.text  # 1 335 000 + 50 000, computed before validation
 
 
-@pytest.mark.parametrize(("overrides", "field", "message"), [
-    ({"items-0-quantity": "0"}, "items-0-quantity", "La cantidad debe ser mayor que cero."),
-    ({"items-0-quantity": "1.5"}, "items-0-quantity", "La cantidad debe ser un número entero."),
-    ({"items-0-price": "0"}, "items-0-price", "El precio debe ser mayor que cero."),
-    ({"items-0-price": "10.555"}, "items-0-price", "Use como máximo 2 decimales."),
-    ({"items-0-discount_rate": "101"}, "items-0-discount_rate", "No puede ser mayor que 100."),
-    ({"items-0-discount_rate": "-1"}, "items-0-discount_rate", "No puede ser negativo."),
-    ({"payment_form": "2"}, "payment_due_date",
-     "La fecha de vencimiento es obligatoria para pagos a crédito."),
-    ({"observation": "x" * 251}, "observation", "Use como máximo 250 caracteres (tiene 251)."),
-    ({"customer": ""}, "customer", "Elija un cliente."),
-    ({"items-0-name": ""}, "items-0-name", "Escriba la descripción."),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"items-0-quantity": "0"}, "items-0-quantity", "La cantidad debe ser mayor que cero."),
+        ({"items-0-quantity": "1.5"}, "items-0-quantity", "La cantidad debe ser un número entero."),
+        ({"items-0-price": "0"}, "items-0-price", "El precio debe ser mayor que cero."),
+        ({"items-0-price": "10.555"}, "items-0-price", "Use como máximo 2 decimales."),
+        ({"items-0-discount_rate": "101"}, "items-0-discount_rate", "No puede ser mayor que 100."),
+        ({"items-0-discount_rate": "-1"}, "items-0-discount_rate", "No puede ser negativo."),
+        (
+            {"payment_form": "2"},
+            "payment_due_date",
+            "La fecha de vencimiento es obligatoria para pagos a crédito.",
+        ),
+        ({"observation": "x" * 251}, "observation", "Use como máximo 250 caracteres (tiene 251)."),
+        ({"customer": ""}, "customer", "Elija un cliente."),
+        ({"items-0-name": ""}, "items-0-name", "Escriba la descripción."),
+    ],
+)
 def test_invalid_input_is_explained_next_to_its_field_and_nothing_typed_is_lost(
-        user_client, bill_range, overrides, field, message):
+    user_client, bill_range, overrides, field, message
+):
     data = {**form_data(CustomerFactory(), bill_range), "observation": "Entrega en bodega", **overrides}
     response = user_client.post(reverse("invoicing:invoice_create"), data)
     assert response.status_code == 422
     assert not Invoice.objects.exists()
     html = response.text
     assert f'id="id_{field}_error">{message}' in html or (
-        field == "customer" and f'id="customer-error">{message}' in html)
+        field == "customer" and f'id="customer-error">{message}' in html
+    )
     assert 'value="Portátil"' in html if field != "items-0-name" else 'value="1500000.00"' in html
     assert ("Entrega en bodega" in html) or field == "observation"
 
@@ -221,8 +241,7 @@ def test_issue_validated_shows_the_detail_with_cufe_qr_and_pdf(user_client, wire
     assert "Pago de contado · Efectivo" in html
 
 
-def test_issue_rejected_by_the_dian_shows_the_rule_and_the_delete_and_correct_button(
-        client, deleter, wired):
+def test_issue_rejected_by_the_dian_shows_the_rule_and_the_delete_and_correct_button(client, deleter, wired):
     client.force_login(deleter)
     invoice = draft(identification="1111111111")
     response = client.post(reverse("invoicing:invoice_submit", args=[invoice.pk]), follow=True)
@@ -278,11 +297,19 @@ def test_pending_at_the_dian_offers_retry(user_client, wired):
 
 def test_422_errors_land_on_the_matching_line_and_unknown_keys_in_a_banner(user_client, emulator):
     rsps, sandbox = emulator
-    rsps.add(responses.POST, f"{BASE}/v1/bills/validate", status=422, json={
-        "message": "Los datos proporcionados no son válidos.",
-        "errors": {"items.1.price": ["El campo items.1.price debe ser numérico."],
-                   "customer.email": ["El campo customer.email debe ser una dirección de correo válida."],
-                   "foo.bar": ["Algo raro."]}})
+    rsps.add(
+        responses.POST,
+        f"{BASE}/v1/bills/validate",
+        status=422,
+        json={
+            "message": "Los datos proporcionados no son válidos.",
+            "errors": {
+                "items.1.price": ["El campo items.1.price debe ser numérico."],
+                "customer.email": ["El campo customer.email debe ser una dirección de correo válida."],
+                "foo.bar": ["Algo raro."],
+            },
+        },
+    )
     register(rsps, sandbox, BASE)
     invoice = draft()
     InvoiceItemFactory(invoice=invoice, position=1)
@@ -314,7 +341,7 @@ def test_409_behind_a_rejected_bill_of_ours_offers_delete_and_correct(user_clien
     assert re.search(r"SETP99000000\d", html) and blocked.reference_code in html
     assert "Creada desde esta aplicación" in html
     assert "rechazada por la DIAN" in html
-    assert f'{reverse("invoicing:invoice_delete", args=[blocked.pk])}?reopen=1' in html
+    assert f"{reverse('invoicing:invoice_delete', args=[blocked.pk])}?reopen=1" in html
     assert "Reintentar la factura pendiente" not in html
     assert Invoice.objects.get(pk=invoice.pk).status != Invoice.Status.VALIDATED
 
@@ -356,8 +383,13 @@ def test_server_error_is_a_message_not_a_500(user_client, emulator):
 
 def test_rate_limit_says_when_to_retry(user_client, emulator):
     rsps, sandbox = emulator
-    rsps.add(responses.POST, f"{BASE}/v1/bills/validate", status=429, headers={"Retry-After": "42"},
-             json={"message": "Too Many Attempts."})
+    rsps.add(
+        responses.POST,
+        f"{BASE}/v1/bills/validate",
+        status=429,
+        headers={"Retry-After": "42"},
+        json={"message": "Too Many Attempts."},
+    )
     register(rsps, sandbox, BASE)
     invoice = draft()
     response = user_client.post(reverse("invoicing:invoice_submit", args=[invoice.pk]), follow=True)
@@ -366,8 +398,10 @@ def test_rate_limit_says_when_to_retry(user_client, emulator):
 
 def test_second_click_while_sending_is_refused_politely(user_client, wired):
     invoice = draft()
-    Invoice.objects.filter(pk=invoice.pk).update(status=Invoice.Status.SUBMITTING,
-                                                 submitting_since=invoice.created_at.now(tz=invoice.created_at.tzinfo))
+    Invoice.objects.filter(pk=invoice.pk).update(
+        status=Invoice.Status.SUBMITTING,
+        submitting_since=invoice.created_at.now(tz=invoice.created_at.tzinfo),
+    )
     response = user_client.post(reverse("invoicing:invoice_submit", args=[invoice.pk]), follow=True)
     assert any("ya se está enviando" in m for m in messages_of(response))
     assert not wired.snapshot()["bills"]

@@ -23,8 +23,13 @@ BASE = "http://factus.list.test"
 
 
 def make(number="", status=Invoice.Status.DRAFT, total=None, customer=None):
-    invoice = InvoiceFactory(customer=customer or CustomerFactory(), numbering_range=NumberingRangeFactory(),
-                             number=number, status=status, total=total)
+    invoice = InvoiceFactory(
+        customer=customer or CustomerFactory(),
+        numbering_range=NumberingRangeFactory(),
+        number=number,
+        status=status,
+        total=total,
+    )
     InvoiceItemFactory(invoice=invoice, position=0)
     return invoice
 
@@ -130,11 +135,28 @@ def test_post_only_views_refuse_get(user_client):
 
 text = st.text(max_size=30)
 odd = st.sampled_from(["", "1", "-1", "1e9", "0.001", "NaN", "Infinity", "٣", "10,5"])
-junk = st.one_of(text, st.integers(-10**20, 10**20).map(str), odd)
-FIELDS = ["customer", "numbering_range", "payment_form", "payment_method", "payment_due_date", "observation",
-          "action", "items-TOTAL_FORMS", "items-INITIAL_FORMS", "items-0-quantity", "items-0-price",
-          "items-0-discount_rate", "items-0-tax_rate", "items-0-unit", "items-0-product", "items-0-tribute",
-          "items-0-withholding_05", "items-1-price", "items-5-name"]
+junk = st.one_of(text, st.integers(-(10**20), 10**20).map(str), odd)
+FIELDS = [
+    "customer",
+    "numbering_range",
+    "payment_form",
+    "payment_method",
+    "payment_due_date",
+    "observation",
+    "action",
+    "items-TOTAL_FORMS",
+    "items-INITIAL_FORMS",
+    "items-0-quantity",
+    "items-0-price",
+    "items-0-discount_rate",
+    "items-0-tax_rate",
+    "items-0-unit",
+    "items-0-product",
+    "items-0-tribute",
+    "items-0-withholding_05",
+    "items-1-price",
+    "items-5-name",
+]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -146,8 +168,25 @@ def test_bad_post_data_never_gives_a_500(user_client, data):
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(params=st.dictionaries(st.sampled_from(["status", "date_from", "date_to", "customer", "number",
-                                               "reference", "q", "sort", "page", "page_size"]), junk))
+@given(
+    params=st.dictionaries(
+        st.sampled_from(
+            [
+                "status",
+                "date_from",
+                "date_to",
+                "customer",
+                "number",
+                "reference",
+                "q",
+                "sort",
+                "page",
+                "page_size",
+            ]
+        ),
+        junk,
+    )
+)
 def test_bad_list_parameters_never_give_a_500(user_client, params):
     assert user_client.get(reverse("invoicing:invoice_list"), params).status_code == 200
     assert user_client.get(reverse("invoicing:invoice_export"), params).status_code == 200
@@ -197,18 +236,26 @@ def _seed_draft(user, customer=None):
     """A draft made by the service from the seed line (1 × 1 500 000, 11 %, 19 % IVA)."""
     from invoicing.services import invoice_create_draft
     from tests.invoicing.factories import item_dict
+
     return invoice_create_draft(
-        user=user, items=[item_dict()], customer_id=(customer or CustomerFactory()).pk,
-        numbering_range_id=NumberingRangeFactory().pk, payment_form="1", payment_method_code="10",
-        payment_due_date=None, observation="", send_email=False)
+        user=user,
+        items=[item_dict()],
+        customer_id=(customer or CustomerFactory()).pk,
+        numbering_range_id=NumberingRangeFactory().pk,
+        payment_form="1",
+        payment_method_code="10",
+        payment_due_date=None,
+        observation="",
+        send_email=False,
+    )
 
 
 def test_unvalidated_rows_show_our_total_marked_as_not_validated(user_client, user):
     draft = _seed_draft(user)
     make("SETP990000001", Invoice.Status.VALIDATED, "2000000.00")
     html, queries = _list_page(user_client)
-    row = html[html.index(draft.reference_code):]
-    row = row[:row.index("</tr>")]
+    row = html[html.index(draft.reference_code) :]
+    row = row[: row.index("</tr>")]
     assert "$ 1.335.000,00" in row and "(calculado, sin validar)" in row and "—" not in row
     assert "$ 2.000.000,00" in html and html.count("(calculado, sin validar)") == 1
     for _ in range(5):

@@ -6,14 +6,23 @@ from catalog.services import CATALOGUES, CatalogSyncError, catalog_keys, catalog
 
 
 class Command(BaseCommand):
-    help = ("Sincroniza desde Factus los catálogos (municipios, unidades, países, tributos y "
-            "rangos de numeración). Crea y actualiza por id de Factus y desactiva lo que ya no existe.")
+    help = (
+        "Sincroniza desde Factus los catálogos (municipios, unidades, países, tributos y "
+        "rangos de numeración). Crea y actualiza por id de Factus y desactiva lo que ya no existe."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--only", default="", metavar="LISTA",
-                            help=f"Catálogos separados por comas: {','.join(CATALOGUES)}.")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="Muestra lo que cambiaría sin escribir en la base de datos.")
+        parser.add_argument(
+            "--only",
+            default="",
+            metavar="LISTA",
+            help=f"Catálogos separados por comas: {','.join(CATALOGUES)}.",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Muestra lo que cambiaría sin escribir en la base de datos.",
+        )
 
     def handle(self, *args, only, dry_run, **options):
         try:
