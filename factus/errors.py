@@ -45,6 +45,13 @@ class FactusConnectionError(FactusError):
         super().__init__(message, **kwargs)
 
 
+class FactusTimeout(FactusConnectionError):
+    """The exchange did not finish within its deadline (slow answer, slow drip, or the budget of
+    the page ran out). Factus may have acted on it unless ``may_have_reached_server`` is False."""
+
+    default_message = "Factus no respondió a tiempo; la operación pudo haberse completado."
+
+
 class FactusAuthError(FactusError):
     default_message = "Factus rechazó la autenticación. Revise las credenciales configuradas."
 
@@ -97,6 +104,13 @@ class FactusRateLimited(FactusError):
 
 class FactusServerError(FactusError):
     default_message = "Factus tuvo un error interno o respondió con un contenido inesperado."
+
+
+class FactusBadResponse(FactusServerError):
+    """Factus answered, but with something that makes no sense (not JSON, a field of the wrong type
+    or too long for our records, an unknown status). The operation may have happened at Factus."""
+
+    default_message = "Factus respondió con datos que no tienen sentido; se verificará por referencia."
 
 
 OAUTH_MESSAGES = {
