@@ -5,6 +5,7 @@ and the local Factus emulator with its demo credentials. Production sets DATABAS
 DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and the FACTUS_* variables (see .env.example).
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -13,7 +14,12 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# `make run` writes a development .env on first run; the real environment always wins over it.
+# DJANGO_ENV_FILE names another file, or none when empty (the test suite sets it empty so that a
+# developer's .env never changes what the tests see).
+ENV_FILE = os.environ.get("DJANGO_ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    environ.Env.read_env(ENV_FILE, overwrite=False)
 
 # --- Core -------------------------------------------------------------------------------------
 
@@ -26,6 +32,13 @@ if not SECRET_KEY:
 
     # A development key that changes per process: sessions do not outlive a restart.
     SECRET_KEY = get_random_secret_key()
+
+if not DEBUG and not env.str("FACTUS_BASE_URL", default=""):
+    # Without DEBUG an unset URL would silently bill through the emulator's demo account.
+    raise ImproperlyConfigured(
+        "FACTUS_BASE_URL es obligatorio cuando DJANGO_DEBUG es False "
+        "(https://api.factus.com.co o https://api-sandbox.factus.com.co)."
+    )
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -96,7 +109,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The Factus token lives here: with several workers, CACHE_URL must point at a shared cache
 # (redis://... or dbcache://table); core.checks warns when it does not.
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://factus")}
+# An empty CACHE_URL= (as in a copied .env.example) means unset, like every other variable here.
+CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://factus")}
 
 # --- Auth -------------------------------------------------------------------------------------
 
@@ -170,7 +184,7 @@ X_FRAME_OPTIONS = "DENY"  # the inline PDF view opts in with @xframe_options_sam
 # `make run`) with its demo credentials. Real credentials come only from the environment.
 
 FACTUS_EMULATOR_URL = env.str("FACTUS_EMULATOR_URL", default="http://127.0.0.1:8001").rstrip("/")
-FACTUS_BASE_URL = env.str("FACTUS_BASE_URL", default=FACTUS_EMULATOR_URL).rstrip("/")
+FACTUS_BASE_URL = (env.str("FACTUS_BASE_URL", default="") or FACTUS_EMULATOR_URL).rstrip("/")
 _emulator = FACTUS_BASE_URL == FACTUS_EMULATOR_URL
 FACTUS_CLIENT_ID = env.str("FACTUS_CLIENT_ID", default="emulator-client-id" if _emulator else "")
 FACTUS_CLIENT_SECRET = env.str("FACTUS_CLIENT_SECRET", default="emulator-client-secret" if _emulator else "")
