@@ -231,5 +231,6 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "urllib3": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # every login is an INFO line; lockouts are warnings
     },
 }
