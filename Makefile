@@ -36,17 +36,20 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 
 # Development server on http://$(HOST):$(PORT). With no FACTUS_BASE_URL it starts the offline
 # Factus emulator on port $(EMULATOR_PORT) and points the app at it; it stops with the server.
+# The emulator starts first so that it boots while the migrations run.
 run: $(VENV)/.runtime .env
-	@export DJANGO_DEBUG=$${DJANGO_DEBUG:-true}; set -e; \
-	$(PY) manage.py migrate --noinput; \
-	$(PY) manage.py ensure_superuser; \
+	@export DJANGO_DEBUG=$${DJANGO_DEBUG:-true}; set -e; emu=; \
 	if [ -z "$$FACTUS_BASE_URL" ]; then \
 	  export FACTUS_EMULATOR_URL=http://127.0.0.1:$(EMULATOR_PORT); \
 	  mkdir -p var; $(PY) -m factus_emulator --host 127.0.0.1 --port $(EMULATOR_PORT) --state var/emulator-state.json & emu=$$!; \
 	  trap 'kill $$emu 2>/dev/null' EXIT INT TERM; \
+	fi; \
+	$(PY) manage.py migrate --noinput; \
+	$(PY) manage.py ensure_superuser; \
+	if [ -n "$$emu" ]; then \
 	  for i in $$(seq 1 50); do curl -fs -o /dev/null http://127.0.0.1:$(EMULATOR_PORT)/_emulator/stats && break; sleep 0.2; done; \
 	fi; \
-	if $(PY) manage.py help sync_lookups >/dev/null 2>&1; then $(PY) manage.py sync_lookups || echo "Aviso: no se pudieron sincronizar los catálogos."; fi; \
+	$(PY) manage.py sync_lookups || echo "Aviso: no se pudieron sincronizar los catálogos."; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 emulator: $(VENV)/.runtime
