@@ -11,7 +11,7 @@ from pathlib import Path
 
 CLIENT_ID = "emulator-client-id"
 CLIENT_SECRET = "emulator-client-secret"
-USERNAME = "demo@factus.local"
+USERNAME = "demo@emulador-factus.com"
 PASSWORD = "emulador-demo"
 TECHNICAL_KEY = "fc8eac422eba16e22ffd8c6f94b3f40a6e38162c"
 
