@@ -22,7 +22,7 @@ def create(box, request: Request) -> Response:
     ranges = [with_expiry(r, now.date()) for r in state.ranges]
     errors, rng = validate_bill(payload, box.cat, ranges, taken)
     if errors:
-        return lifecycle.validation_error(BILLS, errors.by_key)
+        return lifecycle.validation_error(box, BILLS, errors.by_key)
     blocked = lifecycle.pending_gate(box, BILLS, str(payload["reference_code"]))
     if blocked:
         return blocked

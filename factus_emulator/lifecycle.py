@@ -13,6 +13,7 @@ from .catalogues import fold
 from .families import BILLS, Family, of
 from .paging import paginate
 from .render import stamp
+from .rules import UNIQUE, label
 from .totals import check_digit
 from .wire import Request, Response, conflict, laravel_422, not_found, ok
 
@@ -61,8 +62,15 @@ def records(box, fam: Family) -> list[dict]:
     return getattr(box.state, fam.name)
 
 
-def validation_error(fam: Family, errors: dict[str, list[str]]) -> Response:
-    """E2 (Laravel default) for bills and credit notes, E3 for the support families."""
+def validation_error(box, fam: Family, errors: dict[str, list[str]]) -> Response:
+    """E2 (Laravel default) for bills and credit notes, E3 for the support families.
+
+    A refusal because the ``reference_code`` is already registered is counted in ``stats()``:
+    it is how a client that re-sends after a lost answer learns the document exists.
+    """
+    if UNIQUE.format(a=label("reference_code")) in errors.get("reference_code", []):
+        counts = box.state.already_registered
+        counts[fam.name] = counts.get(fam.name, 0) + 1
     if not fam.e3:
         return laravel_422(errors)
     return Response(
@@ -95,6 +103,7 @@ def pending_gate(box, fam: Family, reference: str, view: View | None = None) -> 
     if first["awaiting_retry"] and first["reference_code"] == reference:
         first.update(status=1, awaiting_retry=False)
         first["data"][fam.header].update(status=1, validated=stamp(box.now()))
+        box.note_processed(fam.name, reference)
         box.maybe_email(first)
         return created(first, view)
     return Response(409, fam.pending)
@@ -144,6 +153,7 @@ def store(
         record.update(status=0, rejected=result == "rejected", awaiting_retry=result == "pending")
         header.update(status=0, validated=None)
     records(box, fam).append(record)
+    box.note_processed(fam.name, record["reference_code"])
     if result == "rejected":
         body = {"message": REJECTED_MESSAGE, "errors": rejections}
         return Response(422, {"status": "Validation error", "message": REJECTED_MESSAGE, "data": body})

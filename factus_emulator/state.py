@@ -102,6 +102,11 @@ class State:
     grants: dict[str, int] = field(default_factory=dict)
     grant_failures: dict[str, int] = field(default_factory=dict)
     routes: dict[str, int] = field(default_factory=dict)
+    # Evidence for fault benches (docs/emulator.md "Losing the answer").
+    processed: dict[str, int] = field(default_factory=dict)  # per family
+    processed_by_reference: dict[str, dict[str, int]] = field(default_factory=dict)
+    lost_answers: dict[str, int] = field(default_factory=dict)  # per lose mode
+    already_registered: dict[str, int] = field(default_factory=dict)  # per family
 
     def bill_by_number(self, number: str) -> dict | None:
         return next((b for b in self.bills if b["number"] == number), None)
