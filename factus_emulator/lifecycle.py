@@ -7,6 +7,7 @@ validate the request and render its ``data``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from .catalogues import fold
@@ -29,6 +30,14 @@ OBSERVATION_REJECT = "emulator:rechazo"
 OBSERVATION_PENDING = "emulator:pendiente"
 DV_TEXT = "El DV del NIT no es correcto"
 NOT_ENABLED_TEXT = "El adquiriente no está habilitado para recibir facturas electrónicas"
+# INFERRED (docs/emulator.md): identification types whose numbers are digits only (registro civil,
+# tarjeta de identidad, cédula, tarjeta and cédula de extranjería, NIT, NUIP); passports, foreign
+# ids, PEP and foreign NITs may carry letters. DIAN rejects the document, Factus keeps it (status 0).
+NUMERIC_IDENTIFICATION_TYPES = {"1", "2", "3", "4", "5", "6", "11"}
+DIGITS = re.compile(r"[0-9]+")
+NOT_NUMERIC_TEXT = (
+    "El número de identificación debe contener solo dígitos para el tipo de documento informado"
+)
 NAME_TEXT = "Nombre informado No corresponde al registrado en el RUT con respecto al Nit suminstrado."
 
 View = Callable[[dict], dict]
@@ -43,11 +52,10 @@ def dian_outcome(party: dict, prefix: str = "F", observation=None) -> tuple[str,
     ident = str(party.get("identification", "")).strip()
     dv = party.get("dv")
     note = str(observation or "").strip().lower()
-    if (
-        str(party.get("identification_document_id")).strip() == "6"
-        and dv not in (None, "")
-        and str(dv).strip() != str(check_digit(ident))
-    ):
+    kind = str(party.get("identification_document_id")).strip()
+    if kind in NUMERIC_IDENTIFICATION_TYPES and not DIGITS.fullmatch(ident):
+        return "rejected", dict([_rule(prefix, "AK21", "Rechazo", NOT_NUMERIC_TEXT)]), []
+    if kind == "6" and dv not in (None, "") and str(dv).strip() != str(check_digit(ident)):
         return "rejected", dict([_rule(prefix, "AK24", "Rechazo", DV_TEXT)]), []
     if ident == REJECT_NOT_ENABLED or note == OBSERVATION_REJECT:
         return "rejected", dict([_rule(prefix, "AB05b", "Rechazo", NOT_ENABLED_TEXT)]), []
