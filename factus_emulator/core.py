@@ -17,7 +17,7 @@ from functools import partial
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
-from . import auth, bills, control, credit_notes, delivery, documents, lookups
+from . import auth, bills, control, credit_notes, delivery, documents, lookups, shapes
 from . import support_documents as sd
 from .catalogues import load
 from .families import ADJUSTMENT_NOTES, BILLS, CREDIT_NOTES, SUPPORT_DOCUMENTS, of
@@ -37,7 +37,7 @@ KNOBS = (
     "answer_shape",
 )
 LOSE_MODES = ("drop", "500", "late")
-ANSWER_SHAPES = ("documented", "sandbox-2025-01")
+ANSWER_SHAPES = (shapes.DOCUMENTED, shapes.SANDBOX_2025_01)
 SERVER_ERROR = {"message": "Server Error"}  # Laravel's 500 body with APP_DEBUG off
 
 ROUTES = [
@@ -51,6 +51,7 @@ ROUTES = [
     ("POST", "/v1/bills/send-email/{number}", delivery.send_email),
     ("GET", "/v1/bills/{number}/email-content", delivery.email_content),
     ("GET", "/v1/bills/{number}/radian/events", delivery.radian_events),
+    ("POST", "/v1/bills/radian/events/update/{number}/{event_type}", delivery.update_radian_event),
     ("POST", "/v1/credit-notes/validate", credit_notes.create),
     ("GET", "/v1/credit-notes", credit_notes.list_notes),
     ("GET", "/v1/credit-notes/download-pdf/{number}", partial(delivery.download_pdf, fam=CREDIT_NOTES)),
@@ -92,6 +93,7 @@ ROUTES = [
     ("GET", "/v1/measurement-units", lookups.measurement_units),
     ("GET", "/v1/countries", lookups.countries),
     ("GET", "/v1/numbering-ranges", lookups.numbering_ranges),
+    ("GET", "/v1/numbering-ranges/dian", lookups.dian_numbering_ranges),  # before {id}
     ("GET", "/v1/numbering-ranges/{id}", lookups.numbering_range),
     ("GET", "/v1/dian/acquirer", lookups.acquirer),
     ("GET", "/v1/company", lookups.company),
@@ -152,7 +154,7 @@ class Sandbox:
         lose_rate: float = 0.0,
         lose_modes: str | list[str] | tuple[str, ...] = LOSE_MODES,
         lose_late_seconds: float = 25.0,
-        answer_shape: str = "documented",
+        answer_shape: str = shapes.DOCUMENTED,
     ) -> None:
         self._lock = threading.RLock()
         self.cat = load()
@@ -161,7 +163,7 @@ class Sandbox:
         self.random = random.Random(seed)
         self.token_ttl, self.latency_ms, self.fail_rate, self.rate_limit = 3600, 0, 0.0, None
         self.lose_rate, self.lose_modes, self.lose_late_seconds = 0.0, list(LOSE_MODES), 25.0
-        self.answer_shape = "documented"
+        self.answer_shape = shapes.DOCUMENTED
         self.configure(
             token_ttl=token_ttl,
             latency_ms=latency_ms,
@@ -200,7 +202,7 @@ class Sandbox:
             if "lose_late_seconds" in knobs:
                 self.lose_late_seconds = max(0.0, float(knobs["lose_late_seconds"] or 0))
             if "answer_shape" in knobs:
-                shape = str(knobs["answer_shape"] or "documented")
+                shape = str(knobs["answer_shape"] or shapes.DOCUMENTED)
                 if shape not in ANSWER_SHAPES:
                     raise ValueError(f"answer_shape must be one of {', '.join(ANSWER_SHAPES)}")
                 self.answer_shape = shape
