@@ -6,6 +6,7 @@ import argparse
 
 from .core import ANSWER_SHAPES, LOSE_MODES, Sandbox
 from .server import make_server
+from .shapes import DOCUMENTED
 from .state import CLIENT_ID, CLIENT_SECRET, PASSWORD, USERNAME
 
 
@@ -36,7 +37,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--answer-shape",
         choices=ANSWER_SHAPES,
-        default="documented",
+        default=DOCUMENTED,
         help="bill validate/show shape: as documented, or as the real sandbox answered in Jan 2025",
     )
     parser.add_argument("--state", default=None, help="JSON file to persist state in")
