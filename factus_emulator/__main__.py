@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .core import ANSWER_SHAPES, LOSE_MODES, Sandbox
+from .core import ANSWER_SHAPES, LOSE_MODES, Sandbox, parse_lose_modes
 from .server import make_server
 from .shapes import DOCUMENTED
 from .state import CLIENT_ID, CLIENT_SECRET, PASSWORD, USERNAME
@@ -29,7 +29,10 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="fraction of document validates processed and stored whose answer is then lost (0..1)",
     )
     parser.add_argument(
-        "--lose-modes", default=",".join(LOSE_MODES), help="how answers are lost: any of drop,500,late"
+        "--lose-modes",
+        type=parse_lose_modes,
+        default=list(LOSE_MODES),
+        help="how answers are lost: any of drop,500,late (comma-separated)",
     )
     parser.add_argument(
         "--lose-late-seconds", type=float, default=25.0, help="delay of a 'late' answer, in seconds"

@@ -184,6 +184,13 @@ class Sandbox:
         unknown = set(knobs) - set(KNOBS)
         if unknown:
             raise ValueError(f"unknown option(s): {', '.join(sorted(unknown))}")
+        # Parse the values that can be refused before changing anything.
+        if "lose_modes" in knobs:
+            knobs["lose_modes"] = parse_lose_modes(knobs["lose_modes"])
+        if "answer_shape" in knobs:
+            knobs["answer_shape"] = str(knobs["answer_shape"] or shapes.DOCUMENTED)
+            if knobs["answer_shape"] not in ANSWER_SHAPES:
+                raise ValueError(f"answer_shape must be one of {', '.join(ANSWER_SHAPES)}")
         with self._lock:
             if "token_ttl" in knobs:
                 self.token_ttl = max(1, int(knobs["token_ttl"]))
@@ -198,14 +205,11 @@ class Sandbox:
             if "lose_rate" in knobs:
                 self.lose_rate = min(1.0, max(0.0, float(knobs["lose_rate"] or 0)))
             if "lose_modes" in knobs:
-                self.lose_modes = parse_lose_modes(knobs["lose_modes"])
+                self.lose_modes = knobs["lose_modes"]
             if "lose_late_seconds" in knobs:
                 self.lose_late_seconds = max(0.0, float(knobs["lose_late_seconds"] or 0))
             if "answer_shape" in knobs:
-                shape = str(knobs["answer_shape"] or shapes.DOCUMENTED)
-                if shape not in ANSWER_SHAPES:
-                    raise ValueError(f"answer_shape must be one of {', '.join(ANSWER_SHAPES)}")
-                self.answer_shape = shape
+                self.answer_shape = knobs["answer_shape"]
 
     def config(self) -> dict:
         return {name: copy.copy(getattr(self, name)) for name in KNOBS}

@@ -243,3 +243,9 @@ def test_cli_lose_options():
         "lose_late_seconds": 25.0,
         "answer_shape": "sandbox-2025-01",
     }
+
+
+def test_a_refused_config_changes_nothing(sandbox):
+    with pytest.raises(ValueError):
+        sandbox.configure(lose_rate=1, lose_modes="explode")
+    assert sandbox.config()["lose_rate"] == 0.0
