@@ -174,7 +174,7 @@ FACTUS_BASE_URL = env.str("FACTUS_BASE_URL", default=FACTUS_EMULATOR_URL).rstrip
 _emulator = FACTUS_BASE_URL == FACTUS_EMULATOR_URL
 FACTUS_CLIENT_ID = env.str("FACTUS_CLIENT_ID", default="emulator-client-id" if _emulator else "")
 FACTUS_CLIENT_SECRET = env.str("FACTUS_CLIENT_SECRET", default="emulator-client-secret" if _emulator else "")
-FACTUS_USERNAME = env.str("FACTUS_USERNAME", default="demo@factus.local" if _emulator else "")
+FACTUS_USERNAME = env.str("FACTUS_USERNAME", default="demo@emulador-factus.com" if _emulator else "")
 FACTUS_PASSWORD = env.str("FACTUS_PASSWORD", default="emulador-demo" if _emulator else "")
 FACTUS_NUMBERING_RANGE_ID = env.int("FACTUS_NUMBERING_RANGE_ID", default=None)
 FACTUS_TIMEOUT = env.float("FACTUS_TIMEOUT", default=30.0)
