@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 import time
 import uuid
@@ -43,10 +46,12 @@ def _response(status: int, body: dict, extra: str = "") -> bytes:
 
 
 class FaultyFactus:
-    """Answers /oauth/token at once (unless ``on_token`` says otherwise) and /v1/* per ``mode``."""
+    """Answers /oauth/token at once (unless ``oauth_mode`` says otherwise) and /v1/* per ``mode``."""
 
-    def __init__(self, mode: str, on_token: str = "ok", delay: float = 0.0, body: dict | None = None):  # noqa: S107
-        self.mode, self.on_token, self.delay = mode, on_token, delay
+    def __init__(
+        self, mode: str, oauth_mode: str = "ok", delay: float = 0.0, body: dict | None = None, tls=None
+    ):
+        self.mode, self.oauth_mode, self.delay, self.tls = mode, oauth_mode, delay, tls
         self.body = body or {"status": "OK", "data": {}}
         self.requests: list[str] = []
         self.stop = threading.Event()
@@ -58,7 +63,8 @@ class FaultyFactus:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://127.0.0.1:{self.listener.getsockname()[1]}"
 
     def api_requests(self) -> list[str]:
         return [line for line in self.requests if " /v1/" in line]
@@ -108,12 +114,14 @@ class FaultyFactus:
         buffer = b""
         with conn:
             try:
+                if self.tls:
+                    conn = self.tls.wrap_socket(conn, server_side=True)
                 while not self.stop.is_set():
                     line, buffer = self._read_request(conn, buffer)
                     if line is None:
                         return
                     self.requests.append(line)
-                    mode = self.on_token if " /oauth/token" in line else self.mode
+                    mode = self.oauth_mode if " /oauth/token" in line else self.mode
                     if not self._answer(conn, mode, TOKEN if " /oauth/token" in line else self.body):
                         return
             except OSError:  # the client cut the connection: what a deadline does
@@ -121,6 +129,9 @@ class FaultyFactus:
 
     def _answer(self, conn, mode: str, body: dict) -> bool:
         """Play ``mode``; True when the connection may serve another request."""
+        if mode == "drip-once":  # the first API call drips, the next ones are answered at once
+            self.mode = "ok"
+            mode = "drip-headers"
         if mode == "ok":
             time.sleep(self.delay)
             conn.sendall(_response(200, body))
@@ -157,7 +168,7 @@ class FaultyFactus:
             conn.sendall(bytes([byte]))
 
 
-def make_client(url: str, *, timeout: float = 1.0) -> FactusClient:
+def make_client(url: str, *, timeout: float = 1.0, verify=True) -> FactusClient:
     from django.core.cache.backends.locmem import LocMemCache
 
     conf = FactusSettings(
@@ -170,6 +181,8 @@ def make_client(url: str, *, timeout: float = 1.0) -> FactusClient:
         connect_timeout=0.5,
     )
     session = build_session(conf)
+    session.verify = verify
+    session.trust_env = False  # a REQUESTS_CA_BUNDLE in the environment would override ``verify``
     cache = LocMemCache(f"deadline-{uuid.uuid4().hex}", {})
     return FactusClient(url, TokenManager(conf, session=session, cache=cache), session)
 
@@ -186,7 +199,7 @@ def test_a_silent_or_dripping_factus_ends_with_a_timeout_that_may_have_reached_i
 
 @pytest.mark.parametrize("mode", ["silent", "drip-body", "drip-headers"])
 def test_the_token_request_has_the_same_deadline(mode):
-    with FaultyFactus("ok", on_token=mode) as server:
+    with FaultyFactus("ok", oauth_mode=mode) as server:
         client = make_client(server.url)
         with pytest.raises(FactusTimeout):
             client.get_company()
@@ -263,3 +276,48 @@ def test_a_rate_limit_inside_the_window_is_handed_back_with_its_wait():
         with deadline.budget(1.0), pytest.raises(FactusRateLimited) as info:
             client.get_company()
     assert info.value.retry_after == 5
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    """A throwaway self-signed certificate for 127.0.0.1 (made with the openssl command)."""
+    if not shutil.which("openssl"):
+        pytest.skip("the openssl command is needed to make a test certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"),
+            *("-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1"),
+            *("-addext", "subjectAltName=IP:127.0.0.1"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context, str(cert)
+
+
+@pytest.mark.parametrize("mode", ["drip-headers", "drip-body", "silent"])
+def test_over_tls_a_dripping_factus_ends_with_a_timeout_too(certificate, mode):
+    context, cert = certificate
+    with FaultyFactus(mode, tls=context) as server:
+        client = make_client(server.url, verify=cert)
+        with pytest.raises(FactusTimeout) as info:
+            client.validate_bill({"reference_code": "R-1"})
+    assert info.value.may_have_reached_server is True
+
+
+def test_over_tls_an_answer_on_time_is_read(certificate):
+    context, cert = certificate
+    with FaultyFactus("ok", tls=context, body={"status": "OK", "data": {"nit": "9"}}) as server:
+        assert make_client(server.url, verify=cert).get_company() == {"nit": "9"}
+
+
+def test_after_a_cut_exchange_the_same_client_works_again():
+    with FaultyFactus("drip-once", body={"status": "OK", "data": {"nit": "9"}}) as server:
+        client = make_client(server.url)
+        with pytest.raises(FactusTimeout):
+            client.get_company()
+        assert client.get_company() == {"nit": "9"}
