@@ -408,12 +408,20 @@ def _fault(exc: Exception | None, exchange: Exchange, on_time: bool) -> Exceptio
         return FactusTimeout(TIMEOUT_MESSAGE.format(seconds=exchange.seconds), may_have_reached_server=True)
     if isinstance(cause, DecodeError) or isinstance(exc, requests.exceptions.ContentDecodingError):
         return FactusBadResponse("Factus envió una respuesta que no se pudo decodificar.")
-    if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.InvalidHeader):
+    if isinstance(exc, _NOT_SENDABLE):
         return FactusConnectionError(NOT_SENT_ERROR_MESSAGE, may_have_reached_server=False)
     return FactusConnectionError(DROPPED_MESSAGE, may_have_reached_server=True)
 
 
 _NOT_SENT = (NewConnectionError, NameResolutionError, ConnectTimeoutError)
+# Refused by requests before anything was sent (e.g. an empty FACTUS_BASE_URL).
+_NOT_SENDABLE = (
+    requests.exceptions.InvalidURL,
+    requests.exceptions.InvalidHeader,
+    requests.exceptions.MissingSchema,
+    requests.exceptions.InvalidSchema,
+    requests.exceptions.URLRequired,
+)
 
 
 def _cause(exc: BaseException | None) -> BaseException | None:
