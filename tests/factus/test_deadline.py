@@ -144,6 +144,9 @@ class FaultyFactus:
         if mode == "500":
             conn.sendall(_response(500, {"message": "Server Error"}))
             return True
+        if mode == "503":
+            conn.sendall(_response(503, {"message": "Mantenimiento"}))
+            return True
         if mode == "503-retry-after":
             conn.sendall(_response(503, {"message": "Mantenimiento"}, "Retry-After: 5\r\n"))
             return True
@@ -268,6 +271,15 @@ def test_get_retries_do_not_sleep_a_retry_after_past_the_window():
         with deadline.budget(1.0), pytest.raises(FactusServerError):
             client.get_company()
     assert len(server.api_requests()) == 1
+
+
+def test_get_retries_do_not_back_off_past_the_window():
+    # Waits before the 2nd, 3rd and 4th tries: 0, 0.4 and 0.8 s; the 4th would end past 1 s.
+    with FaultyFactus("503") as server:
+        client = make_client(server.url, timeout=5.0)
+        with deadline.budget(1.0), pytest.raises(FactusServerError):
+            client.get_company()
+    assert len(server.api_requests()) <= 3
 
 
 def test_a_rate_limit_inside_the_window_is_handed_back_with_its_wait():
