@@ -113,6 +113,8 @@ class FactusRateLimited(FactusError):
 class FactusServerError(FactusError):
     """5xx: Factus failed while handling the request; it may or may not have acted on it."""
 
+    may_have_reached_server = True  # as for FactusConnectionError: look it up before resending
+
     default_message = "Factus respondió con un error interno; la operación pudo haberse completado."
 
     def __init__(self, message: str | None = None, *, status_code: int | None = None, body=None):

@@ -191,3 +191,8 @@ def test_any_error_body_maps_to_a_factus_error_with_a_spanish_message(status, bo
     error = error_from_response(response)
     assert isinstance(error, FactusError)
     assert error.status_code == status and isinstance(error.message, str) and error.message
+
+
+def test_a_server_error_may_have_reached_factus(rsps, factus):
+    error = post_bill_answering(rsps, factus, 500, json={"message": "Server Error"})
+    assert error.may_have_reached_server is True
