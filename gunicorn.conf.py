@@ -37,3 +37,6 @@ timeout = _positive_int("WEB_TIMEOUT", DEFAULT_WEB_TIMEOUT)
 graceful_timeout = timeout
 accesslog = "-"  # stdout
 errorlog = "-"  # stderr
+# gunicorn 27's control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl): two
+# instances on one host would fight over it, and nothing here uses it.
+control_socket_disable = True

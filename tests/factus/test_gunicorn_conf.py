@@ -50,6 +50,10 @@ def test_the_app_is_the_project_wsgi(defaults):
     assert defaults["wsgi_app"] == "factus_project.wsgi"
 
 
+def test_no_shared_control_socket(defaults):
+    assert defaults["control_socket_disable"] == "True"
+
+
 def test_web_timeout_sets_the_worker_and_graceful_timeouts():
     config = resolved(WEB_TIMEOUT="75")
     assert (config["timeout"], config["graceful_timeout"]) == ("75", "75")
