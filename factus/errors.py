@@ -159,7 +159,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> int | N
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return int(value)
     try:
         when = parsedate_to_datetime(value)
