@@ -14,7 +14,10 @@ that what we send stays inside what the emulator accepts (``factus_emulator/vali
   gross value, tax, discount, withholdings) is at most that amount, so each also fits DECIMAL(14,2).
 - ``MAX_INVOICE_TOTAL`` bounds the sum of price × quantity over the lines, so every document figure
   (gross, taxable, tax, discounts, total, each withholding) is at most the emulator's ``MAX_AMOUNT``
-  and fits ``Invoice``'s DECIMAL(16,2) columns with a digit to spare.
+  and fits ``Invoice``'s DECIMAL(16,2) columns with a digit to spare. It also bounds the figures
+  Factus returns (``Invoice.total`` ...): a bill worth more is not one we sent. Why not the column's
+  own maximum: SQLite keeps 15 significant digits, and Django cannot read back a DECIMAL(16,2) value
+  that rounds to 10^14 there (a 500 on every page listing it); 15 digits read back exactly.
 - ``MAX_ITEMS`` lines per invoice (the formset's limit; ``DATA_UPLOAD_MAX_NUMBER_FIELDS`` is sized
   for it).
 """
@@ -33,8 +36,6 @@ MAX_QUANTITY = 1_000_000_000
 MAX_LINE_TOTAL = Decimal("999999999999.99")
 MAX_INVOICE_TOTAL = Decimal("9999999999999.99")
 MAX_RATE = Decimal(100)
-# What a DECIMAL(16,2) column holds: the check constraints keep SQLite to it as PostgreSQL does.
-MAX_MONEY_COLUMN = Decimal("99999999999999.99")
 
 QUANTITY_TOO_BIG = f"La cantidad máxima es {format_number(MAX_QUANTITY, 0)}."
 PRICE_TOO_BIG = f"El precio máximo es {format_money(MAX_PRICE)}."
