@@ -34,7 +34,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 MAX_LENGTH = 40
 FORMAT_HINT = "use punto para los miles y coma para los decimales, p. ej. 45.000,50"
 
-_PREFIX = re.compile(r"-?(?:\$\s*)?", re.ASCII)
+_PREFIX = re.compile(r"-?(?:\$\s*)?")  # \s: Unicode blanks too (a browser writes "$\u00a045")
 _GROUPED = r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+"
 _COMMA_DECIMAL = re.compile(rf"(?P<int>[0-9]+|{_GROUPED}),(?P<frac>[0-9]+)", re.ASCII)
 _GROUPED_INT = re.compile(_GROUPED, re.ASCII)
