@@ -3,6 +3,7 @@ hand plain data to the services (``service_data``); they never save anything the
 
 from __future__ import annotations
 
+import copy
 import re
 from decimal import Decimal
 
@@ -132,6 +133,15 @@ class CachedModelChoiceField(forms.ModelChoiceField):
 
     cache: dict | None = None
 
+    def __deepcopy__(self, memo):
+        # Every form of a formset deep-copies its fields; ModelChoiceField would chain a new
+        # queryset each time (a third of a 200-line totals request). The unevaluated queryset is
+        # shared instead, and the widget gets choices bound to this copy.
+        result = forms.Field.__deepcopy__(self, memo)
+        result._queryset = self._queryset
+        result.widget.choices = result.choices
+        return result
+
     def to_python(self, value):
         if self.cache is None or value in self.empty_values or isinstance(value, self.queryset.model):
             return super().to_python(value)
@@ -206,7 +216,7 @@ class ItemForm(BootstrapForm):
     )
     tribute = CachedModelChoiceField(
         label="Tributo",
-        queryset=Tribute.objects.all(),
+        queryset=catalog_selectors.active_tributes(),
         empty_label=None,
         error_messages={"required": "Elija el tributo.", "invalid_choice": "Tributo no válido."},
     )
@@ -214,18 +224,19 @@ class ItemForm(BootstrapForm):
     withholding_06 = rate_field("ReteRenta (%)", required=False)
     withholding_07 = rate_field("ReteICA (%)", required=False)
 
-    def __init__(self, *args, unit_choices=None, lookups=None, choices=None, **kwargs):
+    def __init__(self, *args, unit_choices=None, lookups=None, choices=None, fields=None, **kwargs):
+        if fields is not None:
+            # Fields prepared once by the formset and shared by its forms: no deep copy per line.
+            self.base_fields = _SharedFields(fields)
         super().__init__(*args, **kwargs)
-        for name in ("unit", "standard_code", "tribute"):
-            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
-        self.fields["tribute"].queryset = catalog_selectors.active_tributes()
-        for name, cache in (lookups or {}).items():
-            self.fields[name].cache = cache
-        for name, listed in (choices or {}).items():
-            self.fields[name].widget.choices = listed
+        if fields is None:
+            prepare_item_fields(self.fields, lookups=lookups, choices=choices, unit_choices=unit_choices)
         if unit_choices is not None:
             # Validation accepts every unit; the select lists the usual ones plus the current one.
-            self.fields["unit"].widget.choices = _with_current(unit_choices, self["unit"].value())
+            listed = _with_current(unit_choices, self["unit"].value())
+            if listed is not unit_choices:
+                self.fields["unit"] = copy.deepcopy(self.fields["unit"])
+                self.fields["unit"].widget.choices = listed
 
     def clean(self):
         data = super().clean()
@@ -277,6 +288,26 @@ class ItemForm(BootstrapForm):
         )
 
 
+class _SharedFields(dict):
+    """Form fields that forms share: BaseForm's ``deepcopy(base_fields)`` makes a new dict only."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
+def prepare_item_fields(fields: dict, *, lookups=None, choices=None, unit_choices=None) -> dict:
+    """Item fields with the formset's lookups (one query per model) and select choices set."""
+    for name in ("unit", "standard_code", "tribute"):
+        fields[name].widget.attrs["class"] = "form-select form-select-sm"
+    for name, cache in (lookups or {}).items():
+        fields[name].cache = cache
+    for name, listed in (choices or {}).items():
+        fields[name].widget.choices = listed
+    if unit_choices is not None:
+        fields["unit"].widget.choices = unit_choices
+    return fields
+
+
 def _with_current(choices: list[tuple], current) -> list[tuple]:
     ids = {str(pk) for pk, _ in choices}
     if current not in (None, "") and str(current) not in ids:
@@ -318,6 +349,12 @@ class BaseItemFormSet(forms.BaseFormSet):
             "standard_code": [(s.pk, str(s)) for s in StandardCode.objects.all()],
             "tribute": [(t.pk, str(t)) for t in catalog_selectors.active_tributes()],
         }
+        self.item_fields = prepare_item_fields(
+            copy.deepcopy(ItemForm.base_fields),
+            lookups=self.lookups,
+            choices=self.choices,
+            unit_choices=self.unit_choices,
+        )
 
     def _lookups(self) -> dict[str, dict[str, object]]:
         """{field: {str(pk): row}} for every catalogue id the posted lines name: one query per model."""
@@ -334,11 +371,14 @@ class BaseItemFormSet(forms.BaseFormSet):
         }
 
     def get_form_kwargs(self, index):
+        # Every posted line is a line of the invoice: none may be skipped as "empty and unchanged"
+        # (that left a valid form with no data; and has_changed() per line is costly).
+        required = {"empty_permitted": False} if index is not None else {}
         return {
             **super().get_form_kwargs(index),
+            **required,
             "unit_choices": self.unit_choices,
-            "lookups": self.lookups,
-            "choices": self.choices,
+            "fields": self.item_fields,
         }
 
     @property
