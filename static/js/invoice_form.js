@@ -179,6 +179,7 @@
   const noticeBox = document.getElementById("totals-notice");
   let changes = 0;
   let shown = 0;
+  let askedByEmitir = false;
 
   function notice(text) {
     if (!noticeBox) return;
@@ -199,7 +200,11 @@
   form.addEventListener("change", bump);
   document.body.addEventListener("items-changed", bump);
   if (totalsBox) {
-    totalsBox.addEventListener("htmx:beforeRequest", (event) => { event.detail.xhr.changes = changes; });
+    totalsBox.addEventListener("htmx:beforeRequest", (event) => {
+      event.detail.xhr.changes = changes;
+      event.detail.xhr.askedByEmitir = askedByEmitir;
+      askedByEmitir = false;
+    });
     totalsBox.addEventListener("htmx:afterSwap", (event) => {
       if (event.detail.xhr && event.detail.xhr.changes != null) shown = event.detail.xhr.changes;
     });
@@ -209,17 +214,19 @@
     const before = figures();
     function settle(event) {
       const xhr = event.detail.xhr;
-      if (!xhr || xhr.changes !== changes) return;  // an older answer: wait for the current one
+      // Only the request "Emitir" asked for; one it replaced (hx-sync) ends aborted, and ignored.
+      if (!xhr || !xhr.askedByEmitir) return;
       totalsBox.removeEventListener("htmx:afterRequest", settle);
-      if (!event.detail.successful) {
+      if (xhr.changes === changes && !event.detail.successful) {
         notice("No se pudieron actualizar los totales; pulse «Emitir» de nuevo.");
-      } else if (figures() === before) {
+      } else if (xhr.changes === changes && figures() === before) {
         form.requestSubmit(submitter);
-      } else {
+      } else {  // other figures, or typed again meanwhile (that request was replaced)
         notice("Los totales cambiaron mientras escribía; revíselos y pulse «Emitir» de nuevo.");
       }
     }
     totalsBox.addEventListener("htmx:afterRequest", settle);
+    askedByEmitir = true;
     window.htmx.trigger(totalsBox, "totals-now");
   }
 
