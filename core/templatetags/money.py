@@ -7,11 +7,6 @@ from core.numbers import format_money
 register = template.Library()
 
 
-def format_cop(value) -> str:
-    """Kept for callers of the old name: ``core.numbers.format_money``."""
-    return format_money(value)
-
-
 @register.filter
 def money(value):
     return format_money(value)

@@ -8,6 +8,7 @@ from django import forms
 
 from core.bounds import MAX_RATE
 from core.forms import EsCoDecimalField, EsCoNumberInput
+from core.numbers import format_number
 
 PAYMENT_FORMS = [("1", "Contado"), ("2", "Crédito")]
 CREDIT = "2"
@@ -93,7 +94,7 @@ def rate_field(label: str, *, required: bool = True, initial=None) -> EsCoDecima
 class RangeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         prefix = obj.prefix or "(sin prefijo)"
-        left = f"{obj.numbers_left:,}".replace(",", ".")
+        left = format_number(obj.numbers_left, 0)
         return f"{prefix} · {obj.resolution_number or 'sin resolución'} · quedan {left} números"
 
 

@@ -76,12 +76,6 @@
   });
 
   // ---- search-selects (customer, product): static/js/picker.js -----------------------------
-  function money(value) {
-    const number = Number(value);
-    if (!Number.isFinite(number)) return "";
-    return "$ " + number.toLocaleString("es-CO", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  }
-
   // "45000.50" (JSON) -> "45.000,50": what the es-CO parser reads back as the same number.
   function esCO(value) {
     const text = value == null ? "" : String(value);
@@ -92,7 +86,7 @@
   }
 
   const describe = window.Picker.describe;
-  describe.product = (p) => `${p.code_reference} · ${p.name} · ${money(p.price)}`;
+  describe.product = (p) => `${p.code_reference} · ${p.name} · $ ${esCO(p.price)}`;
 
   function setField(row, name, value) {
     const input = row.querySelector(`[name$="-${name}"]`);

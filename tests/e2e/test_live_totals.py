@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from core.numbers import format_money
+from core.numbers import format_money, parse_number
 from invoicing.models import Invoice
 from invoicing.totals import LineInput, compute_invoice
 from tests.catalog.factories import CustomerFactory, NumberingRangeFactory, ProductFactory
@@ -80,7 +80,7 @@ def test_every_field_that_moves_the_totals_refreshes_them_and_emitir_bills_what_
     withholdings = []
     for code, rate in (("05", "15"), ("06", "2,5"), ("07", "0,97")):
         page.locator(f"#id_items-0-withholding_{code}").fill(rate)
-        withholdings.append((code, Decimal(rate.replace(",", "."))))
+        withholdings.append((code, parse_number(rate)))
         line = replace(line, withholdings=tuple(withholdings))
         expect_figures(page, [line])
 
