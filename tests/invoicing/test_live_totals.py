@@ -56,6 +56,13 @@ def test_the_trigger_filter_returns_a_boolean(user_client, bill_range):
     assert "change[target.hasAttribute('data-totals')] from:#invoice-form" in trigger
 
 
+def test_a_newer_totals_request_replaces_the_one_in_flight(user_client, bill_range):
+    # hx-sync="this:replace": the older request is aborted, so its answer can never be swapped in.
+    html = user_client.get(reverse("invoicing:invoice_create")).text
+    totals = re.search(r'<div id="invoice-totals"[^>]*>', html)[0]
+    assert 'hx-sync="this:replace"' in totals
+
+
 def test_issue_refuses_figures_the_page_did_not_show(user_client, bill_range):
     data = form_data(CustomerFactory(), bill_range, [line(quantity="1")], action="issue")
     data["shown_figures"] = shown_figures(user_client, data)
