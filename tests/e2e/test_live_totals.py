@@ -4,6 +4,7 @@ Each step types into one field and then only reads the page; the expected figure
 ``invoicing.totals`` (the arithmetic the server and Factus use), formatted by ``core.numbers``.
 """
 
+import contextlib
 import re
 from dataclasses import replace
 from decimal import Decimal
@@ -117,3 +118,32 @@ def test_emitir_right_after_typing_bills_only_figures_the_page_has_shown(
     page.get_by_role("button", name="Emitir").click()
     expect(page.get_by_role("alert").filter(has_text="validada por la DIAN")).to_be_visible()
     assert Invoice.objects.get().total == Decimal("100000.00")
+
+
+def test_an_older_answer_never_overwrites_a_newer_one(logged_in_page, live_server, emulator, catalogue):
+    page = logged_in_page
+    page.goto(f"{live_server.url}/facturas/nueva/")
+    pick_customer(page, "Andrea")
+    pick_product(page, 1, "Mouse")
+    total = page.locator("#invoice-total")
+    expect(total).to_have_text("$ 50.000,00")
+    held = []
+
+    def hold_quantity_two(route):
+        if "items-0-quantity=2&" in (route.request.post_data or ""):
+            held.append(route)  # answered only after the newer request has been answered
+        else:
+            route.continue_()
+
+    page.route("**/facturas/totales/", hold_quantity_two)
+    quantity = page.get_by_label("Cantidad, línea 1")
+    quantity.fill("2")
+    page.wait_for_event("request", lambda r: "totales" in r.url)
+    quantity.fill("3")
+    expect(total).to_have_text("$ 150.000,00")
+    assert len(held) == 1
+    with contextlib.suppress(Exception):  # the browser already aborted it: that is the point
+        held[0].continue_()
+    page.wait_for_timeout(1000)
+    expect(total).to_have_text("$ 150.000,00")
+    expect(page.locator("#items-0-line-total")).to_have_text("$ 150.000,00")
