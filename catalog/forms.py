@@ -18,19 +18,10 @@ from catalog.models import (
 )
 from catalog.validators import split_identification, typed_dv_error
 from catalog.widgets import MunicipalitySearchWidget, SearchChoiceField
+from core.bounds import MAX_PRICE, PRICE_TOO_BIG
+from core.forms import EsCoDecimalField
 
-RATE_LIMITS = {"min_value": Decimal("0.01"), "max_value": Decimal(100), "max_digits": 5, "decimal_places": 2}
-
-
-class CommaDecimalField(forms.DecimalField):
-    """Accepts "1500,50" as well as "1500.50" (one separator only: never guesses thousands)."""
-
-    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-
-    def to_python(self, value):
-        if isinstance(value, str) and value.count(",") == 1 and "." not in value:
-            value = value.replace(",", ".")
-        return super().to_python(value)
+RATE_LIMITS = {"min_value": Decimal("0.01"), "max_value": Decimal(100), "decimal_places": 2}
 
 
 class CustomerForm(forms.ModelForm):
@@ -129,16 +120,24 @@ _ACQUIRER_BUTTON = (
 
 
 class ProductForm(forms.ModelForm):
-    price = CommaDecimalField(
-        label="Precio (IVA incluido)", max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    # es-CO numbers (core.numbers): "45.000,50", "45000,50" and "45000.50" are the same price.
+    price = EsCoDecimalField(
+        label="Precio (IVA incluido)",
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=MAX_PRICE,
+        error_messages={"min_value": "El precio debe ser mayor que cero.", "max_value": PRICE_TOO_BIG},
     )
-    tax_rate = CommaDecimalField(
+    tax_rate = EsCoDecimalField(
         label="Tarifa de impuesto (%)",
-        max_digits=5,
         decimal_places=2,
         min_value=Decimal(0),
         max_value=Decimal(100),
         initial=Decimal("19.00"),
+        error_messages={
+            "min_value": "La tarifa no puede ser negativa.",
+            "max_value": "La tarifa no puede ser mayor que 100 %%.",
+        },
     )
     # 1,093 units: a search picker (static/js/picker.js) instead of a <select> listing them all.
     unit = SearchChoiceField(
@@ -166,12 +165,18 @@ class ProductForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["price"].error_messages["min_value"] = "El precio debe ser mayor que cero."
         self.fields["tribute"].queryset = self.fields["tribute"].queryset.filter(is_active=True)
         current = {w.code: w.rate for w in self.instance.withholdings.all()} if self.instance.pk else {}
         for code, label in ProductWithholding.Code.choices:
-            self.fields[f"withholding_{code}"] = CommaDecimalField(
-                label=f"Retención {label} (%)", required=False, initial=current.get(code), **RATE_LIMITS
+            self.fields[f"withholding_{code}"] = EsCoDecimalField(
+                label=f"Retención {label} (%)",
+                required=False,
+                initial=current.get(code),
+                error_messages={
+                    "min_value": "La tarifa debe ser mayor que cero.",
+                    "max_value": "La tarifa no puede ser mayor que 100 %%.",
+                },
+                **RATE_LIMITS,
             )
         self.helper = FormHelper()
         self.helper.layout = Layout(

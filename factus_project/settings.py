@@ -153,6 +153,9 @@ TIME_ZONE = "America/Bogota"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+# Invoice form: (core.bounds.MAX_ITEMS lines + 50 spare) x (14 item fields + 1 for the header's ~20),
+# so 200 lines post and a few too many get the formset's Spanish message, not a bare 400.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = (200 + 50) * 15
 
 # --- Static files -----------------------------------------------------------------------------
 

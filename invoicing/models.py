@@ -5,8 +5,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, F, Q
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
+
+from core import bounds
 
 # A SUBMITTING row older than this is reconciled by reference before anyone may retry.
 SUBMIT_STALE_AFTER = timedelta(minutes=3)
@@ -132,6 +135,34 @@ class Invoice(models.Model):
                 condition=Q(status="submitting", submitting_since__isnull=False) | ~Q(status="submitting"),
                 name="invoice_submitting_has_since",
             ),
+            # core.bounds: our estimate and Factus' figures stay within the invoice bound (15
+            # significant digits), so every stored row can be read back and rendered, on SQLite too.
+            models.CheckConstraint(
+                condition=Q(estimated_total__isnull=True)
+                | Q(estimated_total__gte=0, estimated_total__lte=bounds.MAX_INVOICE_TOTAL),
+                name="invoice_estimated_total_bounds",
+                violation_error_message="El total calculado supera el máximo por factura.",
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True})
+                    | Q(
+                        **{
+                            f"{name}__gte": -bounds.MAX_INVOICE_TOTAL,
+                            f"{name}__lte": bounds.MAX_INVOICE_TOTAL,
+                        }
+                    ),
+                    name=f"invoice_{name}_fits",
+                )
+                for name in (
+                    "gross_value",
+                    "taxable_amount",
+                    "tax_amount",
+                    "discount_amount",
+                    "surcharge_amount",
+                    "total",
+                )
+            ],
         ]
 
     def __str__(self):
@@ -215,6 +246,27 @@ class InvoiceItem(models.Model):
                 condition=Q(tax_rate__gte=0, tax_rate__lte=100),
                 name="invoice_item_tax_rate_range",
                 violation_error_message="La tarifa debe estar entre 0 y 100 %.",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__lte=bounds.MAX_QUANTITY),
+                name="invoice_item_quantity_max",
+                violation_error_message=bounds.QUANTITY_TOO_BIG,
+            ),
+            models.CheckConstraint(
+                condition=Q(price__lte=bounds.MAX_PRICE),
+                name="invoice_item_price_max",
+                violation_error_message=bounds.PRICE_TOO_BIG,
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(
+                    ExpressionWrapper(
+                        F("price") * F("quantity"),
+                        output_field=models.DecimalField(max_digits=24, decimal_places=2),
+                    ),
+                    bounds.MAX_LINE_TOTAL,
+                ),
+                name="invoice_item_line_amount_max",
+                violation_error_message=bounds.LINE_TOO_BIG,
             ),
         ]
 

@@ -122,6 +122,24 @@ def compute_invoice(
     )
 
 
+def figures_key(invoice: InvoiceTotals | None, lines: Sequence[LineTotals | None]) -> str:
+    """The figures a person sees on the invoice form, as one string ("" when there are none).
+
+    The totals card carries it in a hidden input; "Emitir" sends it back and the form refuses to issue
+    when the figures computed from the posted lines differ (see ``BaseItemFormSet.clean``). Lines
+    that cannot be totalled yet ("—" on screen) are ``-``.
+    """
+    if invoice is None:
+        return ""
+    line_part = ",".join("-" if line is None else f"{line.total}" for line in lines)
+    held = ",".join(f"{code}:{value}" for code, value in invoice.withholdings.items())
+    discounts = _sum(line.discount for line in invoice.lines)
+    return (
+        f"total={invoice.total};gross={invoice.gross_value};tax={invoice.tax_amount};"
+        f"discounts={discounts};withholdings={held};lines={line_part}"
+    )
+
+
 def compare(ours: Mapping[str, Decimal], theirs: Mapping[str, object]) -> dict[str, dict[str, str]]:
     """Fields whose values differ: {field: {"ours": "..", "factus": ".."}}; {} when equal."""
     diff = {}

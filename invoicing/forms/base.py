@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
+
+from core.bounds import MAX_RATE
+from core.forms import EsCoDecimalField, EsCoNumberInput
+from core.numbers import format_number
 
 PAYMENT_FORMS = [("1", "Contado"), ("2", "Crédito")]
 CREDIT = "2"
 WITHHOLDING_CODES = {"05": "ReteIVA", "06": "ReteRenta", "07": "ReteICA"}
 DEFAULT_UNIT_FACTUS_ID = 70  # "unidad" (94)
-MAX_ITEMS = 200
 ITEM_PREFIX = "items"
 
 # Factus' dotted field names -> our form field names.
@@ -34,12 +38,9 @@ ITEM_FIELDS = {
     "tribute_id": "tribute",
 }
 
-MONEY_ERRORS = {
-    "invalid": "Escriba un número válido.",
-    "max_decimal_places": "Use como máximo %(max)s decimales.",
-    "max_digits": "El número es demasiado grande.",
-    "max_whole_digits": "El número es demasiado grande.",
-}
+# Inputs whose change moves the totals carry this attribute: the live-totals trigger filters on it.
+TOTALS_ATTR = "data-totals"
+NUMBER_CLASSES = "form-control form-control-sm text-end"
 
 
 class BootstrapBoundField(forms.BoundField):
@@ -72,28 +73,28 @@ class BootstrapForm(forms.Form):
                 widget.attrs["class"] = "form-control"
 
 
-def rate_field(label: str, *, required: bool = True, initial=None) -> forms.DecimalField:
-    return forms.DecimalField(
+def rate_field(label: str, *, required: bool = True, initial=None) -> EsCoDecimalField:
+    """A percentage 0-100 with two decimals, typed the es-CO way (``19``, ``2,5``, ``0.50``)."""
+    return EsCoDecimalField(
         label=label,
         required=required,
         initial=initial,
-        max_digits=5,
         decimal_places=2,
-        validators=[
-            MinValueValidator(0, "No puede ser negativo."),
-            MaxValueValidator(100, "No puede ser mayor que 100."),
-        ],
-        error_messages={**MONEY_ERRORS, "required": "Escriba el porcentaje."},
-        widget=forms.NumberInput(
-            attrs={"step": "0.01", "min": "0", "max": "100", "class": "form-control form-control-sm text-end"}
-        ),
+        min_value=Decimal(0),
+        max_value=MAX_RATE,
+        error_messages={
+            "required": "Escriba el porcentaje.",
+            "min_value": "No puede ser negativo.",
+            "max_value": "No puede ser mayor que 100.",
+        },
+        widget=EsCoNumberInput(attrs={"class": NUMBER_CLASSES, TOTALS_ATTR: "1"}),
     )
 
 
 class RangeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         prefix = obj.prefix or "(sin prefijo)"
-        left = f"{obj.numbers_left:,}".replace(",", ".")
+        left = format_number(obj.numbers_left, 0)
         return f"{prefix} · {obj.resolution_number or 'sin resolución'} · quedan {left} números"
 
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
+
+from core.forms import EsCoDecimalField
+from core.numbers import format_number
 
 from .base import HEADER_FIELDS, ITEM_FIELDS, ITEM_PREFIX
 from .invoice import BaseItemFormSet, InvoiceForm, invoice_forms
@@ -17,6 +22,8 @@ def as_post_data(form: forms.Form, prefix: str | None = None) -> dict:
         if isinstance(field, forms.BooleanField):
             if value:
                 data[key] = "on"
+        elif isinstance(field, EsCoDecimalField) and isinstance(value, Decimal | int):
+            data[key] = format_number(value, places=None)  # es-CO, what the number fields read
         elif value is not None:
             data[key] = value.isoformat() if hasattr(value, "isoformat") else str(value)
     return data

@@ -3,28 +3,35 @@ hand plain data to the services (``service_data``); they never save anything the
 
 from __future__ import annotations
 
+import copy
+import re
 from decimal import Decimal
 
 from django import forms
 from django.conf import settings
-from django.core.validators import MinValueValidator
 
 from catalog import selectors as catalog_selectors
 from catalog.models import Customer, MeasurementUnit, PaymentMethod, Product, StandardCode, Tribute
-from invoicing.totals import LineInput
+from core import bounds
+from core.forms import EsCoDecimalField, EsCoIntegerField, EsCoNumberInput
+from core.numbers import format_money
+from invoicing.totals import LineInput, compute_invoice, figures_key
 
 from .base import (
     CREDIT,
     DEFAULT_UNIT_FACTUS_ID,
     ITEM_PREFIX,
-    MAX_ITEMS,
-    MONEY_ERRORS,
+    NUMBER_CLASSES,
     PAYMENT_FORMS,
+    TOTALS_ATTR,
     WITHHOLDING_CODES,
     BootstrapForm,
     RangeChoiceField,
     rate_field,
 )
+
+# The hidden input of the totals card: the figures the page showed, sent back with "Emitir".
+SHOWN_FIGURES = "shown_figures"
 
 
 class InvoiceForm(BootstrapForm):
@@ -120,8 +127,34 @@ class InvoiceForm(BootstrapForm):
         }
 
 
+class CachedModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that reads its choice from ``cache`` ({str(pk): obj}) when the formset
+    filled one, so N lines cost one query per model instead of one per line."""
+
+    cache: dict | None = None
+
+    def __deepcopy__(self, memo):
+        # Every form of a formset deep-copies its fields; ModelChoiceField would chain a new
+        # queryset each time (a third of a 200-line totals request). The unevaluated queryset is
+        # shared instead, and the widget gets choices bound to this copy.
+        result = forms.Field.__deepcopy__(self, memo)
+        result._queryset = self._queryset
+        result.widget.choices = result.choices
+        return result
+
+    def to_python(self, value):
+        if self.cache is None or value in self.empty_values or isinstance(value, self.queryset.model):
+            return super().to_python(value)
+        try:
+            return self.cache[str(value)]
+        except KeyError:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            ) from None
+
+
 class ItemForm(BootstrapForm):
-    product = forms.ModelChoiceField(
+    product = CachedModelChoiceField(
         queryset=Product.objects.all(),
         required=False,
         widget=forms.HiddenInput,
@@ -139,49 +172,51 @@ class ItemForm(BootstrapForm):
         error_messages={"required": "Escriba la descripción."},
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
     )
-    quantity = forms.IntegerField(
+    quantity = EsCoIntegerField(
         label="Cantidad",
         min_value=1,
-        max_value=10_000_000,
+        max_value=bounds.MAX_QUANTITY,
         initial=1,
         error_messages={
             "required": "Escriba la cantidad.",
             "invalid": "La cantidad debe ser un número entero.",
             "min_value": "La cantidad debe ser mayor que cero.",
-            "max_value": "La cantidad es demasiado grande.",
+            "max_value": bounds.QUANTITY_TOO_BIG,
         },
-        widget=forms.NumberInput(
-            attrs={"step": "1", "min": "1", "class": "form-control form-control-sm text-end"}
-        ),
+        widget=EsCoNumberInput(attrs={"class": NUMBER_CLASSES, TOTALS_ATTR: "1"}),
     )
-    price = forms.DecimalField(
+    price = EsCoDecimalField(
         label="Precio unitario (IVA incluido)",
-        max_digits=14,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01"), "El precio debe ser mayor que cero.")],
-        error_messages={**MONEY_ERRORS, "required": "Escriba el precio."},
-        widget=forms.NumberInput(
-            attrs={"step": "0.01", "min": "0.01", "class": "form-control form-control-sm text-end"}
-        ),
+        min_value=bounds.MIN_PRICE,
+        max_value=bounds.MAX_PRICE,
+        error_messages={
+            "required": "Escriba el precio.",
+            "min_value": "El precio debe ser mayor que cero.",
+            "max_value": bounds.PRICE_TOO_BIG,
+        },
+        widget=EsCoNumberInput(attrs={"class": NUMBER_CLASSES, TOTALS_ATTR: "1"}),
     )
     discount_rate = rate_field("Descuento (%)", initial=Decimal("0"))
     tax_rate = rate_field("IVA (%)", initial=Decimal("19"))
-    is_excluded = forms.BooleanField(label="Excluido de IVA", required=False)
-    unit = forms.ModelChoiceField(
+    is_excluded = forms.BooleanField(
+        label="Excluido de IVA", required=False, widget=forms.CheckboxInput(attrs={TOTALS_ATTR: "1"})
+    )
+    unit = CachedModelChoiceField(
         label="Unidad",
         queryset=MeasurementUnit.objects.all(),
         empty_label=None,
         error_messages={"required": "Elija la unidad.", "invalid_choice": "Unidad no válida."},
     )
-    standard_code = forms.ModelChoiceField(
+    standard_code = CachedModelChoiceField(
         label="Estándar del código",
         queryset=StandardCode.objects.all(),
         empty_label=None,
         error_messages={"required": "Elija el estándar.", "invalid_choice": "Estándar no válido."},
     )
-    tribute = forms.ModelChoiceField(
+    tribute = CachedModelChoiceField(
         label="Tributo",
-        queryset=Tribute.objects.all(),
+        queryset=catalog_selectors.active_tributes(),
         empty_label=None,
         error_messages={"required": "Elija el tributo.", "invalid_choice": "Tributo no válido."},
     )
@@ -189,19 +224,27 @@ class ItemForm(BootstrapForm):
     withholding_06 = rate_field("ReteRenta (%)", required=False)
     withholding_07 = rate_field("ReteICA (%)", required=False)
 
-    def __init__(self, *args, unit_choices=None, **kwargs):
+    def __init__(self, *args, unit_choices=None, lookups=None, choices=None, fields=None, **kwargs):
+        if fields is not None:
+            # Fields prepared once by the formset and shared by its forms: no deep copy per line.
+            self.base_fields = _SharedFields(fields)
         super().__init__(*args, **kwargs)
-        for name in ("unit", "standard_code", "tribute"):
-            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
-        self.fields["tribute"].queryset = catalog_selectors.active_tributes()
+        if fields is None:
+            prepare_item_fields(self.fields, lookups=lookups, choices=choices, unit_choices=unit_choices)
         if unit_choices is not None:
             # Validation accepts every unit; the select lists the usual ones plus the current one.
-            self.fields["unit"].widget.choices = _with_current(unit_choices, self["unit"].value())
+            listed = _with_current(unit_choices, self["unit"].value())
+            if listed is not unit_choices:
+                self.fields["unit"] = copy.deepcopy(self.fields["unit"])
+                self.fields["unit"].widget.choices = listed
 
     def clean(self):
         data = super().clean()
         if data.get("is_excluded") and data.get("tax_rate"):
             self.add_error("tax_rate", "Un ítem excluido de IVA debe tener IVA 0 %.")
+        if not self.errors:
+            for name, message in bounds.line_errors(quantity=data["quantity"], price=data["price"]).items():
+                self.add_error(name, message)
         return data
 
     def withholdings(self) -> list[dict]:
@@ -245,6 +288,26 @@ class ItemForm(BootstrapForm):
         )
 
 
+class _SharedFields(dict):
+    """Form fields that forms share: BaseForm's ``deepcopy(base_fields)`` makes a new dict only."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
+def prepare_item_fields(fields: dict, *, lookups=None, choices=None, unit_choices=None) -> dict:
+    """Item fields with the formset's lookups (one query per model) and select choices set."""
+    for name in ("unit", "standard_code", "tribute"):
+        fields[name].widget.attrs["class"] = "form-select form-select-sm"
+    for name, cache in (lookups or {}).items():
+        fields[name].cache = cache
+    for name, listed in (choices or {}).items():
+        fields[name].widget.choices = listed
+    if unit_choices is not None:
+        fields["unit"].widget.choices = unit_choices
+    return fields
+
+
 def _with_current(choices: list[tuple], current) -> list[tuple]:
     ids = {str(pk) for pk, _ in choices}
     if current not in (None, "") and str(current) not in ids:
@@ -266,23 +329,80 @@ def usual_unit_choices() -> list[tuple]:
 class BaseItemFormSet(forms.BaseFormSet):
     default_error_messages = {
         "too_few_forms": "Agregue al menos un ítem.",
-        "too_many_forms": f"Una factura admite como máximo {MAX_ITEMS} ítems.",
+        "too_many_forms": bounds.TOO_MANY_ITEMS,
         "missing_management_form": "Faltan datos del formulario de ítems; recargue la página.",
+    }
+    # Item fields that name a catalogue row, and where to look them up (once per formset).
+    LOOKUPS = {
+        "product": lambda: Product.objects.all(),
+        "unit": lambda: MeasurementUnit.objects.all(),
+        "standard_code": lambda: StandardCode.objects.all(),
+        "tribute": catalog_selectors.active_tributes,
     }
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", ITEM_PREFIX)
         self.unit_choices = usual_unit_choices()
         super().__init__(*args, **kwargs)
+        self.lookups = self._lookups() if self.is_bound else {}
+        self.choices = {
+            "standard_code": [(s.pk, str(s)) for s in StandardCode.objects.all()],
+            "tribute": [(t.pk, str(t)) for t in catalog_selectors.active_tributes()],
+        }
+        self.item_fields = prepare_item_fields(
+            copy.deepcopy(ItemForm.base_fields),
+            lookups=self.lookups,
+            choices=self.choices,
+            unit_choices=self.unit_choices,
+        )
+
+    def _lookups(self) -> dict[str, dict[str, object]]:
+        """{field: {str(pk): row}} for every catalogue id the posted lines name: one query per model."""
+        pattern = re.compile(rf"{re.escape(self.prefix)}-\d+-({'|'.join(self.LOOKUPS)})")
+        wanted: dict[str, set[int]] = {name: set() for name in self.LOOKUPS}
+        for key in self.data:
+            match = pattern.fullmatch(key)
+            value = str(self.data.get(key))
+            if match and value.isascii() and value.isdigit():
+                wanted[match[1]].add(int(value))
+        return {
+            name: {str(row.pk): row for row in queryset().filter(pk__in=wanted[name])} if wanted[name] else {}
+            for name, queryset in self.LOOKUPS.items()
+        }
 
     def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "unit_choices": self.unit_choices}
+        # Every posted line is a line of the invoice: none may be skipped as "empty and unchanged"
+        # (that left a valid form with no data; and has_changed() per line is costly).
+        required = {"empty_permitted": False} if index is not None else {}
+        return {
+            **super().get_form_kwargs(index),
+            **required,
+            "unit_choices": self.unit_choices,
+            "fields": self.item_fields,
+        }
 
     @property
     def empty_form(self):
         form = super().empty_form
         form.initial = default_item_initial()
         return form
+
+    def clean(self):
+        if any(self.errors):
+            return
+        lines = [form.cleaned_data for form in self.forms]
+        problems = bounds.invoice_errors(lines)
+        if problems:
+            raise forms.ValidationError(problems)
+        if self.data.get("action") == "issue" and SHOWN_FIGURES in self.data:
+            # What you see is what is billed: the totals card sends back the figures it showed.
+            computed = compute_invoice([form.line_input() for form in self.forms])
+            if self.data[SHOWN_FIGURES] != figures_key(computed, computed.lines):
+                raise forms.ValidationError(
+                    f"Los totales cambiaron: esta factura suma {format_money(computed.total)}. "
+                    "Revíselos y pulse «Emitir» de nuevo.",
+                    code="figures_changed",
+                )
 
     def service_items(self) -> list[dict]:
         return [form.service_item(position) for position, form in enumerate(self.forms, start=1)]
@@ -302,9 +422,9 @@ ItemFormSet = forms.formset_factory(
     extra=0,
     min_num=1,
     validate_min=True,
-    max_num=MAX_ITEMS,
+    max_num=bounds.MAX_ITEMS,
     validate_max=True,
-    absolute_max=MAX_ITEMS,
+    absolute_max=bounds.MAX_ITEMS,
 )
 
 
@@ -335,7 +455,7 @@ def invoice_initial(invoice) -> dict:
 
 
 def item_initial(item) -> dict:
-    rates = {w.get("code"): w.get("rate") for w in (item.withholdings or [])}
+    rates = {w.get("code"): _decimal_or_none(w.get("rate")) for w in (item.withholdings or [])}
     return {
         "product": item.product_id,
         "code_reference": item.code_reference,
@@ -350,6 +470,14 @@ def item_initial(item) -> dict:
         "tribute": item.tribute_id,
         **{f"withholding_{code}": rates.get(code) for code in WITHHOLDING_CODES},
     }
+
+
+def _decimal_or_none(value) -> Decimal | None:
+    # Stored rates are machine text ("7.00"): a Decimal, so the field shows it the es-CO way.
+    try:
+        return Decimal(str(value)) if value not in (None, "") else None
+    except ArithmeticError:
+        return None
 
 
 def invoice_forms(data=None, invoice=None):

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core import bounds
 from invoicing.models import Invoice, InvoiceItem, new_reference_code
 from invoicing.totals import LineInput, compute_invoice, to_decimal
 
@@ -71,10 +72,11 @@ def items_total(items) -> Decimal:
 def _build_items(items: list[dict]) -> list[InvoiceItem]:
     """Unsaved InvoiceItems (no invoice yet), in position order.
 
-    Raises: ValidationError (no items).
+    Raises: ValidationError (no items, a line or the invoice out of ``core.bounds``).
     """
     if not items:
         raise ValidationError({"items": "La factura debe tener al menos un ítem."})
+    _check_bounds(items)
     return [
         InvoiceItem(
             position=index,
@@ -83,6 +85,27 @@ def _build_items(items: list[dict]) -> list[InvoiceItem]:
         )
         for index, item in enumerate(items)
     ]
+
+
+def _check_bounds(items: list[dict]) -> None:
+    """``core.bounds`` for every line and for the invoice, before anything is saved.
+
+    Raises: ValidationError({"items": [...]}) with one Spanish message per problem.
+    """
+    problems = [
+        f"Línea {number}: {message}"
+        for number, item in enumerate(items, start=1)
+        for message in bounds.line_errors(
+            quantity=item.get("quantity"),
+            price=item.get("price"),
+            discount_rate=item.get("discount_rate"),
+            tax_rate=item.get("tax_rate"),
+        ).values()
+    ]
+    if not problems:
+        problems = bounds.invoice_errors(items)
+    if problems:
+        raise ValidationError({"items": problems})
 
 
 def _store_items(invoice: Invoice, built: list[InvoiceItem]) -> None:

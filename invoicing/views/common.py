@@ -14,7 +14,7 @@ from factus.errors import FactusError
 from invoicing import selectors
 from invoicing.models import Invoice
 from invoicing.services import InvoiceActionError
-from invoicing.totals import WITHHOLDING_NAMES, LineInput, compute_invoice
+from invoicing.totals import WITHHOLDING_NAMES, LineInput, compute_invoice, figures_key
 
 # What a service may raise that the user must read as a message (never a 500).
 USER_ERRORS = (InvoiceActionError, FactusError)
@@ -46,10 +46,8 @@ def totals_context(formset) -> dict:
     inputs = formset.line_inputs() if formset.is_bound else []
     computed = compute_invoice([line for line in inputs if line is not None]) if any(inputs) else None
     lines = iter(computed.lines if computed else ())
-    line_totals = [
-        (form.prefix, next(lines) if line else None)
-        for form, line in zip(formset.forms, inputs, strict=False)
-    ]
+    per_row = [next(lines) if line else None for line in inputs]
+    line_totals = [(form.prefix, line) for form, line in zip(formset.forms, per_row, strict=False)]
     withholdings = [
         {"code": code, "name": WITHHOLDING_NAMES.get(code, code), "value": value}
         for code, value in (computed.withholdings.items() if computed else ())
@@ -60,6 +58,7 @@ def totals_context(formset) -> dict:
         "withholdings": withholdings,
         "line_discounts": sum((line.discount for line in computed.lines), start=0) if computed else None,
         "incomplete": sum(1 for line in inputs if line is None),
+        "shown_figures": figures_key(computed, per_row),
     }
 
 

@@ -1,5 +1,7 @@
 // Invoice form: item rows from a <template>, customer/product search-selects, credit due date,
-// and a guard against sending the form twice. Totals are computed on the server (htmx).
+// and a guard against sending the form twice. Totals are computed on the server (htmx: the
+// hx-trigger of #invoice-totals listens to every input marked data-totals); "Emitir" waits until
+// the figures on screen are those of the lines typed.
 (function () {
   "use strict";
 
@@ -12,6 +14,7 @@
   const total = form.querySelector(`[name="${PREFIX}-TOTAL_FORMS"]`);
   const indexed = new RegExp(`${PREFIX}-(\\d+|__prefix__)-`, "g");
   const ATTRS = ["id", "name", "for", "aria-controls", "aria-describedby", "aria-labelledby"];
+  const MAX_ITEMS = Number(form.dataset.maxItems) || 200;
 
   function changed() {
     document.body.dispatchEvent(new CustomEvent("items-changed", { bubbles: true }));
@@ -36,9 +39,15 @@
       if (remove) remove.disabled = all.length === 1;
     });
     total.value = String(all.length);
+    const add = form.querySelector("[data-action='add-item']");
+    if (add) add.disabled = all.length >= MAX_ITEMS;
   }
 
   function addItem() {
+    if (rows.querySelectorAll(".item-row").length >= MAX_ITEMS) {
+      notice(`Una factura admite como máximo ${MAX_ITEMS} ítems.`);
+      return;
+    }
     const fragment = template.content.cloneNode(true);
     rows.appendChild(fragment);
     renumber();
@@ -67,14 +76,17 @@
   });
 
   // ---- search-selects (customer, product): static/js/picker.js -----------------------------
-  function money(value) {
-    const number = Number(value);
-    if (!Number.isFinite(number)) return "";
-    return "$ " + number.toLocaleString("es-CO", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  // "45000.50" (JSON) -> "45.000,50": what the es-CO parser reads back as the same number.
+  function esCO(value) {
+    const text = value == null ? "" : String(value);
+    const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text);
+    if (!match) return text;
+    const integer = match[2].replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+    return match[1] + integer + (match[3] ? "," + match[3] : "");
   }
 
   const describe = window.Picker.describe;
-  describe.product = (p) => `${p.code_reference} · ${p.name} · ${money(p.price)}`;
+  describe.product = (p) => `${p.code_reference} · ${p.name} · $ ${esCO(p.price)}`;
 
   function setField(row, name, value) {
     const input = row.querySelector(`[name$="-${name}"]`);
@@ -91,8 +103,8 @@
     setField(row, "product", p.id);
     setField(row, "code_reference", p.code_reference);
     setField(row, "name", p.name);
-    setField(row, "price", p.price);
-    setField(row, "tax_rate", p.tax_rate);
+    setField(row, "price", esCO(p.price));
+    setField(row, "tax_rate", esCO(p.tax_rate));
     setField(row, "is_excluded", p.is_excluded);
     const unit = row.querySelector('[name$="-unit"]');
     if (unit && p.unit_id != null && !unit.querySelector(`option[value="${p.unit_id}"]`)) {
@@ -102,7 +114,7 @@
     setField(row, "standard_code", p.standard_code_id);
     setField(row, "tribute", p.tribute_id);
     const rates = {};
-    (p.withholdings || []).forEach((w) => { rates[w.code] = w.rate; });
+    (p.withholdings || []).forEach((w) => { rates[w.code] = esCO(w.rate); });
     ["05", "06", "07"].forEach((code) => setField(row, `withholding_${code}`, rates[code] || ""));
     row.querySelector("[name$='-quantity']").focus();
   }
@@ -153,11 +165,75 @@
     }
   });
 
+  // ---- what you see is what is billed ------------------------------------------------------
+  // Every change that moves the totals bumps `changes`; a totals answer records the count it was
+  // asked for. "Emitir" with figures older than the last change asks for them now: when they did
+  // not move it goes on, otherwise it stops and says so (the server checks the same again).
+  const totalsBox = document.getElementById("invoice-totals");
+  const noticeBox = document.getElementById("totals-notice");
+  let changes = 0;
+  let shown = 0;
+  let askedByEmitir = false;
+
+  function notice(text) {
+    if (!noticeBox) return;
+    noticeBox.textContent = text;
+    noticeBox.hidden = !text;
+  }
+  function figures() {
+    const input = form.querySelector("[name='shown_figures']");
+    return input ? input.value : "";
+  }
+  function bump(event) {
+    if (event.type === "items-changed" || event.target.hasAttribute("data-totals")) {
+      changes += 1;
+      notice("");
+    }
+  }
+  form.addEventListener("input", bump);
+  form.addEventListener("change", bump);
+  document.body.addEventListener("items-changed", bump);
+  if (totalsBox) {
+    totalsBox.addEventListener("htmx:beforeRequest", (event) => {
+      event.detail.xhr.changes = changes;
+      event.detail.xhr.askedByEmitir = askedByEmitir;
+      askedByEmitir = false;
+    });
+    totalsBox.addEventListener("htmx:afterSwap", (event) => {
+      if (event.detail.xhr && event.detail.xhr.changes != null) shown = event.detail.xhr.changes;
+    });
+  }
+
+  function issueWhenCurrent(submitter) {
+    const before = figures();
+    function settle(event) {
+      const xhr = event.detail.xhr;
+      // Only the request "Emitir" asked for; one it replaced (hx-sync) ends aborted, and ignored.
+      if (!xhr || !xhr.askedByEmitir) return;
+      totalsBox.removeEventListener("htmx:afterRequest", settle);
+      if (xhr.changes === changes && !event.detail.successful) {
+        notice("No se pudieron actualizar los totales; pulse «Emitir» de nuevo.");
+      } else if (xhr.changes === changes && figures() === before) {
+        form.requestSubmit(submitter);
+      } else {  // other figures, or typed again meanwhile (that request was replaced)
+        notice("Los totales cambiaron mientras escribía; revíselos y pulse «Emitir» de nuevo.");
+      }
+    }
+    totalsBox.addEventListener("htmx:afterRequest", settle);
+    askedByEmitir = true;
+    window.htmx.trigger(totalsBox, "totals-now");
+  }
+
   // ---- send once ----------------------------------------------------------------------------
   form.addEventListener("submit", (event) => {
     if (form.dataset.sending === "1") { event.preventDefault(); return; }
-    form.dataset.sending = "1";
     const submitter = event.submitter;
+    if (submitter && submitter.value === "issue" && shown !== changes && totalsBox && window.htmx) {
+      event.preventDefault();
+      issueWhenCurrent(submitter);
+      return;
+    }
+    form.dataset.sending = "1";
     // Disable after the browser has collected the form data, so the clicked button is still sent.
     setTimeout(() => {
       form.querySelectorAll("button[type='submit']").forEach((b) => { b.disabled = true; });

@@ -145,7 +145,7 @@ def test_save_draft_keeps_two_lines_and_goes_to_the_detail(user_client, bill_ran
         ({"items-0-quantity": "0"}, "items-0-quantity", "La cantidad debe ser mayor que cero."),
         ({"items-0-quantity": "1.5"}, "items-0-quantity", "La cantidad debe ser un número entero."),
         ({"items-0-price": "0"}, "items-0-price", "El precio debe ser mayor que cero."),
-        ({"items-0-price": "10.555"}, "items-0-price", "Use como máximo 2 decimales."),
+        ({"items-0-price": "10,555"}, "items-0-price", "Use como máximo 2 decimales."),
         ({"items-0-discount_rate": "101"}, "items-0-discount_rate", "No puede ser mayor que 100."),
         ({"items-0-discount_rate": "-1"}, "items-0-discount_rate", "No puede ser negativo."),
         (
