@@ -37,6 +37,12 @@ def test_first_sync_creates_missing_rows_and_ranges(factus):
     assert Municipality.objects.get(factus_id=980).synced_at is None  # unchanged since migration
 
 
+def test_sync_stores_the_credit_note_range_with_its_document_code(factus):
+    catalog_sync(client=factus, only=["numbering_ranges"])
+    notes = NumberingRange.objects.get(factus_id=9)
+    assert (notes.document, notes.document_name, notes.prefix) == ("22", "Nota Crédito", "NC")
+
+
 def test_sync_updates_changed_rows_and_reactivates(factus):
     Municipality.objects.filter(factus_id=980).update(name="Otro nombre", is_active=False)
     Country.objects.filter(factus_id=46).update(code="XX")
