@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce, NullIf
 
 from catalog.models import (
     BILL_RANGE_DOCUMENT,
+    CREDIT_NOTE_RANGE_DOCUMENT,
     LEGAL_ENTITY_ID,
     NATURAL_PERSON_ID,
     Customer,
@@ -103,14 +104,24 @@ def acquirer_prefill(
     }
 
 
-def bill_numbering_ranges() -> QuerySet[NumberingRange]:
-    """Active, unexpired sales-invoice ranges ("21") that still have numbers left."""
+def _usable_numbering_ranges(document: str) -> QuerySet[NumberingRange]:
+    """Active, unexpired ranges of ``document`` that still have numbers left, by prefix."""
     return NumberingRange.objects.filter(
-        document=BILL_RANGE_DOCUMENT,
+        document=document,
         is_active=True,
         is_expired=False,
         current__lte=F("to_number"),
     ).order_by("prefix")
+
+
+def bill_numbering_ranges() -> QuerySet[NumberingRange]:
+    """Active, unexpired sales-invoice ranges ("21") that still have numbers left."""
+    return _usable_numbering_ranges(BILL_RANGE_DOCUMENT)
+
+
+def credit_note_numbering_ranges() -> QuerySet[NumberingRange]:
+    """Active, unexpired credit-note ranges ("22") that still have numbers left."""
+    return _usable_numbering_ranges(CREDIT_NOTE_RANGE_DOCUMENT)
 
 
 def active_units() -> QuerySet[MeasurementUnit]:

@@ -11,6 +11,8 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
+from catalog.search import fold
+
 DATA = Path(__file__).resolve().parent / "data"
 
 
@@ -33,12 +35,18 @@ def tribute(row: dict) -> dict:
     return {**code_name(row), "description": _text(row.get("description"))}
 
 
+# Names the range list sends that differ from the reference table's (API.md §5.1 says "y de
+# papel"; the documented list answer, fixtures/numbering-ranges-response.json, says "o de papel").
+RANGE_DOCUMENT_ALIASES = {"Factura de talonario o de papel": "30"}
+
+
 @cache
 def range_document_codes() -> dict[str, str]:
-    """Numbering-range document name ("Factura de Venta") -> code ("21")."""
+    """Numbering-range document name ("Factura de Venta") -> code ("21"), keyed by folded name."""
     with (DATA / "reference_tables.json").open(encoding="utf-8") as fh:
         rows = json.load(fh)["numbering_range_document_codes"]
-    return {row["name"].casefold(): row["code"] for row in rows}
+    names = {row["name"]: row["code"] for row in rows} | RANGE_DOCUMENT_ALIASES
+    return {fold(name): code for name, code in names.items()}
 
 
 def _document(row: dict) -> tuple[str, str]:
@@ -48,7 +56,8 @@ def _document(row: dict) -> tuple[str, str]:
     name = _text(row["document"])
     if name.isdigit():
         return name, name
-    return range_document_codes().get(name.casefold(), ""), name
+    # INFERRED: matched without case or accents ("Nota Credito"), so a respelled name still maps.
+    return range_document_codes().get(fold(name), ""), name
 
 
 def _date(value) -> date | None:

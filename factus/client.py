@@ -9,6 +9,7 @@ import logging
 import os
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from .auth import TokenManager
@@ -19,13 +20,57 @@ from .types import DownloadedFile, Page
 
 logger = logging.getLogger(__name__)
 
-BILL_FILTERS = frozenset({"identification", "names", "number", "prefix", "reference_code", "status"})
+# The list filters of bills and credit notes (API.md §3.4, §4.1).
+DOCUMENT_FILTERS = frozenset({"identification", "names", "number", "prefix", "reference_code", "status"})
 RANGE_FILTERS = frozenset({"id", "document", "resolution_number", "technical_key", "is_active"})
 MAX_PAGES = 1000  # INFERRED: a walk over more pages than this is an answer that makes no sense
 
 
 def _segment(value) -> str:
     return quote(str(value), safe="")
+
+
+@dataclass(frozen=True)
+class DocumentRoutes:
+    """Where one Factus document family lives. Validate, list, downloads and e-mail follow one
+    pattern under ``base``; show and delete differ per family (bills: ``/show/{number}`` and
+    ``/destroy/reference/{ref}``; credit notes: ``/{number}`` and ``/reference/{ref}``)."""
+
+    base: str
+    show_path: str
+    delete_path: str
+
+    @property
+    def validate(self) -> str:
+        return f"{self.base}/validate"
+
+    def show(self, number) -> str:
+        return self.base + self.show_path.format(number=_segment(number))
+
+    def delete(self, reference_code) -> str:
+        return self.base + self.delete_path.format(reference_code=_segment(reference_code))
+
+    def file(self, kind: str, number) -> str:
+        return f"{self.base}/download-{kind}/{_segment(number)}"
+
+    def send_email(self, number) -> str:
+        return f"{self.base}/send-email/{_segment(number)}"
+
+    def email_content(self, number) -> str:
+        return f"{self.base}/{_segment(number)}/email-content"
+
+
+BILLS = DocumentRoutes(
+    "/v1/bills", show_path="/show/{number}", delete_path="/destroy/reference/{reference_code}"
+)
+CREDIT_NOTES = DocumentRoutes(
+    "/v1/credit-notes", show_path="/{number}", delete_path="/reference/{reference_code}"
+)
+# Download kind -> (base64 key in ``data``, extension added to ``file_name``, content type).
+FILE_KINDS = {
+    "pdf": ("pdf_base_64_encoded", ".pdf", "application/pdf"),
+    "xml": ("xml_base_64_encoded", ".xml", "application/xml"),
+}
 
 
 def _filters(filters: dict, allowed: frozenset, page: int) -> dict:
@@ -122,6 +167,39 @@ class FactusClient:
             name += extension
         return DownloadedFile(file_name=name, content=content, content_type=content_type)
 
+    # -- documents (shared by every family; the public methods below name the family) -------
+    def _validate_document(self, routes: DocumentRoutes, payload: dict) -> dict:
+        return self._object("POST", routes.validate, json=payload)
+
+    def _list_documents(self, routes: DocumentRoutes, *, page: int = 1, **filters) -> Page:
+        params = _filters(filters, DOCUMENT_FILTERS, page)
+        return Page.from_data(self._data("GET", routes.base, params=params))
+
+    def _iter_documents(self, routes: DocumentRoutes, filters: dict) -> Iterator[dict]:
+        return self._iterate(functools.partial(self._list_documents, routes), filters)
+
+    def _find_document_by_reference(self, routes: DocumentRoutes, reference_code: str) -> dict | None:
+        # INFERRED: filter[reference_code] may be a partial match, so only an exact one counts.
+        for row in self._iter_documents(routes, {"reference_code": reference_code}):
+            if str(row.get("reference_code")) == str(reference_code):
+                return row
+        return None
+
+    def _download_document(self, routes: DocumentRoutes, number: str, kind: str) -> DownloadedFile:
+        key, extension, content_type = FILE_KINDS[kind]
+        return self._download(routes.file(kind, number), key, extension, content_type)
+
+    def _delete_document(self, routes: DocumentRoutes, reference_code: str) -> str:
+        return str(self._request("DELETE", routes.delete(reference_code)).get("message", ""))
+
+    def _send_document_email(
+        self, routes: DocumentRoutes, number: str, email: str, pdf_base64: str | None
+    ) -> str:
+        body = {"email": email}
+        if pdf_base64:
+            body["pdf_base_64_encoded"] = pdf_base64
+        return str(self._request("POST", routes.send_email(number), json=body).get("message", ""))
+
     # -- bills ---------------------------------------------------------------------------
     def validate_bill(self, payload: dict) -> dict:
         """Create a bill and send it to the DIAN; returns ``data`` (bill, items, totals, CUFE...).
@@ -130,60 +208,97 @@ class FactusClient:
             FactusValidationError, FactusRejected, FactusConflict, FactusConnectionError (never retried:
             look the bill up with ``find_bill_by_reference`` before resending).
         """
-        return self._object("POST", "/v1/bills/validate", json=payload)
+        return self._validate_document(BILLS, payload)
 
     def list_bills(self, *, page: int = 1, **filters) -> Page:
         """One page of bills; filters: identification, names, number, prefix, reference_code, status."""
-        params = _filters(filters, BILL_FILTERS, page)
-        return Page.from_data(self._data("GET", "/v1/bills", params=params))
+        return self._list_documents(BILLS, page=page, **filters)
 
     def iter_bills(self, **filters) -> Iterator[dict]:
         """Every bill matching the filters, across all pages."""
-        return self._iterate(self.list_bills, filters)
+        return self._iter_documents(BILLS, filters)
 
     def get_bill(self, number: str) -> dict:
         """One bill by number (e.g. ``SETP990000493``). Raises: FactusNotFound."""
-        return self._object("GET", f"/v1/bills/show/{_segment(number)}")
+        return self._object("GET", BILLS.show(number))
 
     def find_bill_by_reference(self, reference_code: str) -> dict | None:
         """The bill list row whose reference_code is exactly ``reference_code``, or None."""
-        for row in self.iter_bills(reference_code=reference_code):
-            if str(row.get("reference_code")) == str(reference_code):
-                return row
-        return None
+        return self._find_document_by_reference(BILLS, reference_code)
 
     def download_bill_pdf(self, number: str) -> DownloadedFile:
         """The bill's PDF. Raises: FactusNotFound, FactusConflict (not validated)."""
-        return self._download(
-            f"/v1/bills/download-pdf/{_segment(number)}", "pdf_base_64_encoded", ".pdf", "application/pdf"
-        )
+        return self._download_document(BILLS, number, "pdf")
 
     def download_bill_xml(self, number: str) -> DownloadedFile:
         """The bill's XML. Raises: FactusNotFound, FactusConflict (not validated)."""
-        return self._download(
-            f"/v1/bills/download-xml/{_segment(number)}", "xml_base_64_encoded", ".xml", "application/xml"
-        )
+        return self._download_document(BILLS, number, "xml")
 
     def delete_bill(self, reference_code: str) -> str:
         """Delete a non-validated bill; returns Factus' message. Raises: FactusConflict, FactusNotFound."""
-        path = f"/v1/bills/destroy/reference/{_segment(reference_code)}"
-        return str(self._request("DELETE", path).get("message", ""))
+        return self._delete_document(BILLS, reference_code)
 
     def send_bill_email(self, number: str, email: str, pdf_base64: str | None = None) -> str:
         """Have Factus e-mail the bill to ``email``; returns Factus' message."""
-        body = {"email": email}
-        if pdf_base64:
-            body["pdf_base_64_encoded"] = pdf_base64
-        path = f"/v1/bills/send-email/{_segment(number)}"
-        return str(self._request("POST", path, json=body).get("message", ""))
+        return self._send_document_email(BILLS, number, email, pdf_base64)
 
     def get_bill_email_content(self, number: str) -> dict:
         """Subject and base64 ZIP for integrators that send the e-mail themselves."""
-        return self._object("GET", f"/v1/bills/{_segment(number)}/email-content")
+        return self._object("GET", BILLS.email_content(number))
 
     def list_bill_events(self, number: str) -> list:
         """RADIAN events of a bill. Raises: FactusNotFound."""
-        return self._list("GET", f"/v1/bills/{_segment(number)}/radian/events")
+        return self._list("GET", f"{BILLS.base}/{_segment(number)}/radian/events")
+
+    # -- credit notes (API.md §4.1) --------------------------------------------------------
+    def validate_credit_note(self, payload: dict) -> dict:
+        """Create a credit note and send it to the DIAN; returns ``data`` (credit_note, items, CUDE...).
+
+        Raises:
+            FactusValidationError, FactusRejected, FactusConflict (a pending note blocks new ones),
+            FactusConnectionError (never retried: look the note up with
+            ``find_credit_note_by_reference`` before resending).
+        """
+        return self._validate_document(CREDIT_NOTES, payload)
+
+    def list_credit_notes(self, *, page: int = 1, **filters) -> Page:
+        """One page of credit notes; the filters of ``list_bills``."""
+        return self._list_documents(CREDIT_NOTES, page=page, **filters)
+
+    def iter_credit_notes(self, **filters) -> Iterator[dict]:
+        """Every credit note matching the filters, across all pages."""
+        return self._iter_documents(CREDIT_NOTES, filters)
+
+    def get_credit_note(self, number: str) -> dict:
+        """One credit note by number (e.g. ``NC76``). Raises: FactusNotFound."""
+        return self._object("GET", CREDIT_NOTES.show(number))
+
+    def find_credit_note_by_reference(self, reference_code: str) -> dict | None:
+        """The credit-note list row whose reference_code is exactly ``reference_code``, or None."""
+        return self._find_document_by_reference(CREDIT_NOTES, reference_code)
+
+    def download_credit_note_pdf(self, number: str) -> DownloadedFile:
+        """The credit note's PDF. Raises: FactusNotFound, FactusConflict (not validated)."""
+        return self._download_document(CREDIT_NOTES, number, "pdf")
+
+    def download_credit_note_xml(self, number: str) -> DownloadedFile:
+        """The credit note's XML. Raises: FactusNotFound, FactusConflict (not validated)."""
+        return self._download_document(CREDIT_NOTES, number, "xml")
+
+    def delete_credit_note(self, reference_code: str) -> str:
+        """Delete a non-validated credit note by reference code; returns Factus' message.
+
+        Raises: FactusConflict (validated), FactusNotFound.
+        """
+        return self._delete_document(CREDIT_NOTES, reference_code)
+
+    def send_credit_note_email(self, number: str, email: str, pdf_base64: str | None = None) -> str:
+        """Have Factus e-mail the credit note to ``email``; returns Factus' message."""
+        return self._send_document_email(CREDIT_NOTES, number, email, pdf_base64)
+
+    def get_credit_note_email_content(self, number: str) -> dict:
+        """Subject (document code 91) and base64 ZIP, for integrators that send the e-mail themselves."""
+        return self._object("GET", CREDIT_NOTES.email_content(number))
 
     # -- lookups -------------------------------------------------------------------------
     def _lookup(self, path: str, name: str | None) -> list:

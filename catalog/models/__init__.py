@@ -2,6 +2,7 @@
 
 from .lookups import (
     BILL_RANGE_DOCUMENT,
+    CREDIT_NOTE_RANGE_DOCUMENT,
     BillDocumentType,
     CodeReference,
     Country,
@@ -30,6 +31,7 @@ from .master import (
 
 __all__ = [
     "BILL_RANGE_DOCUMENT",
+    "CREDIT_NOTE_RANGE_DOCUMENT",
     "LEGAL_ENTITY_ID",
     "NATURAL_PERSON_ID",
     "BillDocumentType",

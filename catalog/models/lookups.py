@@ -2,7 +2,9 @@
 
 from django.db import models
 
+# Numbering-range document codes (API.md §5.1) of the documents this app issues.
 BILL_RANGE_DOCUMENT = "21"
+CREDIT_NOTE_RANGE_DOCUMENT = "22"
 
 
 # --- Lookups synced from Factus (sync_lookups) -----------------------------------------------

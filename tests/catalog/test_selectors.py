@@ -3,7 +3,12 @@ import pytest
 from catalog import selectors
 from catalog.models import NumberingRange
 from catalog.services import catalog_sync
-from tests.catalog.factories import CompanyCustomerFactory, CustomerFactory, ProductFactory
+from tests.catalog.factories import (
+    CompanyCustomerFactory,
+    CustomerFactory,
+    NumberingRangeFactory,
+    ProductFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -13,6 +18,41 @@ def test_bill_numbering_ranges_after_sync(factus):
     assert [r.factus_id for r in selectors.bill_numbering_ranges()] == [8]
     NumberingRange.objects.filter(factus_id=8).update(current=995000001)  # exhausted
     assert not selectors.bill_numbering_ranges().exists()
+
+
+def test_credit_note_numbering_ranges_after_sync_are_only_credit_note_ranges(factus):
+    catalog_sync(client=factus, only=["numbering_ranges"])
+    assert [r.factus_id for r in selectors.credit_note_numbering_ranges()] == [9]
+
+
+def test_a_credit_note_range_deactivated_at_factus_is_no_longer_offered(factus, sandbox):
+    catalog_sync(client=factus, only=["numbering_ranges"])
+    next(r for r in sandbox.state.ranges if r["id"] == 9)["is_active"] = 0
+    catalog_sync(client=factus, only=["numbering_ranges"])
+    assert not selectors.credit_note_numbering_ranges().exists()
+
+
+@pytest.mark.parametrize(
+    "unusable",
+    [{"is_active": False}, {"is_expired": True}, {"current": 1001}],
+    ids=["inactive", "expired", "exhausted"],
+)
+def test_unusable_credit_note_ranges_are_not_offered(unusable):
+    fields = {
+        "document": "22",
+        "document_name": "Nota Crédito",
+        "prefix": "NCC",
+        "to_number": 1000,
+        "current": 1,
+    }
+    NumberingRangeFactory(factus_id=62, from_number=1, **{**fields, **unusable})
+    assert not selectors.credit_note_numbering_ranges().exists()
+
+
+def test_a_usable_credit_note_range_is_offered_sorted_by_prefix():
+    for factus_id, prefix in ((63, "NCZ"), (62, "NCA")):
+        NumberingRangeFactory(factus_id=factus_id, document="22", document_name="Nota Crédito", prefix=prefix)
+    assert [r.prefix for r in selectors.credit_note_numbering_ranges()] == ["NCA", "NCZ"]
 
 
 def test_search_is_accent_and_case_insensitive_and_limited():

@@ -1,13 +1,19 @@
+import json
+from pathlib import Path
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from catalog import sync_rows
 from catalog.models import Country, MeasurementUnit, Municipality, NumberingRange, Tribute
 from catalog.services import CatalogSyncError, catalog_sync
 from factus.errors import FactusConnectionError
 
 pytestmark = pytest.mark.django_db
+# The documented Factus answers, copied verbatim for the emulator's tests.
+EMULATOR_FIXTURES = Path(__file__).resolve().parents[1] / "factus_emulator" / "fixtures"
 
 
 def writes(ctx):
@@ -35,6 +41,23 @@ def test_first_sync_creates_missing_rows_and_ranges(factus):
     assert NumberingRange.objects.get(factus_id=5).is_active is False
     assert NumberingRange.objects.get(factus_id=4).is_expired is True
     assert Municipality.objects.get(factus_id=980).synced_at is None  # unchanged since migration
+
+
+def test_sync_stores_the_credit_note_range_with_its_document_code(factus):
+    catalog_sync(client=factus, only=["numbering_ranges"])
+    notes = NumberingRange.objects.get(factus_id=9)
+    assert (notes.document, notes.document_name, notes.prefix) == ("22", "Nota Crédito", "NC")
+
+
+def test_every_documented_range_document_name_maps_to_its_code():
+    body = json.loads((EMULATOR_FIXTURES / "numbering-ranges-response.json").read_text(encoding="utf-8"))
+    codes = [sync_rows.numbering_range(row)["document"] for row in body["data"]["data"]]
+    assert codes == ["22", "22", "23", "23", "25", "26", "28", "21", "30", "24"]
+
+
+def test_a_range_document_name_maps_without_accents_or_case():
+    row = {"id": 62, "document": "NOTA CREDITO", "prefix": "NCC", "from": 1, "to": 9, "current": 1}
+    assert sync_rows.numbering_range(row)["document"] == "22"
 
 
 def test_sync_updates_changed_rows_and_reactivates(factus):

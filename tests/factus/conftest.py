@@ -1,3 +1,4 @@
+import copy
 import json
 import uuid
 from pathlib import Path
@@ -11,6 +12,8 @@ from factus.auth import TokenManager
 from factus.client import FactusClient
 from factus.conf import FactusSettings
 from factus.http import build_session
+from factus_emulator.core import Sandbox
+from factus_emulator.testing import register
 
 BASE = "http://factus.test"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -93,3 +96,32 @@ def manager(conf, cache, oauth):
 @pytest.fixture
 def factus(conf, manager):
     return FactusClient(conf.base_url, manager, manager.session)
+
+
+@pytest.fixture
+def sandbox():
+    return Sandbox()
+
+
+@pytest.fixture
+def emulated(sandbox, cache):
+    conf = FactusSettings(
+        base_url=BASE,
+        client_id="emulator-client-id",
+        client_secret="emulator-client-secret",
+        username="demo@emulador-factus.com",
+        password="emulador-demo",
+        timeout=5,
+        connect_timeout=1,
+    )
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        register(rsps, sandbox, BASE)
+        session = build_session(conf)
+        yield FactusClient(BASE, TokenManager(conf, session=session, cache=cache), session)
+
+
+def bill_payload(reference: str, **customer) -> dict:
+    payload = copy.deepcopy(load_fixture("bills-validate-request.json"))
+    payload.update(reference_code=reference, numbering_range_id=8)
+    payload["customer"].update(customer)
+    return payload

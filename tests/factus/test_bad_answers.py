@@ -213,6 +213,9 @@ CALLS = {
     "events": lambda c: c.list_bill_events("SETP1"),
     "delete": lambda c: c.delete_bill("R-1"),
     "ranges": lambda c: c.list_numbering_ranges(),
+    "credit_note": lambda c: c.get_credit_note("NC1"),
+    "find_credit_note": lambda c: c.find_credit_note_by_reference("R-1"),
+    "credit_note_xml": lambda c: c.download_credit_note_xml("NC1"),
 }
 
 

@@ -1,48 +1,12 @@
 """FactusClient against the emulator core (responses transport): every endpoint, one password grant."""
 
-import copy
-
 import pytest
 import responses
 
-from factus.auth import TokenManager
-from factus.client import FactusClient
-from factus.conf import FactusSettings
 from factus.errors import FactusConflict, FactusNotFound, FactusRejected, FactusValidationError
-from factus.http import build_session
 from factus.types import DownloadedFile, Page
-from factus_emulator.core import Sandbox
 from factus_emulator.testing import register
-from tests.factus.conftest import BASE, load_fixture
-
-
-@pytest.fixture
-def sandbox():
-    return Sandbox()
-
-
-@pytest.fixture
-def emulated(sandbox, cache):
-    conf = FactusSettings(
-        base_url=BASE,
-        client_id="emulator-client-id",
-        client_secret="emulator-client-secret",
-        username="demo@emulador-factus.com",
-        password="emulador-demo",
-        timeout=5,
-        connect_timeout=1,
-    )
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        register(rsps, sandbox, BASE)
-        session = build_session(conf)
-        yield FactusClient(BASE, TokenManager(conf, session=session, cache=cache), session)
-
-
-def bill_payload(reference: str, **customer) -> dict:
-    payload = copy.deepcopy(load_fixture("bills-validate-request.json"))
-    payload.update(reference_code=reference, numbering_range_id=8)
-    payload["customer"].update(customer)
-    return payload
+from tests.factus.conftest import BASE, bill_payload
 
 
 def test_bill_lifecycle_through_every_bill_endpoint(emulated, sandbox):
