@@ -24,6 +24,7 @@ not record. Stuck: invoices not settled at the end (draft, "Enviando", "Por veri
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import os
 import random
@@ -234,8 +235,8 @@ def get(session: requests.Session, url: str, run: Run) -> requests.Response:
     for _ in range(8):
         try:
             answer = session.get(url, timeout=60)
-        except requests.ConnectionError:
-            run.add("connection_broken")
+        except requests.RequestException as error:
+            run.add(f"broken:{type(error).__name__}")
             time.sleep(0.5)
             continue
         if answer.status_code >= 500:
@@ -250,6 +251,8 @@ def invoice_form(session: requests.Session, base: str, customer: int, product, r
     page.raise_for_status()
     parser = FormFields()
     parser.feed(page.text)
+    from core.numbers import format_number
+
     data = parser.values
     data.update(
         {
@@ -259,10 +262,22 @@ def invoice_form(session: requests.Session, base: str, customer: int, product, r
             "items-0-name": product.name,
             "items-0-quantity": str(random.randint(1, 5)),
             # es-CO, as staff type it: thousands with dots, decimals with a comma.
-            "items-0-price": f"{product.price:,.2f}".replace(",", "_").replace(".", ",").replace("_", "."),
+            "items-0-price": format_number(product.price, 2),
             "action": "issue",
         }
     )
+    # The page recomputes the totals on the server as the lines change (htmx) and sends back the
+    # figures it showed with "Emitir".
+    for _ in range(8):
+        try:
+            totals = session.post(f"{base}/facturas/totales/", data=data, timeout=60)
+        except requests.RequestException as error:
+            run.add(f"broken:{type(error).__name__}")
+            continue
+        shown = re.search(r'name="shown_figures" value="([^"]*)"', totals.text)
+        if totals.status_code == 200 and shown:
+            data["shown_figures"] = html.unescape(shown[1])
+            break
     return data
 
 
@@ -271,8 +286,8 @@ def post_form(session, base: str, data: dict, run: Run) -> str | None:
     for _ in range(8):
         try:
             answer = session.post(f"{base}/facturas/nueva/", data=data, allow_redirects=False, timeout=90)
-        except requests.ConnectionError:
-            run.add("connection_broken")
+        except requests.RequestException as error:  # a killed worker: reset, or a cut answer
+            run.add(f"broken:{type(error).__name__}")
             time.sleep(0.5)
             continue
         if answer.status_code >= 500:
@@ -293,7 +308,8 @@ def submit_one(base: str, session: requests.Session, customer: int, product, dou
     started = time.perf_counter()
     if double:
         run.add("double_posts")
-        twin = login(base)
+        twin = requests.Session()  # the same browser: same cookies, same CSRF token
+        twin.cookies.update(session.cookies)
         second = threading.Thread(target=post_form, args=(twin, base, dict(data), run))
         second.start()
         location = post_form(session, base, data, run)
@@ -336,8 +352,8 @@ def settle(session, base: str, pk: int, run: Run) -> None:
             )
             if answer.status_code >= 500:
                 run.add("server_errors")
-        except requests.ConnectionError:
-            run.add("connection_broken")
+        except requests.RequestException as error:
+            run.add(f"broken:{type(error).__name__}")
         time.sleep(0.5)
 
 
@@ -440,8 +456,8 @@ def main() -> None:
                     return
                 try:
                     submit_one(base, session, *job, run)
-                except requests.RequestException:
-                    run.add("client_gave_up")
+                except requests.RequestException as error:
+                    run.add(f"client_gave_up:{type(error).__name__}")
 
         clients = [threading.Thread(target=client_loop) for _ in range(args.threads)]
         for thread in clients:
@@ -480,10 +496,12 @@ def gunicorn_errors(process: subprocess.Popen) -> int:
 
 def report(args, run: Run, result: dict, stats: dict, logged_errors: int, seconds: float) -> str:
     lost_answers = stats.get("lost_answers") or {}
+    broken = sum(n for k, n in run.counts.items() if k.startswith("broken:"))
     injected = (
         f"{run.counts['double_posts']} double POSTs, {run.counts['worker_kills']} worker kills, "
-        f"{run.counts['connection_broken']} broken connections, answers lost "
-        f"{json.dumps(lost_answers, sort_keys=True)}, {stats.get('failed_requests', '?')} 500s injected"
+        f"{broken} broken connections, answers lost "
+        f"{json.dumps(lost_answers, sort_keys=True)}, unprocessed 500s on {args.fail_rate:.0%} of calls, "
+        f"emulator duplicates {stats.get('duplicates')}"
     )
     server_errors = run.counts["server_errors"] + logged_errors
     ok = all(result[k] == 0 for k in ("duplicates", "lost", "stuck")) and server_errors == 0
@@ -493,7 +511,7 @@ def report(args, run: Run, result: dict, stats: dict, logged_errors: int, second
         f"{server_errors} server errors | injected: {injected} | {run.counts['retries']} retries, "
         f"issue p50 {pct(run.latencies, 0.5):.2f}s p95 {pct(run.latencies, 0.95):.2f}s, "
         f"statuses {dict(result['statuses'])}, {args.workers} gunicorn workers, {args.threads} clients, "
-        f"{seconds:.0f}s | {'OK' if ok else 'FAIL'}"
+        f"{seconds:.0f}s | {dict(run.counts)} | {'OK' if ok else 'FAIL'}"
     )
 
 
