@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import time
 from contextlib import contextmanager
 
@@ -37,7 +38,22 @@ def clean_json(value):
     """
     if value is None:
         return None
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder), object_hook=_redact)
+    try:
+        text = json.dumps(value, cls=DjangoJSONEncoder, allow_nan=False)
+    except ValueError:  # NaN/Infinity in an odd Factus answer: PostgreSQL's jsonb refuses them
+        text = json.dumps(_finite(value), cls=DjangoJSONEncoder, allow_nan=False)
+    return json.loads(text, object_hook=_redact)
+
+
+def _finite(value):
+    """A copy where non-finite floats are their text ("nan", "inf")."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 def record_event(
@@ -51,8 +67,9 @@ def record_event(
     request=None,
     response=None,
     duration_ms=None,
+    detail=None,
 ) -> InvoiceEvent:
-    """Append one event to the invoice's timeline."""
+    """Append one event to the invoice's timeline (``detail``: what the "Último intento" panel needs)."""
     return InvoiceEvent.objects.create(
         invoice=invoice,
         user=user if getattr(user, "is_authenticated", False) else None,
@@ -63,6 +80,7 @@ def record_event(
         request=clean_json(request),
         response=clean_json(response),
         duration_ms=duration_ms,
+        detail=clean_json(detail) or {},
     )
 
 

@@ -95,3 +95,13 @@ def make_invoice(db):
         return invoice
 
     return build
+
+
+@pytest.fixture(autouse=True)
+def no_backoff_sleep(monkeypatch):
+    """The lookup-by-reference backoff sleeps are recorded, not slept (tests assert no timings)."""
+    from invoicing.services import resolve
+
+    slept: list[float] = []
+    monkeypatch.setattr(resolve, "sleep", slept.append)
+    return slept
