@@ -80,11 +80,13 @@ def respond_to_submit(request, result):
     An attempt that reached the recording phase is told by the "Último intento" panel of the page
     it lands on (the detail; the edit form for 422 field errors), built from its event, so a reload
     or the back button never sends anything again. A refusal without an attempt (busy, already
-    validated...) is a one-time message.
+    validated...) is a one-time message; so is a success (the panel holds the rest, said once).
     """
     invoice = result.invoice
     if not result.recorded:
         messages.warning(request, result.message or "No se pudo emitir la factura.")
+    elif result.outcome == "validated":
+        messages.success(request, result.message)
     elif result.outcome == "invalid":
         return redirect("invoicing:invoice_update", invoice.pk)
     return redirect("invoicing:invoice_detail", invoice.pk)
