@@ -180,7 +180,12 @@ def _lookup_text(detail: dict) -> str:
         return f"Se consultó Factus por la referencia {reference}: no la tiene por ahora{times}."
     if state == "failed":
         return f"Se intentó consultar Factus por la referencia {reference}{times}, sin lograr respuesta."
-    if detail.get("kind") in ("refused", "rate_limited", "auth"):
+    if detail.get("stage") == "token":
+        return "No se pudo obtener el acceso (token) de Factus: no se consultó ni se envió nada."
+    kind = detail.get("kind")
+    if kind in ("bad_response", "internal"):
+        return "Todavía no se consultó por la referencia: «Verificar en Factus» lo hace."
+    if kind in ("refused", "rate_limited", "auth"):
         return "La solicitud no llegó a procesarse en Factus: no hizo falta consultar."
     return "Factus respondió con claridad: no hizo falta consultar por la referencia."
 

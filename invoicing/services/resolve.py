@@ -174,7 +174,7 @@ def _not_authenticated(exc: FactusError, *, lookup_first: bool) -> Resolution:
             "La factura sigue «Por verificar».",
             http_status=exc.status_code,
             response=exc.body,
-            detail=detail(kind, MAYBE),
+            detail=detail(kind, MAYBE, stage="token"),
         )
     return failed(
         exc,

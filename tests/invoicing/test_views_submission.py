@@ -15,40 +15,17 @@ from factus.types import DownloadedFile
 from factus_emulator.testing import register
 from invoicing.models import Invoice
 from tests.catalog.factories import CustomerFactory
-from tests.invoicing.test_views import BASE, draft, form_data, messages_of
+from tests.invoicing import test_views
+from tests.invoicing.test_views import BASE, draft, form_data, line, messages_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def sandbox():
-    from factus_emulator import Sandbox
-
-    return Sandbox(seed=11)
-
-
-@pytest.fixture
-def emulator(settings, sandbox):
-    from django.core.cache import cache
-
-    cache.clear()
-    settings.FACTUS_BASE_URL = BASE
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps, sandbox
-
-
-@pytest.fixture
-def wired(emulator):
-    rsps, sandbox = emulator
-    register(rsps, sandbox, BASE)
-    return sandbox
-
-
-@pytest.fixture
-def bill_range(db):
-    from tests.catalog.factories import NumberingRangeFactory
-
-    return NumberingRangeFactory()
+# The view tests' fixtures (emulator core on BASE through ``responses``), shared.
+sandbox, emulator, wired, bill_range = (
+    test_views.sandbox,
+    test_views.emulator,
+    test_views.wired,
+    test_views.bill_range,
+)
 
 
 def detail_url(invoice) -> str:
@@ -212,8 +189,6 @@ def test_two_identical_issue_posts_at_once_make_one_invoice_and_one_bill(user, s
 
 
 def _edit_data(invoice, version, **header):
-    from tests.invoicing.test_views import line
-
     data = form_data(invoice.customer, invoice.numbering_range, lines=[line(name="Cambiada")], **header)
     data["version"] = version
     return data
