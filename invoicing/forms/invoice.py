@@ -98,10 +98,11 @@ class InvoiceForm(BootstrapForm):
             self.add_error("payment_due_date", "La fecha de vencimiento es obligatoria para pagos a crédito.")
         return data
 
-    def posted_form_token(self) -> uuid.UUID | None:
-        """The posted ``form_token``, read before (and whatever) the rest of the validation."""
+    @staticmethod
+    def form_token_of(data) -> uuid.UUID | None:
+        """The posted ``form_token`` (None when absent or not a UUID), read before anything else."""
         try:
-            return uuid.UUID(str(self.data.get(self.add_prefix("form_token")) or ""))
+            return uuid.UUID(str(data.get("form_token") or ""))
         except ValueError:
             return None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -10,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from invoicing import selectors, services
 from invoicing.forms import (
+    InvoiceForm,
     ItemFormSet,
     apply_service_error,
     invoice_forms,
@@ -89,16 +92,31 @@ def _submit(request, pk):
     return respond_to_submit(request, result)
 
 
+UNCONFIRMED_FORM = (
+    "No se pudo confirmar que este formulario se envía una sola vez (le falta su código de envío). "
+    "No se guardó nada: revise los datos y pulse de nuevo el botón."
+)
+
+
 def invoice_create(request):
-    form, formset = invoice_forms(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        used = selectors.invoice_for_form_token(form_token=form.posted_form_token())
-        if used is not None:  # reload / back button / double click of a form already sent
-            return _already_sent(request, used)
-        if form.is_valid() & formset.is_valid():
-            return _save(request, form, formset)
-        return _render_form(request, form, formset, status=422)
-    return _render_form(request, form, formset)
+    if request.method != "POST":
+        form, formset = invoice_forms()
+        return _render_form(request, form, formset)
+    token = InvoiceForm.form_token_of(request.POST)
+    used = selectors.invoice_for_form_token(form_token=token)
+    if used is not None:  # reload / back button / double click of a form already sent
+        return _already_sent(request, used)
+    data = request.POST
+    if token is None:  # never accepted without one (server-side, not only JS): a fresh one to resend
+        data = request.POST.copy()
+        data["form_token"] = str(uuid.uuid4())
+    form, formset = invoice_forms(data)
+    valid = form.is_valid() & formset.is_valid()
+    if token is None:
+        form.add_error(None, UNCONFIRMED_FORM)
+    elif valid:
+        return _save(request, form, formset)
+    return _render_form(request, form, formset, status=422)
 
 
 def invoice_update(request, pk):

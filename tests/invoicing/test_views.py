@@ -1,6 +1,7 @@
 """Invoice pages against the emulator core (``responses``, no sockets): every submit outcome."""
 
 import re
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -79,6 +80,7 @@ def form_data(customer, bill_range, lines=None, action="save", **header) -> dict
         "payment_method": "10",
         "observation": "",
         "action": action,
+        "form_token": str(uuid.uuid4()),  # a fresh new-invoice form (the edit form ignores it)
         "items-TOTAL_FORMS": str(len(lines)),
         "items-INITIAL_FORMS": "0",
         "items-MIN_NUM_FORMS": "1",

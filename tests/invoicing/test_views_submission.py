@@ -143,6 +143,17 @@ def test_two_identical_issue_posts_make_one_invoice_and_one_bill(user_client, wi
     assert any("ya se había enviado" in m for m in messages_of(second))
 
 
+def test_a_post_without_a_token_creates_nothing_and_keeps_what_was_typed(user_client, bill_range):
+    data = form_data(CustomerFactory(), bill_range, observation="escrito a mano")
+    del data["form_token"]
+    response = user_client.post(reverse("invoicing:invoice_create"), data)
+    assert response.status_code == 422 and not Invoice.objects.exists()
+    assert "le falta su código de envío" in response.text and "escrito a mano" in response.text
+    token = re.search(r'name="form_token" value="([0-9a-f-]{36})"', response.text)[1]
+    again = user_client.post(reverse("invoicing:invoice_create"), {**data, "form_token": token})
+    assert again.status_code == 302 and Invoice.objects.count() == 1
+
+
 def test_a_post_with_a_used_token_is_refused_even_with_other_data(user_client, bill_range):
     token = str(uuid.uuid4())
     user_client.post(
