@@ -42,7 +42,7 @@ def invoice_create_once(
     """
     if form_token is None:
         return invoice_create_draft(user=user, items=items, **header), True
-    existing = Invoice.objects.filter(form_token=form_token).first()
+    existing = created_with(form_token)
     if existing is not None:
         return existing, False
     try:
@@ -50,12 +50,16 @@ def invoice_create_once(
             invoice = invoice_create_draft(user=user, items=items, **header)
             Invoice.objects.filter(pk=invoice.pk).update(form_token=form_token)
             invoice.form_token = form_token
-    except IntegrityError:
-        existing = Invoice.objects.filter(form_token=form_token).first()
+    except IntegrityError:  # another request with the same token committed first
+        existing = created_with(form_token)
         if existing is None:  # the IntegrityError was about something else
             raise
         return existing, False
     return invoice, True
+
+
+def created_with(form_token: uuid.UUID) -> Invoice | None:
+    return Invoice.objects.filter(form_token=form_token).first()
 
 
 @transaction.atomic

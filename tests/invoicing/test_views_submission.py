@@ -1,14 +1,11 @@
 """Post/Redirect/Get, the one-time form token, the edit version stamp and the "Último intento" panel."""
 
 import re
-import threading
 import uuid
 
 import pytest
 import requests
 import responses
-from django.db import connection, connections
-from django.test import Client
 from django.urls import reverse
 
 from factus.types import DownloadedFile
@@ -162,38 +159,6 @@ def test_a_post_with_a_used_token_is_refused_even_with_other_data(user_client, b
     again = form_data(CustomerFactory(), bill_range, form_token=token, observation="otra")
     response = user_client.post(reverse("invoicing:invoice_create"), again)
     assert response.status_code == 302 and Invoice.objects.count() == 1
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent inserts need PostgreSQL")
-def test_two_identical_issue_posts_at_once_make_one_invoice_and_one_bill(user, sandbox, settings, bill_range):
-    from django.core.cache import cache
-
-    cache.clear()
-    settings.FACTUS_BASE_URL = BASE
-    sandbox.configure(latency_ms=200)
-    data = form_data(CustomerFactory(), bill_range, action="issue", form_token=str(uuid.uuid4()))
-    codes, start = [], threading.Barrier(2)
-
-    def post():
-        try:
-            browser = Client()
-            browser.force_login(user)
-            start.wait()
-            codes.append(browser.post(reverse("invoicing:invoice_create"), data).status_code)
-        finally:
-            connections.close_all()
-
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        register(rsps, sandbox, BASE)
-        threads = [threading.Thread(target=post) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(20)
-    assert codes == [302, 302]
-    assert Invoice.objects.count() == 1
-    assert len(sandbox.snapshot()["bills"]) == 1
 
 
 # --- edit version stamp -------------------------------------------------------------------------------
