@@ -142,6 +142,20 @@ def is_rejection(messages) -> bool:
     return any("Rechazo" in str(m) for m in messages or [])
 
 
+def json_safe(value):
+    """A copy storable in PostgreSQL's jsonb: non-finite floats as text ("nan"), NUL characters
+    removed (jsonb refuses both; Python's json module produces them from an odd answer)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {json_safe(k) if isinstance(k, str) else k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value
+
+
 def _object(value, what: str) -> dict:
     if not isinstance(value, dict):
         raise BillDataError(f"{what} no es un objeto ({type(value).__name__}).")
@@ -154,6 +168,8 @@ def _text(value, name: str) -> str:
     if not isinstance(value, str | int):
         raise BillDataError(f"el campo {name} no es un texto.")
     text = str(value).strip()
+    if any(ord(char) < 32 or ord(char) == 127 for char in text):
+        raise BillDataError(f"el campo {name} contiene caracteres de control.")
     limit = MAX_LENGTHS.get(name)
     if limit and len(text) > limit:
         raise BillDataError(f"el campo {name} tiene {len(text)} caracteres (máximo {limit}).")
@@ -225,12 +241,14 @@ def bill_fields(data) -> dict:
         "prefix": _text(_object(numbering, "El rango de numeración").get("prefix"), "prefix"),
         "cufe": _text(bill.get("cufe"), "cufe"),
         "qr_url": _text(bill.get("qr"), "qr_url"),
-        "qr_image": bill.get("qr_image") if isinstance(bill.get("qr_image"), str) else "",
+        "qr_image": json_safe(bill.get("qr_image")) if isinstance(bill.get("qr_image"), str) else "",
         "validated_at": parse_stamp(bill.get("validated")),
-        "withholdings": _withholdings(data.get("withholding_taxes")),
-        "dian_messages": _messages(bill.get("errors")),
-        "raw_response": {k: v for k, v in data.items() if k != "bill"}
-        | {"bill": {k: v for k, v in bill.items() if k != "qr_image"}},
+        "withholdings": json_safe(_withholdings(data.get("withholding_taxes"))),
+        "dian_messages": json_safe(_messages(bill.get("errors"))),
+        "raw_response": json_safe(
+            {k: v for k, v in data.items() if k != "bill"}
+            | {"bill": {k: v for k, v in bill.items() if k != "qr_image"}}
+        ),
     }
     fields.update({name: _money_of(bill, name) for name in MONEY_FIELDS})
     if status == 1 and not (fields["number"] and fields["cufe"]):

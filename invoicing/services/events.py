@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import time
 from contextlib import contextmanager
 
@@ -11,6 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 
 from factus.errors import SECRET_KEYS
 from invoicing.models import InvoiceEvent
+from invoicing.payloads import json_safe
 
 Action = InvoiceEvent.Action
 Outcome = InvoiceEvent.Outcome
@@ -41,19 +41,10 @@ def clean_json(value):
     try:
         text = json.dumps(value, cls=DjangoJSONEncoder, allow_nan=False)
     except ValueError:  # NaN/Infinity in an odd Factus answer: PostgreSQL's jsonb refuses them
-        text = json.dumps(_finite(value), cls=DjangoJSONEncoder, allow_nan=False)
+        text = json.dumps(json_safe(value), cls=DjangoJSONEncoder, allow_nan=False)
+    if "\\u0000" in text:  # jsonb refuses a NUL character too
+        text = json.dumps(json_safe(json.loads(text)), cls=DjangoJSONEncoder)
     return json.loads(text, object_hook=_redact)
-
-
-def _finite(value):
-    """A copy where non-finite floats are their text ("nan", "inf")."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
 
 
 def record_event(

@@ -70,7 +70,12 @@ def invoice_submit(*, invoice_id: int, user, client=None) -> SubmitResult:
         except Exception:  # a bug, not a Factus answer: never leave the row SUBMITTING
             _finish(invoice, user, claim.action, payload, watch.ms, resolve.internal_error())
             raise
-    return _finish(invoice, user, claim.action, payload, watch.ms, outcome, ours)
+    try:
+        return _finish(invoice, user, claim.action, payload, watch.ms, outcome, ours)
+    except Exception:  # what Factus said could not be stored: record that much, never SUBMITTING
+        logger.exception("Could not record the outcome of invoice %s", invoice.pk)
+        _finish(invoice, user, claim.action, payload, watch.ms, resolve.internal_error())
+        raise
 
 
 def _claim(invoice_id: int) -> _Claim:

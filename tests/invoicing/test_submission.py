@@ -117,6 +117,8 @@ ODD = [
     pytest.param(_odd("bill.total", {"value": 1}), id="total-object"),
     pytest.param(_odd("bill.status", "validado"), id="status-validado"),
     pytest.param(_odd("bill.id", "abc"), id="id-text"),
+    pytest.param(_odd("bill.number", "SETP\x00990000493"), id="number-nul"),
+    pytest.param(_odd("bill.cufe", "abc\r\ndef"), id="cufe-crlf"),
     pytest.param(_odd("numbering_range.prefix", "P" * 21), id="prefix-21"),
     pytest.param(_odd("bill.qr", "https://x/" + "q" * 500), id="qr-501"),
     pytest.param(_odd("bill.cufe", ""), id="validated-without-cufe"),
@@ -141,6 +143,17 @@ def test_odd_answer_is_recorded_as_unverified_never_a_500(make_invoice, staff, d
     event = invoice.events.get()
     assert event.outcome == "unverified" and event.detail["kind"] == "bad_response"
     assert event.detail["may_exist"] == "maybe"
+
+
+def test_odd_values_outside_our_columns_are_stored_safely(make_invoice, staff):
+    data = documented()
+    data["items"][0]["total"] = float("nan")
+    data["bill"]["errors"] = ["Notificación: texto con \x00 NUL"]
+    invoice = make_invoice()
+    result = submit(invoice, staff, FakeFactus(validate=[data]))
+    assert result.outcome == "validated" and invoice.status == Status.VALIDATED
+    assert invoice.raw_response["items"][0]["total"] == "nan"
+    assert invoice.dian_messages == ["Notificación: texto con  NUL"]
 
 
 # --- uncertain attempts: lookups with backoff -----------------------------------------------------
@@ -280,3 +293,22 @@ def test_a_row_within_its_budget_is_busy(make_invoice, staff, settings):
     )
     fake = FakeFactus(validate=[documented()])
     assert submit(invoice, staff, fake).outcome == "busy" and fake.sent == 0
+
+
+def test_an_outcome_that_cannot_be_stored_never_leaves_the_row_submitting(make_invoice, staff, monkeypatch):
+    from invoicing.services import submit as module
+
+    real, calls = module.record_event, []
+
+    def failing_once(*args, **kwargs):
+        calls.append(kwargs["outcome"])
+        if len(calls) == 1:
+            raise RuntimeError("disk full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, "record_event", failing_once)
+    invoice = make_invoice()
+    with pytest.raises(RuntimeError):
+        submit(invoice, staff, FakeFactus(validate=[documented()]))
+    invoice.refresh_from_db()
+    assert invoice.status == Status.UNVERIFIED and invoice.events.get().outcome == "unverified"
