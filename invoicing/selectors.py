@@ -201,10 +201,13 @@ def last_attempt(invoice: Invoice) -> dict | None:
     kind = detail.get("kind") or OUTCOME_KINDS.get(event.outcome, "error")
     retry_at = detail.get("retry_at")
     checked_first = detail.get("checked_before_send")
+    label = ATTEMPT_KINDS.get(kind, event.get_outcome_display())
+    status = event.http_status
     return {
         "event": event,
         "kind": kind,
-        "label": ATTEMPT_KINDS.get(kind, event.get_outcome_display()),
+        "label": label,
+        "http_status": status if status and f"({status})" not in label else None,
         "found_as": ATTEMPT_KINDS.get(detail.get("outcome_kind"), ""),
         "may_exist": detail.get("may_exist", ""),
         "may_exist_text": MAY_EXIST.get(detail.get("may_exist"), ""),

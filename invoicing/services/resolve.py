@@ -435,8 +435,7 @@ def _after_uncertain(client, reference: str, exc: FactusError) -> Resolution:
         return failed(
             exc,
             f"{fault} y la factura aún no aparece en Factus (consultada por su referencia). "
-            "El borrador se conserva; al reintentar se consulta de nuevo: se envía con la misma "
-            "referencia, que Factus no duplica (si ya la tiene, se adopta).",
+            "El borrador se conserva; reintentar es seguro: la misma referencia no se duplica.",
             Outcome.NOT_FOUND,
             detail=detail(kind, NOT_YET, **found.note()),
         )
