@@ -49,7 +49,7 @@ def _fault(rsps, kind):
 
 
 @pytest.mark.parametrize(
-    ("identification", "fault", "kind", "page"),
+    ("identification", "fault", "kind", "lands_on"),
     [
         ("123456789", None, "validated", "detail"),
         ("3333333333", None, "pending", "detail"),
@@ -61,7 +61,7 @@ def _fault(rsps, kind):
     ],
 )
 def test_every_submit_answers_302_and_the_get_shows_the_last_attempt(
-    user_client, emulator, identification, fault, kind, page
+    user_client, emulator, identification, fault, kind, lands_on
 ):
     rsps, sandbox = emulator
     if fault:
@@ -70,7 +70,7 @@ def test_every_submit_answers_302_and_the_get_shows_the_last_attempt(
     invoice = draft(identification=identification)
     response = user_client.post(reverse("invoicing:invoice_submit", args=[invoice.pk]))
     assert response.status_code == 302
-    expected = reverse(f"invoicing:invoice_{'update' if page == 'edit' else 'detail'}", args=[invoice.pk])
+    expected = reverse(f"invoicing:invoice_{'update' if lands_on == 'edit' else 'detail'}", args=[invoice.pk])
     assert response["Location"] == expected
     html = user_client.get(expected).text
     assert f'data-attempt-kind="{kind}"' in html and "Último intento" in html
@@ -88,8 +88,8 @@ def test_conflict_page_is_a_get_and_reloading_it_creates_nothing(user_client, wi
     invoice = Invoice.objects.exclude(pk=blocked.pk).get()
     assert response["Location"] == detail_url(invoice)
     for _ in range(2):
-        page = user_client.get(response["Location"])
-        assert page.status_code == 200 and 'data-attempt-kind="conflict"' in page.text
+        shown = user_client.get(response["Location"])
+        assert shown.status_code == 200 and 'data-attempt-kind="conflict"' in shown.text
     assert Invoice.objects.count() == 2 and len(wired.snapshot()["bills"]) == 1
 
 
