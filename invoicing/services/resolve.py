@@ -274,7 +274,8 @@ def look_up(client, reference: str) -> Lookup:
             return Lookup(LOOKUP_FAILED, tries, error=exc)
         if found is None:
             return Lookup(NOT_FOUND, tries)
-        found.detail.update(lookup=FOUND, lookup_tries=tries)
+        # Factus holds something under our reference: it exists, even when it cannot be recorded.
+        found.detail.update(lookup=FOUND, lookup_tries=tries, may_exist=EXISTS)
         return Lookup(FOUND, tries, found)
 
 
@@ -293,11 +294,16 @@ def _next_delay(tries: int, exc: FactusError) -> float | None:
 def from_row(client, row: dict) -> Resolution:
     """A bill list row as a Resolution (validated rows are fetched whole for CUFE, QR, totals)."""
     try:
+        if not isinstance(row, dict):
+            raise BillDataError("la fila de la lista de facturas no es un objeto.")
         status = bill_status({"bill": row})
+        number = row.get("number")
+        if status == 1 and not (isinstance(number, str | int) and str(number).strip()):
+            raise BillDataError("la factura validada de la lista no tiene número.")
     except BillDataError as exc:
         return odd_answer(exc, 200, row, reconciled=True)
     if status == 1:
-        return from_data(client.get_bill(row["number"]), http_status=200, reconciled=True)
+        return from_data(client.get_bill(str(number).strip()), http_status=200, reconciled=True)
     errors = row.get("errors")
     data = {
         "bill": {
@@ -386,7 +392,7 @@ def _kept_at_factus(client, reference: str) -> dict:
         row = client.find_bill_by_reference(reference)
     except FactusError:
         return {}
-    if not row:
+    if not isinstance(row, dict):
         return {}
     try:
         fields = bill_fields({"bill": {"id": row.get("id"), "number": row.get("number"), "status": 0}})
@@ -506,6 +512,7 @@ def blocking_bill(client) -> dict | None:
         rows = client.list_bills(status=0).items
     except FactusError:
         return None
+    rows = [row for row in rows or [] if isinstance(row, dict)]
     if not rows:
         return None
     row = rows[-1]  # newest first: the oldest pending one is the one blocking

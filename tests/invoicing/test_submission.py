@@ -191,6 +191,17 @@ def test_lookup_that_never_answers_leaves_it_unverified_then_verify_adopts_it(ma
     assert again.outcome == "validated" and back.sent == 0 and back.looked_up == 1
 
 
+@pytest.mark.parametrize(
+    "row", [["not", "a", "row"], {"status": 1, "reference_code": "x"}, {"status": "validado", "number": "S1"}]
+)
+def test_an_odd_lookup_row_leaves_it_unverified(make_invoice, staff, row):
+    invoice = make_invoice()
+    result = submit(invoice, staff, FakeFactus(validate=[FactusTimeout()], find=[row]))
+    assert result.outcome == "unverified" and invoice.status == Status.UNVERIFIED
+    detail = invoice.events.get().detail
+    assert (detail["lookup"], detail["may_exist"]) == ("found", "yes")
+
+
 def test_the_lookup_stops_when_the_request_budget_runs_out(make_invoice, staff, no_backoff_sleep):
     fake = FakeFactus(find=[FactusServerError(status_code=500)])
     with budget(resolve.LOOKUP_DELAYS[0] + resolve.LOOKUP_MIN_WINDOW - 0.1):
