@@ -323,3 +323,18 @@ def test_an_outcome_that_cannot_be_stored_never_leaves_the_row_submitting(make_i
         submit(invoice, staff, FakeFactus(validate=[documented()]))
     invoice.refresh_from_db()
     assert invoice.status == Status.UNVERIFIED and invoice.events.get().outcome == "unverified"
+
+
+def test_import_counts_an_odd_bill_as_failed_and_goes_on(staff):
+    from factus.types import Page
+    from invoicing.services import invoices_import
+
+    odd = {**ROW, "number": "SETP" + "9" * 40, "reference_code": "OTRA-1", "status": "validado"}
+
+    class Lister(FakeFactus):
+        def list_bills(self, **filters):
+            return Page([odd], total=1, per_page=10, current_page=1, last_page=1)
+
+    summary = invoices_import(user=staff, client=Lister())
+    assert (summary.created, summary.failed) == (0, 1) and "no tienen sentido" in summary.errors[0]
+    assert not Invoice.objects.exists()
