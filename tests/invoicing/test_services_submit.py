@@ -312,3 +312,17 @@ def test_query_count_of_a_submit_does_not_grow_with_the_items(
     invoice = make_invoice(items=3)
     with django_assert_max_num_queries(12):
         submit(invoice, staff, factus)
+
+
+@pytest.mark.parametrize(("mode", "kind"), [("500_after", "server_error"), ("drop_after", "dropped")])
+def test_an_answer_lost_after_factus_created_the_bill_is_adopted(
+    make_invoice, staff, factus, sandbox, faults, mode, kind
+):
+    faults.add("POST", "/v1/bills/validate", mode)
+    invoice = make_invoice()
+    result = submit(invoice, staff, factus)
+    invoice.refresh_from_db()
+    assert result.outcome == "validated" and invoice.status == Status.VALIDATED
+    event = invoice.events.get()
+    assert event.action == "reconcile" and event.detail["kind"] == kind and event.detail["lookup"] == "found"
+    assert len(bills(sandbox)) == 1
