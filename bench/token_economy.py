@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CREDENTIALS = {
     "client_id": "emulator-client-id",
     "client_secret": "emulator-client-secret",
-    "username": "demo@factus.local",
+    "username": "demo@emulador-factus.com",
     "password": "emulador-demo",
 }
 

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
+import re
 import time
 import uuid
 
 from django.core.cache import caches
 from django.utils.crypto import salted_hmac
 
+from . import deadline
 from .conf import FactusSettings
-from .errors import FactusAuthError, FactusServerError, error_from_response, parse_json
-from .http import build_session, send
+from .errors import FactusAuthError, FactusBadResponse, FactusTimeout, error_from_response, parse_json
+from .http import NOT_SENT_MESSAGE, build_session, send
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +28,10 @@ TOKEN_PATH = "/oauth/token"  # noqa: S105  (a path, not a password)
 FAILURE_COOLDOWN = 30  # seconds during which refused credentials are not retried
 REFRESH_KEEP = 30 * 24 * 3600  # refresh-token lifetime is UNKNOWN; Factus refuses it when stale
 POLL_INTERVAL = 0.02
+# INFERRED bounds of a sane token answer: a bearer token is printable ASCII without spaces (it goes
+# into a header as is; Passport's JWTs are ~1 KB) and lives between 1 s and a year.
+TOKEN_PATTERN = re.compile(r"[\x21-\x7e]{1,8192}")
+MAX_EXPIRES_IN = 366 * 24 * 3600
 
 
 class TokenManager:
@@ -50,8 +57,9 @@ class TokenManager:
         )
         secrets = f"{self.conf.client_secret}\x00{self.conf.password}"
         self.failure_key = f"{prefix}:failed:{salted_hmac('factus.auth', secrets).hexdigest()[:16]}"
-        # Long enough for a refresh grant plus a password grant at their full timeouts.
-        self.lock_ttl = int(2 * (self.conf.connect_timeout + self.conf.timeout)) + 2
+        # Long enough for a refresh grant plus a password grant at their full deadlines (the
+        # exchange deadline FACTUS_TIMEOUT includes the connect).
+        self.lock_ttl = int(2 * self.conf.timeout) + 2
         self.wait_timeout = float(self.lock_ttl)
 
     def __repr__(self) -> str:
@@ -71,7 +79,7 @@ class TokenManager:
 
     def invalidate(self, token: str) -> bool:
         """Forget ``token`` after a 401, only if the cache still holds it (compare-and-delete)."""
-        deadline = time.monotonic() + self.wait_timeout
+        give_up = self._wait_until()
         owner = None
         while owner is None:
             entry = self.cache.get(self.token_key)
@@ -79,7 +87,7 @@ class TokenManager:
                 return False  # already replaced by someone else: keep theirs
             owner = self._acquire()
             if owner is None:
-                if time.monotonic() >= deadline:
+                if time.monotonic() >= give_up:
                     break
                 time.sleep(POLL_INTERVAL)
         try:
@@ -93,8 +101,14 @@ class TokenManager:
             self._release(owner)
 
     # -- renewal under the lock --------------------------------------------------------------
+    def _wait_until(self) -> float:
+        """When to stop waiting for another process's lock: its TTL, or the window's end if sooner."""
+        wait = self.wait_timeout
+        left = deadline.remaining()
+        return time.monotonic() + (wait if left is None else min(wait, left))
+
     def _renew(self) -> str:
-        deadline = time.monotonic() + self.wait_timeout
+        give_up = self._wait_until()
         while True:
             self._raise_if_cooling_down()
             owner = self._acquire()
@@ -103,7 +117,9 @@ class TokenManager:
                     return self._renew_locked()
                 finally:
                     self._release(owner)
-            if time.monotonic() >= deadline:
+            if time.monotonic() >= give_up:
+                if deadline.remaining() == 0:
+                    raise FactusTimeout(NOT_SENT_MESSAGE, may_have_reached_server=False)
                 raise FactusAuthError(
                     "Tiempo de espera agotado mientras otro proceso renovaba el token de Factus."
                 )
@@ -166,18 +182,20 @@ class TokenManager:
             response.status_code,
             (time.monotonic() - started) * 1000,
         )
-        if response.status_code != 200:
+        if response.status_code >= 400:
             raise error_from_response(response)
-        body = parse_json(response)
-        if not isinstance(body, dict) or not body.get("access_token") or not body.get("expires_in"):
-            raise FactusServerError(
-                "Factus respondió al pedido de token sin un token válido.", status_code=response.status_code
+        if response.status_code != 200:
+            status = response.status_code
+            raise FactusBadResponse(
+                f"Factus respondió al pedido de token con un estado inesperado (HTTP {status}).",
+                status_code=status,
             )
-        body["_grant"] = fields["grant_type"]
-        return body
+        data = checked_token_answer(parse_json(response))
+        data["_grant"] = fields["grant_type"]
+        return data
 
     def _store(self, data: dict) -> str:
-        expires_in = int(data["expires_in"])
+        expires_in = data["expires_in"]
         entry = {
             "access_token": data["access_token"],
             "expires_in": expires_in,
@@ -212,3 +230,40 @@ class TokenManager:
         # Only our own lock: if it expired and another process took it, theirs stays.
         if owner is not None and self.cache.get(self.lock_key) == owner:
             self.cache.delete(self.lock_key)
+
+
+def checked_token_answer(body) -> dict:
+    """``{access_token, expires_in, refresh_token}`` of a 200 token answer, checked for sense.
+
+    Raises:
+        FactusBadResponse: not an object; ``access_token`` missing, not a string or not a bearer
+            token; ``expires_in`` missing, not a whole number of seconds (``"soon"``) or out of
+            1 s .. 1 year. A malformed ``refresh_token`` is dropped (the password grant still works).
+    """
+    if not isinstance(body, dict):
+        raise FactusBadResponse("Factus respondió al pedido de token sin un objeto JSON.")
+    token = body.get("access_token")
+    if not isinstance(token, str) or not TOKEN_PATTERN.fullmatch(token):
+        raise FactusBadResponse("Factus respondió al pedido de token sin un token de acceso válido.")
+    expires_in = _seconds(body.get("expires_in"))
+    if expires_in is None:
+        shown = str(body.get("expires_in"))[:20]
+        raise FactusBadResponse(
+            f"Factus respondió al pedido de token con una vigencia inválida (expires_in={shown!r})."
+        )
+    refresh = body.get("refresh_token")
+    if refresh is not None and not (isinstance(refresh, str) and TOKEN_PATTERN.fullmatch(refresh)):
+        logger.warning("Factus sent a malformed refresh token; it is ignored")
+        refresh = None
+    return {"access_token": token, "expires_in": expires_in, "refresh_token": refresh}
+
+
+def _seconds(value) -> int | None:
+    """A whole number of seconds within 1..MAX_EXPIRES_IN (int, integral float or digit string)."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 10:
+        value = int(value)
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_EXPIRES_IN:
+        return value
+    return None

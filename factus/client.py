@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from .auth import TokenManager
 from .conf import FactusSettings
-from .errors import FactusServerError, error_from_response, parse_json
+from .errors import FactusBadResponse, error_from_response, parse_json
 from .http import build_session, send
 from .types import DownloadedFile, Page
 
@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 BILL_FILTERS = frozenset({"identification", "names", "number", "prefix", "reference_code", "status"})
 RANGE_FILTERS = frozenset({"id", "document", "resolution_number", "technical_key", "is_active"})
+MAX_PAGES = 1000  # INFERRED: a walk over more pages than this is an answer that makes no sense
 
 
 def _segment(value) -> str:
@@ -57,9 +58,16 @@ class FactusClient:
             response = self._send(method, path, self.token_manager.get_token(), params, json)
         if response.status_code >= 400:
             raise error_from_response(response)
+        if not 200 <= response.status_code < 300:  # redirects are not followed (factus.http)
+            raise FactusBadResponse(
+                f"Factus respondió con un estado inesperado (HTTP {response.status_code}).",
+                status_code=response.status_code,
+            )
         body = parse_json(response)
         if not isinstance(body, dict):
-            raise FactusServerError(status_code=response.status_code)
+            raise FactusBadResponse(
+                "Factus respondió sin un objeto JSON válido.", status_code=response.status_code, body=body
+            )
         return body
 
     def _send(self, method, path, token, params, json):
@@ -80,13 +88,36 @@ class FactusClient:
     def _data(self, method: str, path: str, **kwargs):
         return self._request(method, path, **kwargs).get("data")
 
+    def _object(self, method: str, path: str, **kwargs) -> dict:
+        """``data`` where Factus documents an object; anything else is a bad answer."""
+        data = self._data(method, path, **kwargs)
+        if not isinstance(data, dict):
+            raise FactusBadResponse(
+                f"Factus respondió sin los datos esperados: `data` es {_kind(data)}, no un objeto."
+            )
+        return data
+
+    def _list(self, method: str, path: str, **kwargs) -> list:
+        """``data`` where Factus documents a list of objects (a missing ``data`` is an empty list)."""
+        data = self._data(method, path, **kwargs)
+        data = [] if data is None else data
+        if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
+            raise FactusBadResponse(
+                f"Factus respondió sin los datos esperados: `data` es {_kind(data)}, no una lista de objetos."
+            )
+        return data
+
     def _download(self, path: str, key: str, extension: str, content_type: str) -> DownloadedFile:
-        data = self._data("GET", path) or {}
+        data = self._object("GET", path)
+        encoded = data.get(key) or ""
         try:
-            content = base64.b64decode(data.get(key) or "", validate=True)
+            if not isinstance(encoded, str):
+                raise ValueError(key)
+            content = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError) as exc:
-            raise FactusServerError("Factus envió un archivo con una codificación inválida.") from exc
-        name = str(data.get("file_name") or "documento")
+            raise FactusBadResponse("Factus envió un archivo con una codificación inválida.") from exc
+        name = data.get("file_name")
+        name = name if isinstance(name, str) and name.strip() else "documento"
         if not name.lower().endswith(extension):
             name += extension
         return DownloadedFile(file_name=name, content=content, content_type=content_type)
@@ -99,12 +130,12 @@ class FactusClient:
             FactusValidationError, FactusRejected, FactusConflict, FactusConnectionError (never retried:
             look the bill up with ``find_bill_by_reference`` before resending).
         """
-        return self._data("POST", "/v1/bills/validate", json=payload)
+        return self._object("POST", "/v1/bills/validate", json=payload)
 
     def list_bills(self, *, page: int = 1, **filters) -> Page:
         """One page of bills; filters: identification, names, number, prefix, reference_code, status."""
         params = _filters(filters, BILL_FILTERS, page)
-        return Page.from_data(self._data("GET", "/v1/bills", params=params) or {})
+        return Page.from_data(self._data("GET", "/v1/bills", params=params))
 
     def iter_bills(self, **filters) -> Iterator[dict]:
         """Every bill matching the filters, across all pages."""
@@ -112,7 +143,7 @@ class FactusClient:
 
     def get_bill(self, number: str) -> dict:
         """One bill by number (e.g. ``SETP990000493``). Raises: FactusNotFound."""
-        return self._data("GET", f"/v1/bills/show/{_segment(number)}")
+        return self._object("GET", f"/v1/bills/show/{_segment(number)}")
 
     def find_bill_by_reference(self, reference_code: str) -> dict | None:
         """The bill list row whose reference_code is exactly ``reference_code``, or None."""
@@ -148,15 +179,15 @@ class FactusClient:
 
     def get_bill_email_content(self, number: str) -> dict:
         """Subject and base64 ZIP for integrators that send the e-mail themselves."""
-        return self._data("GET", f"/v1/bills/{_segment(number)}/email-content")
+        return self._object("GET", f"/v1/bills/{_segment(number)}/email-content")
 
     def list_bill_events(self, number: str) -> list:
         """RADIAN events of a bill. Raises: FactusNotFound."""
-        return list(self._data("GET", f"/v1/bills/{_segment(number)}/radian/events") or [])
+        return self._list("GET", f"/v1/bills/{_segment(number)}/radian/events")
 
     # -- lookups -------------------------------------------------------------------------
     def _lookup(self, path: str, name: str | None) -> list:
-        return list(self._data("GET", path, params={"name": name} if name else None) or [])
+        return self._list("GET", path, params={"name": name} if name else None)
 
     def list_municipalities(self, name: str | None = None) -> list:
         """Municipalities ``{id, code, name, department}``, optionally filtered by name."""
@@ -177,7 +208,7 @@ class FactusClient:
     def list_numbering_ranges(self, *, page: int = 1, **filters) -> Page:
         """One page of ranges; filters: id, document, resolution_number, technical_key, is_active."""
         params = _filters(filters, RANGE_FILTERS, page)
-        return Page.from_data(self._data("GET", "/v1/numbering-ranges", params=params) or {})
+        return Page.from_data(self._data("GET", "/v1/numbering-ranges", params=params))
 
     def iter_numbering_ranges(self, **filters) -> Iterator[dict]:
         """Every numbering range matching the filters, across all pages."""
@@ -185,7 +216,7 @@ class FactusClient:
 
     def get_numbering_range(self, id: int) -> dict:
         """One numbering range. Raises: FactusNotFound."""
-        return self._data("GET", f"/v1/numbering-ranges/{_segment(id)}")
+        return self._object("GET", f"/v1/numbering-ranges/{_segment(id)}")
 
     def get_acquirer(self, identification_document_id: int, identification_number: str) -> dict:
         """The DIAN's ``{name, email}`` for an identification."""
@@ -193,21 +224,29 @@ class FactusClient:
             "identification_document_id": identification_document_id,
             "identification_number": identification_number,
         }
-        return self._data("GET", "/v1/dian/acquirer", params=params)
+        return self._object("GET", "/v1/dian/acquirer", params=params)
 
     def get_company(self) -> dict:
         """The issuing company's profile."""
-        return self._data("GET", "/v1/company")
+        return self._object("GET", "/v1/company")
 
     @staticmethod
     def _iterate(lister, filters: dict) -> Iterator[dict]:
-        page = 1
-        while True:
+        for page in range(1, MAX_PAGES + 1):
             current = lister(page=page, **filters)
             yield from current.items
             if not current.has_next or not current.items:
                 return
-            page += 1
+        raise FactusBadResponse(f"Factus respondió una lista de más de {MAX_PAGES} páginas.")
+
+
+def _kind(value) -> str:
+    """How a bad ``data`` is described in a message (its type, never its content)."""
+    if value is None:
+        return "nulo"
+    if isinstance(value, list):
+        return "una lista vacía" if not value else "una lista"
+    return {dict: "un objeto", str: "un texto", bool: "un booleano"}.get(type(value), "un número")
 
 
 @functools.lru_cache(maxsize=4)

@@ -6,18 +6,30 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+# The one home of the timing defaults (seconds): settings.py, gunicorn.conf.py and the system
+# checks read them from here. See docs/deployment.md for how they must fit together.
+DEFAULT_TIMEOUT = 20.0  # FACTUS_TIMEOUT: total deadline of ONE exchange (connect + headers + body)
+DEFAULT_CONNECT_TIMEOUT = 5.0  # FACTUS_CONNECT_TIMEOUT
+DEFAULT_REQUEST_BUDGET = 40.0  # FACTUS_REQUEST_BUDGET: all Factus calls of one web request
+DEFAULT_WEB_TIMEOUT = 60  # WEB_TIMEOUT: gunicorn's worker timeout
+WEB_TIMEOUT_MARGIN = 10  # what a request needs besides Factus (database, rendering) under WEB_TIMEOUT
+
 
 @dataclass(frozen=True)
 class FactusSettings:
-    """Where Factus is, who we are, and how long we wait for it (secrets hidden from repr)."""
+    """Where Factus is, who we are, and how long we wait for it (secrets hidden from repr).
+
+    ``timeout`` is the total deadline of one exchange (connect, headers and body); ``connect_timeout``
+    bounds the TCP/TLS connect inside it. Both are cut further by ``factus.deadline.remaining()``.
+    """
 
     base_url: str
     client_id: str
     client_secret: str = field(repr=False)
     username: str
     password: str = field(repr=False)
-    timeout: float = 30.0
-    connect_timeout: float = 5.0
+    timeout: float = DEFAULT_TIMEOUT
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
     token_leeway: int = 60
 
     @classmethod
@@ -29,15 +41,10 @@ class FactusSettings:
             client_secret=getattr(settings, "FACTUS_CLIENT_SECRET", "") or "",
             username=getattr(settings, "FACTUS_USERNAME", "") or "",
             password=getattr(settings, "FACTUS_PASSWORD", "") or "",
-            timeout=float(getattr(settings, "FACTUS_TIMEOUT", 30.0)),
-            connect_timeout=float(getattr(settings, "FACTUS_CONNECT_TIMEOUT", 5.0)),
+            timeout=float(getattr(settings, "FACTUS_TIMEOUT", DEFAULT_TIMEOUT)),
+            connect_timeout=float(getattr(settings, "FACTUS_CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT)),
             token_leeway=int(getattr(settings, "FACTUS_TOKEN_LEEWAY", 60)),
         )
-
-    @property
-    def timeouts(self) -> tuple[float, float]:
-        """The (connect, read) pair requests expects."""
-        return (self.connect_timeout, self.timeout)
 
     @property
     def has_credentials(self) -> bool:

@@ -93,24 +93,49 @@ class FactusNotFound(FactusError):
 
 
 class FactusRateLimited(FactusError):
-    """429: ``retry_after`` is the number of seconds Factus asked us to wait, when it said."""
+    """429: ``retry_after`` is the number of seconds Factus asked us to wait, when it said.
 
-    default_message = "Se superó el límite de solicitudes a Factus. Espere un momento e intente de nuevo."
+    The message already says the wait (once): show it as is, do not append the wait again.
+    """
+
+    default_message = (
+        "Factus limitó la cantidad de solicitudes (HTTP 429). Espere un momento e intente de nuevo."
+    )
 
     def __init__(self, message: str | None = None, *, retry_after: int | None = None, **kwargs):
         self.retry_after = retry_after
+        if message is None and retry_after:
+            wait = f"Espere {retry_after} segundos e intente de nuevo."
+            message = f"Se superó el límite de solicitudes a Factus. {wait}"
         super().__init__(message, **kwargs)
 
 
 class FactusServerError(FactusError):
-    default_message = "Factus tuvo un error interno o respondió con un contenido inesperado."
+    """5xx: Factus failed while handling the request; it may or may not have acted on it."""
+
+    may_have_reached_server = True  # as for FactusConnectionError: look it up before resending
+
+    default_message = "Factus respondió con un error interno; la operación pudo haberse completado."
+
+    def __init__(self, message: str | None = None, *, status_code: int | None = None, body=None):
+        if message is None and status_code:
+            message = (
+                f"Factus respondió con un error interno (HTTP {status_code}); "
+                "la operación pudo haberse completado."
+            )
+        super().__init__(message, status_code=status_code, body=body)
 
 
 class FactusBadResponse(FactusServerError):
     """Factus answered, but with something that makes no sense (not JSON, a field of the wrong type
     or too long for our records, an unknown status). The operation may have happened at Factus."""
 
-    default_message = "Factus respondió con datos que no tienen sentido; se verificará por referencia."
+    default_message = (
+        "Factus respondió con datos que no tienen sentido; la operación pudo haberse completado."
+    )
+
+    def __init__(self, message: str | None = None, *, status_code: int | None = None, body=None):
+        FactusError.__init__(self, message, status_code=status_code, body=body)
 
 
 OAUTH_MESSAGES = {
@@ -134,7 +159,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> int | N
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return int(value)
     try:
         when = parsedate_to_datetime(value)
@@ -143,25 +168,34 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> int | N
     return max(0, int((when - (now or datetime.now(UTC))).total_seconds()))
 
 
+STATUS_CLASSES = {401: FactusAuthError, 403: FactusAuthError, 404: FactusNotFound, 409: FactusConflict}
+
+
 def error_from_response(response) -> FactusError:
-    """Map a failed (or unparsable) Factus response to its exception."""
+    """Map a failed (or unparsable) Factus response to its exception.
+
+    The status decides the class, the body only refines the message: a 429 or a 5xx with an HTML
+    body (a proxy's page) is still a rate limit or a server error.
+    """
     status, body = response.status_code, parse_json(response)
-    if not isinstance(body, dict):
-        return FactusServerError(status_code=status, body=body)
-    if isinstance(body.get("error"), str):
-        return FactusAuthError(OAUTH_MESSAGES.get(body["error"]), status_code=status, body=body)
     if status == 429:
         retry = parse_retry_after(response.headers.get("Retry-After"))
         return FactusRateLimited(status_code=status, body=body, retry_after=retry)
+    if status >= 500:
+        # Laravel's English defaults ("Server Error") are never shown: the message is ours.
+        return FactusServerError(status_code=status, body=body)
+    if not isinstance(body, dict):
+        if status == 422:
+            return FactusBadResponse(
+                "Factus rechazó los datos (HTTP 422) sin decir cuáles.", status_code=status, body=body
+            )
+        return STATUS_CLASSES.get(status, FactusError)(status_code=status, body=body)
+    if isinstance(body.get("error"), str):
+        return FactusAuthError(OAUTH_MESSAGES.get(body["error"]), status_code=status, body=body)
     if status == 422:
         return _unprocessable(body)
-    cls = {401: FactusAuthError, 403: FactusAuthError, 404: FactusNotFound, 409: FactusConflict}.get(
-        status, FactusServerError if status >= 500 else FactusError
-    )
-    message = _message_of(body)
-    if status == 401 or status >= 500:
-        message = None  # Laravel's English defaults ("Unauthenticated.", "Server Error")
-    return cls(message, status_code=status, body=body)
+    message = None if status == 401 else _message_of(body)  # "Unauthenticated." is English
+    return STATUS_CLASSES.get(status, FactusError)(message, status_code=status, body=body)
 
 
 def _message_of(body: dict) -> str | None:

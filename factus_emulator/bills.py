@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import lifecycle
 from .families import BILLS
 from .render import build_bill
+from .shapes import bill_view
 from .state import with_expiry
 from .validation import validate_bill
 from .wire import Request, Response
@@ -22,15 +23,16 @@ def create(box, request: Request) -> Response:
     ranges = [with_expiry(r, now.date()) for r in state.ranges]
     errors, rng = validate_bill(payload, box.cat, ranges, taken)
     if errors:
-        return lifecycle.validation_error(BILLS, errors.by_key)
-    blocked = lifecycle.pending_gate(box, BILLS, str(payload["reference_code"]))
+        return lifecycle.validation_error(box, BILLS, errors.by_key)
+    view = bill_view(box.answer_shape, request.base_url)
+    blocked = lifecycle.pending_gate(box, BILLS, str(payload["reference_code"]), view)
     if blocked:
         return blocked
     sequence = lifecycle.next_number(box, rng)
     data = build_bill(
         box.cat, payload, rng, bill_id=lifecycle.next_id(box, BILLS), sequence=sequence, now=now
     )
-    return lifecycle.store(box, BILLS, data, rng, sequence, dian_outcome(payload["customer"]))
+    return lifecycle.store(box, BILLS, data, rng, sequence, dian_outcome(payload["customer"]), view)
 
 
 def list_bills(box, request: Request) -> Response:
@@ -70,10 +72,8 @@ def find(box, number: str) -> tuple[dict | None, Response | None]:
 
 
 def show(box, request: Request) -> Response:
-    # The documented show body is the create body without the top-level "mandate".
-    return lifecycle.show(
-        box, BILLS, request.params["number"], lambda data: {k: v for k, v in data.items() if k != "mandate"}
-    )
+    view = bill_view(box.answer_shape, request.base_url, show=True)
+    return lifecycle.show(box, BILLS, request.params["number"], view)
 
 
 def destroy(box, request: Request) -> Response:

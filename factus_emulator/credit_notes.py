@@ -21,7 +21,7 @@ def create(box, request: Request) -> Response:
         payload, box.cat, ranges, lifecycle.taken_references(box, CREDIT_NOTES), lifecycle.records(box, BILLS)
     )
     if errors:
-        return lifecycle.validation_error(CREDIT_NOTES, errors.by_key)
+        return lifecycle.validation_error(box, CREDIT_NOTES, errors.by_key)
     blocked = lifecycle.pending_gate(box, CREDIT_NOTES, str(payload["reference_code"]), credit_note_created)
     if blocked:
         return blocked

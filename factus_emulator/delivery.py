@@ -6,11 +6,17 @@ Every handler takes the document family (``families.py``); core.py binds it per 
 from __future__ import annotations
 
 import hashlib
+import math
 
 from . import documents, lifecycle
 from .families import BILLS, Family, of
-from .rules import Errors, check, get, is_email
+from .rules import INVALID, Errors, check, get, is_email, is_string, is_text, max_length, one_of
 from .wire import Request, Response, conflict, laravel_422, ok
+
+# INFERRED: Factus documents no limit; a Factus SDK author reports 2 sends per document per day
+# (API.md §3.7). Only POST send-email counts, not the e-mail sent at validation (send_email=1).
+EMAIL_LIMIT = 2
+EMAIL_WINDOW = 24 * 3600  # seconds, rolling
 
 EVENT_NAMES = {
     "030": "Acuse de recibo de Factura Electrónica de Venta",
@@ -73,8 +79,26 @@ def send_email(box, request: Request, fam: Family = BILLS) -> Response:
     check(errors, "email", get(body, "email"), is_email, required=True)
     if errors:
         return laravel_422(errors.by_key)
+    now = box.clock()
+    sends = [t for t in record.get("email_sends", []) if now - t < EMAIL_WINDOW]
+    if len(sends) >= EMAIL_LIMIT:
+        return too_many_emails(record["number"], math.ceil(sends[0] + EMAIL_WINDOW - now))
+    record["email_sends"] = [*sends, now]
     box.deliver(record, body["email"], custom_pdf=bool(body.get("pdf_base_64_encoded")))
     return ok(message=fam.email_sent)
+
+
+def too_many_emails(number: str, retry_after: int) -> Response:
+    """INFERRED (docs/emulator.md): 429 in the short E4 envelope, with ``Retry-After``."""
+    return Response(
+        429,
+        {
+            "status": "Too Many Requests",
+            "message": f"El documento {number} ya fue enviado {EMAIL_LIMIT} veces por correo en las "
+            "últimas 24 horas; intente de nuevo más tarde",
+        },
+        {"Retry-After": str(max(1, retry_after))},
+    )
 
 
 def email_content(box, request: Request, fam: Family = BILLS) -> Response:
@@ -102,3 +126,50 @@ def add_event(record: dict, code: str, now) -> dict:
     }
     record["events"].append(event)
     return event
+
+
+# DIAN identification codes (API.md §5.1) accepted for the person who records the event.
+DIAN_IDENTIFICATION_CODES = ("11", "12", "13", "21", "22", "31", "41", "42", "47", "50", "91")
+TACIT_ACCEPTANCE = "034"
+# RADIAN: a tacit acceptance follows the buyer's receipt events and excludes a claim or an express one.
+TACIT_NEEDS = ("030", "032")
+TACIT_EXCLUDED_BY = ("031", "033", "034")
+
+
+def update_radian_event(box, request: Request) -> Response:
+    """``POST /v1/bills/radian/events/update/{number}/{event_type}``: the issuer records the
+    tacit acceptance (034) of a credit bill (API.md §3.9; the answer is INFERRED)."""
+    body = request.json()
+    errors = Errors()
+    if request.params["event_type"] != TACIT_ACCEPTANCE:
+        errors.add("event_type", INVALID)
+    check(
+        errors,
+        "identification_document_code",
+        get(body, "identification_document_code"),
+        is_text,
+        one_of(*DIAN_IDENTIFICATION_CODES),
+        required=True,
+    )
+    check(errors, "identification", get(body, "identification"), is_text, max_length(20), required=True)
+    check(errors, "dv", get(body, "dv"), is_text, one_of(*"0123456789"))
+    for name in ("first_name", "last_name"):
+        check(errors, name, get(body, name), is_string, max_length(100), required=True)
+    for name in ("job_title", "organization_department"):
+        check(errors, name, get(body, name), is_string, max_length(100))
+    if errors:
+        return laravel_422(errors.by_key)
+    record, error = _validated(box, request, BILLS)
+    if error:
+        return error
+    number = record["number"]
+    if str(record["data"]["bill"]["payment_form"]["code"]) != "2":
+        return conflict(f"La factura {number} no es a crédito: la aceptación tácita no aplica")
+    codes = {event["event_code"] for event in record["events"]}
+    for code in TACIT_EXCLUDED_BY:
+        if code in codes:
+            return conflict(f"La factura {number} ya tiene el evento {code} {EVENT_NAMES[code]}")
+    for code in TACIT_NEEDS:
+        if code not in codes:
+            return conflict(f"La factura {number} no tiene el evento {code} {EVENT_NAMES[code]}")
+    return ok(add_event(record, TACIT_ACCEPTANCE, box.now()), message="Evento registrado con éxito")

@@ -7,12 +7,14 @@ validate the request and render its ``data``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from .catalogues import fold
 from .families import BILLS, Family, of
 from .paging import paginate
 from .render import stamp
+from .rules import UNIQUE, label
 from .totals import check_digit
 from .wire import Request, Response, conflict, laravel_422, not_found, ok
 
@@ -28,6 +30,14 @@ OBSERVATION_REJECT = "emulator:rechazo"
 OBSERVATION_PENDING = "emulator:pendiente"
 DV_TEXT = "El DV del NIT no es correcto"
 NOT_ENABLED_TEXT = "El adquiriente no está habilitado para recibir facturas electrónicas"
+# INFERRED (docs/emulator.md): identification types whose numbers are digits only (registro civil,
+# tarjeta de identidad, cédula, tarjeta and cédula de extranjería, NIT, NUIP); passports, foreign
+# ids, PEP and foreign NITs may carry letters. DIAN rejects the document, Factus keeps it (status 0).
+NUMERIC_IDENTIFICATION_TYPES = {"1", "2", "3", "4", "5", "6", "11"}
+DIGITS = re.compile(r"[0-9]+")
+NOT_NUMERIC_TEXT = (
+    "El número de identificación debe contener solo dígitos para el tipo de documento informado"
+)
 NAME_TEXT = "Nombre informado No corresponde al registrado en el RUT con respecto al Nit suminstrado."
 
 View = Callable[[dict], dict]
@@ -42,11 +52,10 @@ def dian_outcome(party: dict, prefix: str = "F", observation=None) -> tuple[str,
     ident = str(party.get("identification", "")).strip()
     dv = party.get("dv")
     note = str(observation or "").strip().lower()
-    if (
-        str(party.get("identification_document_id")).strip() == "6"
-        and dv not in (None, "")
-        and str(dv).strip() != str(check_digit(ident))
-    ):
+    kind = str(party.get("identification_document_id")).strip()
+    if kind in NUMERIC_IDENTIFICATION_TYPES and not DIGITS.fullmatch(ident):
+        return "rejected", dict([_rule(prefix, "AK21", "Rechazo", NOT_NUMERIC_TEXT)]), []
+    if kind == "6" and dv not in (None, "") and str(dv).strip() != str(check_digit(ident)):
         return "rejected", dict([_rule(prefix, "AK24", "Rechazo", DV_TEXT)]), []
     if ident == REJECT_NOT_ENABLED or note == OBSERVATION_REJECT:
         return "rejected", dict([_rule(prefix, "AB05b", "Rechazo", NOT_ENABLED_TEXT)]), []
@@ -61,8 +70,15 @@ def records(box, fam: Family) -> list[dict]:
     return getattr(box.state, fam.name)
 
 
-def validation_error(fam: Family, errors: dict[str, list[str]]) -> Response:
-    """E2 (Laravel default) for bills and credit notes, E3 for the support families."""
+def validation_error(box, fam: Family, errors: dict[str, list[str]]) -> Response:
+    """E2 (Laravel default) for bills and credit notes, E3 for the support families.
+
+    A refusal because the ``reference_code`` is already registered is counted in ``stats()``:
+    it is how a client that re-sends after a lost answer learns the document exists.
+    """
+    if UNIQUE.format(a=label("reference_code")) in errors.get("reference_code", []):
+        counts = box.state.already_registered
+        counts[fam.name] = counts.get(fam.name, 0) + 1
     if not fam.e3:
         return laravel_422(errors)
     return Response(
@@ -95,6 +111,7 @@ def pending_gate(box, fam: Family, reference: str, view: View | None = None) -> 
     if first["awaiting_retry"] and first["reference_code"] == reference:
         first.update(status=1, awaiting_retry=False)
         first["data"][fam.header].update(status=1, validated=stamp(box.now()))
+        box.note_processed(fam.name, reference)
         box.maybe_email(first)
         return created(first, view)
     return Response(409, fam.pending)
@@ -144,6 +161,7 @@ def store(
         record.update(status=0, rejected=result == "rejected", awaiting_retry=result == "pending")
         header.update(status=0, validated=None)
     records(box, fam).append(record)
+    box.note_processed(fam.name, record["reference_code"])
     if result == "rejected":
         body = {"message": REJECTED_MESSAGE, "errors": rejections}
         return Response(422, {"status": "Validation error", "message": REJECTED_MESSAGE, "data": body})

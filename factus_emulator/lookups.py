@@ -84,6 +84,26 @@ def numbering_ranges(box, request: Request) -> Response:
     )
 
 
+def dian_numbering_ranges(box, request: Request) -> Response:
+    """The DIAN resolutions bound to the software (API.md §5): every seeded range with a
+    resolution number, whatever Factus's own active/expired flags say (INFERRED)."""
+    return ok(
+        [
+            {
+                "resolution_number": r["resolution_number"],
+                "prefix": r["prefix"],
+                "from": str(r["from"]),
+                "to": str(r["to"]),
+                "start_date": r["start_date"],
+                "end_date": r["end_date"],
+                "technical_key": r["technical_key"] or "",
+            }
+            for r in box.state.ranges
+            if r["resolution_number"]
+        ]
+    )
+
+
 def numbering_range(box, request: Request) -> Response:
     found = box.state.range_by_id(request.params["id"])
     if found is None:

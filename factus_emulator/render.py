@@ -83,12 +83,13 @@ def customer_block(cat: Catalogues, customer: dict) -> dict:
     org = cat.row("legal_organizations", "id", legal)
     tribute = cat.row("customer_tributes", "id", customer["tribute_id"])
     names = customer.get("names")
-    company = customer.get("company")
+    # Factus writes "" (never null) for an absent company or trade name (real sandbox answers).
+    company = customer.get("company") or ""
     return {
         "identification": ident,
         "dv": dv if is_nit else None,
         "graphic_representation_name": (company if legal == 1 else names) or names or company,
-        "trade_name": customer.get("trade_name"),
+        "trade_name": customer.get("trade_name") or "",
         "company": company,
         "names": names,
         "address": customer.get("address"),

@@ -149,7 +149,7 @@ def provider_block(cat: Catalogues, provider: dict) -> dict:
         "identification": ident,
         "dv": dv if kind == 6 else None,
         "graphic_representation_name": provider["names"],
-        "trade_name": provider.get("trade_name") or None,
+        "trade_name": provider.get("trade_name") or "",  # "" when absent, as on bills
         "names": provider["names"],
         "address": provider["address"],
         "email": provider.get("email"),

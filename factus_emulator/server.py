@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from .core import Sandbox
+from .core import AnswerLost, Sandbox
 
 logger = logging.getLogger(__name__)
 
@@ -20,15 +21,30 @@ def make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
-            status, headers, payload = sandbox.handle(
-                self.command, self.path, dict(self.headers.items()), body
-            )
+            try:
+                answer = sandbox.handle(self.command, self.path, dict(self.headers.items()), body)
+            except AnswerLost as lost:
+                if lost.mode == "drop":
+                    self._drop()
+                    return
+                time.sleep(lost.delay)  # "late": the Sandbox lock is already released
+                answer = lost.answer
+            try:
+                self._write(*answer)
+            except (BrokenPipeError, ConnectionResetError):  # a late answer nobody waits for
+                self.close_connection = True
+
+        def _write(self, status: int, headers: dict, payload: bytes) -> None:
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(payload)
+
+        def _drop(self) -> None:
+            """Close the TCP connection without writing a byte of the answer."""
+            self.close_connection = True
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 CLIENT_ID = "emulator-client-id"
 CLIENT_SECRET = "emulator-client-secret"
-USERNAME = "demo@factus.local"
+USERNAME = "demo@emulador-factus.com"
 PASSWORD = "emulador-demo"
 TECHNICAL_KEY = "fc8eac422eba16e22ffd8c6f94b3f40a6e38162c"
 
@@ -102,6 +102,11 @@ class State:
     grants: dict[str, int] = field(default_factory=dict)
     grant_failures: dict[str, int] = field(default_factory=dict)
     routes: dict[str, int] = field(default_factory=dict)
+    # Evidence for fault benches (docs/emulator.md "Losing the answer").
+    processed: dict[str, int] = field(default_factory=dict)  # per family
+    processed_by_reference: dict[str, dict[str, int]] = field(default_factory=dict)
+    lost_answers: dict[str, int] = field(default_factory=dict)  # per lose mode
+    already_registered: dict[str, int] = field(default_factory=dict)  # per family
 
     def bill_by_number(self, number: str) -> dict | None:
         return next((b for b in self.bills if b["number"] == number), None)

@@ -23,7 +23,7 @@ def create_support_document(box, request: Request) -> Response:
         payload, box.cat, _ranges(box), lifecycle.taken_references(box, fam)
     )
     if errors:
-        return lifecycle.validation_error(fam, errors.by_key)
+        return lifecycle.validation_error(box, fam, errors.by_key)
     blocked = lifecycle.pending_gate(box, fam, str(payload["reference_code"]), support_document_created)
     if blocked:
         return blocked
@@ -45,7 +45,7 @@ def create_adjustment_note(box, request: Request) -> Response:
         lifecycle.records(box, SUPPORT_DOCUMENTS),
     )
     if errors:
-        return lifecycle.validation_error(fam, errors.by_key)
+        return lifecycle.validation_error(box, fam, errors.by_key)
     blocked = lifecycle.pending_gate(box, fam, str(payload["reference_code"]))
     if blocked:
         return blocked

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "factus.middleware.FactusBudgetMiddleware",  # one Factus budget per request (docs/deployment.md)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -174,11 +175,19 @@ FACTUS_BASE_URL = env.str("FACTUS_BASE_URL", default=FACTUS_EMULATOR_URL).rstrip
 _emulator = FACTUS_BASE_URL == FACTUS_EMULATOR_URL
 FACTUS_CLIENT_ID = env.str("FACTUS_CLIENT_ID", default="emulator-client-id" if _emulator else "")
 FACTUS_CLIENT_SECRET = env.str("FACTUS_CLIENT_SECRET", default="emulator-client-secret" if _emulator else "")
-FACTUS_USERNAME = env.str("FACTUS_USERNAME", default="demo@factus.local" if _emulator else "")
+FACTUS_USERNAME = env.str("FACTUS_USERNAME", default="demo@emulador-factus.com" if _emulator else "")
 FACTUS_PASSWORD = env.str("FACTUS_PASSWORD", default="emulador-demo" if _emulator else "")
 FACTUS_NUMBERING_RANGE_ID = env.int("FACTUS_NUMBERING_RANGE_ID", default=None)
-FACTUS_TIMEOUT = env.float("FACTUS_TIMEOUT", default=30.0)
-FACTUS_CONNECT_TIMEOUT = env.float("FACTUS_CONNECT_TIMEOUT", default=5.0)
+# Seconds. FACTUS_TIMEOUT is the TOTAL deadline of one exchange with Factus (connect, headers and
+# body), not a per-read timeout; FACTUS_REQUEST_BUDGET is what one web request may spend on Factus
+# in all (token, validate, lookups); WEB_TIMEOUT is gunicorn's worker timeout (gunicorn.conf.py).
+# The factus.W002-W004 checks warn when they do not fit (see docs/deployment.md).
+from factus import conf as _factus_conf  # noqa: E402  (the one home of these defaults)
+
+FACTUS_TIMEOUT = env.float("FACTUS_TIMEOUT", default=_factus_conf.DEFAULT_TIMEOUT)
+FACTUS_CONNECT_TIMEOUT = env.float("FACTUS_CONNECT_TIMEOUT", default=_factus_conf.DEFAULT_CONNECT_TIMEOUT)
+FACTUS_REQUEST_BUDGET = env.float("FACTUS_REQUEST_BUDGET", default=_factus_conf.DEFAULT_REQUEST_BUDGET)
+WEB_TIMEOUT = env.int("WEB_TIMEOUT", default=_factus_conf.DEFAULT_WEB_TIMEOUT)
 FACTUS_TOKEN_LEEWAY = env.int("FACTUS_TOKEN_LEEWAY", default=60)
 
 # --- Logging ----------------------------------------------------------------------------------

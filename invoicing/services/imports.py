@@ -219,7 +219,7 @@ def _customer(block: dict, row: dict) -> Customer:
 def _fid(row: dict, key: str) -> int | None:
     """The Factus id of the catalogue object ``row[key]`` ({id, code, name}), numeric strings too."""
     value = (row.get(key) or {}).get("id")
-    return int(value) if str(value).isdigit() else None
+    return int(value) if str(value).isascii() and str(value).isdigit() else None
 
 
 def _by_factus_id(model, rows: list[dict], key: str) -> dict:

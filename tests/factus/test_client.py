@@ -27,7 +27,7 @@ def emulated(sandbox, cache):
         base_url=BASE,
         client_id="emulator-client-id",
         client_secret="emulator-client-secret",
-        username="demo@factus.local",
+        username="demo@emulador-factus.com",
         password="emulador-demo",
         timeout=5,
         connect_timeout=1,
@@ -138,7 +138,7 @@ def test_get_client_builds_from_settings_and_shares_one_session_per_process(sand
 
     settings.FACTUS_BASE_URL = BASE
     settings.FACTUS_CLIENT_ID, settings.FACTUS_CLIENT_SECRET = "emulator-client-id", "emulator-client-secret"
-    settings.FACTUS_USERNAME, settings.FACTUS_PASSWORD = "demo@factus.local", "emulador-demo"
+    settings.FACTUS_USERNAME, settings.FACTUS_PASSWORD = "demo@emulador-factus.com", "emulador-demo"
     cache.clear()
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         register(rsps, sandbox, BASE)

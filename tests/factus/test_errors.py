@@ -116,12 +116,34 @@ def test_5xx_json_is_a_server_error_in_spanish(rsps, factus, status):
     assert "Server Error" not in error.message
 
 
-@pytest.mark.parametrize("status", [200, 502])
-def test_non_json_body_is_a_server_error(rsps, factus, status):
-    error = post_bill_answering(
-        rsps, factus, status, body="<html>Bad gateway</html>", content_type="text/html"
-    )
+def test_a_5xx_html_body_is_a_server_error(rsps, factus):
+    error = post_bill_answering(rsps, factus, 502, body="<html>Bad gateway</html>", content_type="text/html")
     assert type(error) is FactusServerError
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_a_server_error_never_says_it_was_slow(rsps, factus, status):
+    error = post_bill_answering(rsps, factus, status, json={"message": "Server Error"})
+    assert "a tiempo" not in error.message
+
+
+def test_a_server_error_says_its_status(rsps, factus):
+    error = post_bill_answering(rsps, factus, 503, body="<html>down</html>", content_type="text/html")
+    assert "HTTP 503" in error.message
+
+
+def test_a_429_with_an_html_body_is_still_a_rate_limit_with_its_wait(rsps, factus):
+    rsps.post(VALIDATE, status=429, body="<html>slow down</html>", headers={"Retry-After": "30"})
+    with pytest.raises(FactusRateLimited) as info:
+        factus.validate_bill({"reference_code": "R-1"})
+    assert info.value.retry_after == 30
+
+
+def test_the_rate_limit_message_says_the_wait_once(rsps, factus):
+    rsps.post(VALIDATE, status=429, json={"message": "Too Many Attempts."}, headers={"Retry-After": "30"})
+    with pytest.raises(FactusRateLimited) as info:
+        factus.validate_bill({"reference_code": "R-1"})
+    assert info.value.message.count("30 segundos") == 1
 
 
 @pytest.mark.parametrize(
@@ -169,3 +191,8 @@ def test_any_error_body_maps_to_a_factus_error_with_a_spanish_message(status, bo
     error = error_from_response(response)
     assert isinstance(error, FactusError)
     assert error.status_code == status and isinstance(error.message, str) and error.message
+
+
+def test_a_server_error_may_have_reached_factus(rsps, factus):
+    error = post_bill_answering(rsps, factus, 500, json={"message": "Server Error"})
+    assert error.may_have_reached_server is True

@@ -9,8 +9,8 @@ import requests
 from factus.auth import TokenManager
 from factus.client import FactusClient
 from factus.conf import FactusSettings
-from factus.errors import FactusConnectionError, FactusError, FactusServerError
-from factus.http import USER_AGENT, build_session
+from factus.errors import FactusConnectionError, FactusError, FactusServerError, FactusTimeout
+from factus.http import USER_AGENT, DeadlineTimeout, build_session
 from tests.factus.conftest import BASE
 
 
@@ -18,7 +18,7 @@ def api_calls(rsps):
     return [c for c in rsps.calls if "/v1/" in c.request.url]
 
 
-def test_requests_carry_json_headers_user_agent_bearer_and_default_timeout(rsps, oauth, factus, conf):
+def test_requests_carry_json_headers_user_agent_bearer_and_the_exchange_deadline(rsps, oauth, factus, conf):
     rsps.get(f"{BASE}/v1/countries", json={"status": "OK", "data": []})
     rsps.post(f"{BASE}/v1/bills/validate", status=201, json={"status": "Created", "data": {"bill": {}}})
     factus.list_countries()
@@ -29,7 +29,8 @@ def test_requests_carry_json_headers_user_agent_bearer_and_default_timeout(rsps,
     assert get.headers["Authorization"] == f"Bearer {oauth.tokens[0]}"
     assert "Content-Type" not in get.headers
     assert post.headers["Content-Type"] == "application/json"
-    assert get.req_kwargs["timeout"] == post.req_kwargs["timeout"] == (conf.connect_timeout, conf.timeout)
+    assert isinstance(post.req_kwargs["timeout"], DeadlineTimeout)
+    assert 0 < post.req_kwargs["timeout"].connect_timeout <= conf.connect_timeout
 
 
 def test_get_is_retried_on_503_then_succeeds(rsps, factus):
@@ -56,18 +57,18 @@ def test_post_is_never_retried(rsps, factus, status):
 
 
 @pytest.mark.parametrize(
-    ("exc", "reached"),
+    ("exc", "reached", "said"),
     [
-        (requests.exceptions.ReadTimeout("read timed out"), True),
-        (requests.exceptions.ConnectTimeout("connect timed out"), False),
+        (requests.exceptions.ReadTimeout("read timed out"), True, "no respondió a tiempo"),
+        (requests.exceptions.ConnectTimeout("connect timed out"), False, "no se envió"),
     ],
 )
-def test_timeouts_become_connection_errors(rsps, factus, exc, reached):
+def test_timeouts_become_factus_timeouts(rsps, factus, exc, reached, said):
     rsps.post(f"{BASE}/v1/bills/validate", body=exc)
-    with pytest.raises(FactusConnectionError) as info:
+    with pytest.raises(FactusTimeout) as info:
         factus.validate_bill({"reference_code": "R-1"})
     assert info.value.may_have_reached_server is reached
-    assert "Factus no respondió a tiempo" in info.value.message
+    assert said in info.value.message
 
 
 @pytest.fixture

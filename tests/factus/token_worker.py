@@ -26,7 +26,7 @@ def main(base_url: str, start_at: float, duration: float, threads: int, leeway: 
         base_url=base_url,
         client_id="emulator-client-id",
         client_secret="emulator-client-secret",
-        username="demo@factus.local",
+        username="demo@emulador-factus.com",
         password="emulador-demo",
         timeout=10,
         connect_timeout=2,

@@ -82,3 +82,17 @@ def test_stats_count_grants(wire):
     assert stats["token_grants"] == {"password": 2, "refresh_token": 1}
     assert stats["token_grant_failures"] == {"password": 1}
     assert stats["requests"]["POST /oauth/token"] == 4
+
+
+# Domains that strict validators (python email_validator, RFC 6761/6762) refuse for e-mail.
+SPECIAL_USE_TLDS = {"local", "localhost", "test", "example", "invalid", "arpa", "onion", "internal"}
+
+
+def test_demo_username_passes_djangos_email_validator():
+    from django.core.validators import EmailValidator
+
+    EmailValidator()(USERNAME)  # raises ValidationError when refused
+
+
+def test_demo_username_is_not_on_a_special_use_domain():
+    assert USERNAME.rsplit(".", 1)[-1].lower() not in SPECIAL_USE_TLDS

@@ -284,3 +284,9 @@ def test_csv_has_our_total_only_where_factus_has_none(user_client, user):
     assert ours[8] == "" and ours[10] == "1335000.00"
     validated = next(row for row in rows[1:] if row[0] == "SETP990000001")
     assert validated[8] == "2000000.00" and validated[10] == ""
+
+
+@pytest.mark.parametrize("value", ["¹", "²3", "٣", "１２"])
+def test_non_ascii_digits_in_the_customer_filter_are_ignored(user_client, value):
+    # str.isdigit() is true for superscripts and other scripts' digits, and int() refuses some.
+    assert user_client.get(reverse("invoicing:invoice_list"), {"customer": value}).status_code == 200
