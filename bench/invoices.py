@@ -35,6 +35,9 @@ os.environ.update(
         "DJANGO_ALLOWED_HOSTS": "testserver,localhost",
         "DJANGO_LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "factus_project.settings",
+        # Required without DEBUG; the bench passes its own client, pointed at its emulator thread.
+        "FACTUS_BASE_URL": "http://127.0.0.1:8001",
+        "DJANGO_ENV_FILE": "",
     }
 )
 

@@ -47,10 +47,11 @@ def main() -> int:
     os.environ.update(
         DATABASE_URL=f"{SERVER_URL}/{DB_NAME}",
         FACTUS_EMULATOR_URL=base_url,
+        FACTUS_BASE_URL=base_url,  # required without DEBUG; equal to the emulator URL: demo credentials
         DJANGO_SETTINGS_MODULE="factus_project.settings",
         DJANGO_LOG_LEVEL="WARNING",
+        DJANGO_ENV_FILE="",
     )
-    os.environ.pop("FACTUS_BASE_URL", None)
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
     admin_sql(f'CREATE DATABASE "{DB_NAME}"')
     try:

@@ -56,6 +56,7 @@ def build_client(args: argparse.Namespace, base_url: str):
     """Django set up from CACHE_URL (the shared Redis) and a FactusClient for the emulator."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factus_project.settings")
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-insecure-secret-key")
+    os.environ.setdefault("FACTUS_BASE_URL", base_url)  # required without DEBUG
     sys.path.insert(0, str(ROOT))
     import django
 

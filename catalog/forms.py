@@ -16,6 +16,7 @@ from catalog.models import (
     Product,
     ProductWithholding,
 )
+from catalog.validators import split_identification, typed_dv_error
 from catalog.widgets import MunicipalitySearchWidget, SearchChoiceField
 
 RATE_LIMITS = {"min_value": Decimal("0.01"), "max_value": Decimal(100), "max_digits": 5, "decimal_places": 2}
@@ -59,7 +60,7 @@ class CustomerForm(forms.ModelForm):
         ]
         widgets = {"dv": forms.NumberInput(attrs={"min": 0, "max": 9})}
         help_texts = {
-            "identification": "Para NIT, solo dígitos: el DV se calcula solo.",
+            "identification": "NIT: 900123456 o 900.123.456-7 (se guarda sin puntos y se comprueba el DV).",
             "dv": "Opcional: si lo escribe debe coincidir con el calculado.",
         }
 
@@ -90,10 +91,29 @@ class CustomerForm(forms.ModelForm):
         cleaned = super().clean()
         doc, number = cleaned.get("identification_document"), (cleaned.get("identification") or "").strip()
         if doc and number:
+            number = self._split_nit(doc, number)
             others = Customer.objects.filter(identification_document=doc, identification=number)
             if others.exclude(pk=self.instance.pk).exists():
                 self.add_error("identification", "Ya existe un cliente con este tipo y número de documento.")
         return cleaned
+
+    def _split_nit(self, doc, number: str) -> str:
+        """Store "900.123.456-7" as 900123456 with DV 7; a typed DV that is wrong is an error."""
+        number, typed_dv = split_identification(doc.factus_id, number)
+        self.cleaned_data["identification"] = number
+        if typed_dv is None:
+            return number
+        problem = typed_dv_error(number, typed_dv)
+        dv = self.cleaned_data.get("dv")
+        if problem:
+            self.add_error("identification", problem)
+        elif dv is not None and dv != typed_dv:
+            self.add_error(
+                "dv", f"El DV escrito con el NIT es {typed_dv}: deje este campo vacío o escriba {typed_dv}."
+            )
+        else:
+            self.cleaned_data["dv"] = typed_dv
+        return number
 
 
 def _digit(value):
@@ -190,3 +210,11 @@ class AcquirerLookupForm(forms.Form):
     identification = forms.CharField(
         max_length=20, error_messages={"required": "Escriba el número de identificación."}
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        document, number = cleaned.get("identification_document"), cleaned.get("identification")
+        if document and number:
+            # The DIAN is asked for the bare number, as the customer will be stored.
+            cleaned["identification"], _dv = split_identification(document.factus_id, number)
+        return cleaned

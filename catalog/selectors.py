@@ -18,7 +18,7 @@ from catalog.models import (
     Tribute,
 )
 from catalog.search import fold, folded
-from catalog.validators import NIT_DOCUMENT_ID
+from catalog.validators import NIT_DOCUMENT_ID, compute_dv
 
 SEARCH_LIMIT = 20
 
@@ -86,6 +86,21 @@ def legal_organization_hint(document: IdentificationDocumentType) -> dict:
     )
     suggested = LEGAL_ENTITY_ID if document.factus_id == NIT_DOCUMENT_ID else NATURAL_PERSON_ID
     return {"legal_organization": ids.get(suggested), "legal_entity": ids.get(LEGAL_ENTITY_ID)}
+
+
+def acquirer_prefill(
+    *, document: IdentificationDocumentType, identification: str, name: str, email: str
+) -> dict:
+    """What the customer form's script fills after a DIAN lookup: the name, e-mail, legal
+    organization hint, the number as it will be stored and, for a NIT, its DV."""
+    dv = compute_dv(identification) if document.factus_id == NIT_DOCUMENT_ID else None
+    return {
+        "name": name,
+        "email": email,
+        "identification": identification,
+        "dv": dv,
+        **legal_organization_hint(document),
+    }
 
 
 def bill_numbering_ranges() -> QuerySet[NumberingRange]:

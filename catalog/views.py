@@ -122,14 +122,13 @@ def acquirer_lookup(request):
     if not form.is_valid():
         errors = " ".join(e for field_errors in form.errors.values() for e in field_errors)
         return render(request, "catalog/_acquirer_result.html", {"found": False, "message": errors})
-    data = form.cleaned_data
-    document = data["identification_document"]
-    result = services.acquirer_lookup(
-        identification_document_id=document.factus_id, identification=data["identification"].strip()
-    )
+    document, number = form.cleaned_data["identification_document"], form.cleaned_data["identification"]
+    result = services.acquirer_lookup(identification_document_id=document.factus_id, identification=number)
     context = {"found": result.found, "message": result.message}
     response = render(request, "catalog/_acquirer_result.html", context)
     if result.found:
-        found = {"name": result.name, "email": result.email, **selectors.legal_organization_hint(document)}
+        found = selectors.acquirer_prefill(
+            document=document, identification=number, name=result.name, email=result.email
+        )
         response["HX-Trigger"] = json.dumps({"acquirer-found": found})
     return response

@@ -53,7 +53,7 @@ class SearchPickerWidget(forms.Widget):
         self.kind, self.url, self.describe, self.placeholder = kind, url, describe, placeholder
 
     def selected(self, value):
-        if value in (None, "") or not str(value).isascii() and str(value).isdigit():
+        if value in (None, "") or not (str(value).isascii() and str(value).isdigit()):
             return None
         if self.chosen is not None and str(self.chosen.pk) == str(value):
             return self.chosen

@@ -3,7 +3,8 @@ import logging
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -27,3 +28,10 @@ def healthz(request):
         logger.exception("healthz: database unreachable")
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+@login_not_required
+def favicon(request):
+    """Browsers ask /favicon.ico whatever the page links: send them to the static icon."""
+    return redirect(static("favicon.svg"))

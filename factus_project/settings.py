@@ -5,6 +5,8 @@ and the local Factus emulator with its demo credentials. Production sets DATABAS
 DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and the FACTUS_* variables (see .env.example).
 """
 
+import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -13,7 +15,12 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# `make run` writes a development .env on first run; the real environment always wins over it.
+# DJANGO_ENV_FILE names another file, or none when empty (the test suite sets it empty so that a
+# developer's .env never changes what the tests see).
+ENV_FILE = os.environ.get("DJANGO_ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    environ.Env.read_env(ENV_FILE, overwrite=False)
 
 # --- Core -------------------------------------------------------------------------------------
 
@@ -26,6 +33,13 @@ if not SECRET_KEY:
 
     # A development key that changes per process: sessions do not outlive a restart.
     SECRET_KEY = get_random_secret_key()
+
+if not DEBUG and not env.str("FACTUS_BASE_URL", default=""):
+    # Without DEBUG an unset URL would silently bill through the emulator's demo account.
+    raise ImproperlyConfigured(
+        "FACTUS_BASE_URL es obligatorio cuando DJANGO_DEBUG es False "
+        "(https://api.factus.com.co o https://api-sandbox.factus.com.co)."
+    )
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -42,6 +56,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "axes",
     "core",
     "factus",
     "catalog",
@@ -61,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "factus_project.urls"
@@ -97,7 +113,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The Factus token lives here: with several workers, CACHE_URL must point at a shared cache
 # (redis://... or dbcache://table); core.checks warns when it does not.
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://factus")}
+# An empty CACHE_URL= (as in a copied .env.example) means unset, like every other variable here.
+CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://factus")}
 
 # --- Auth -------------------------------------------------------------------------------------
 
@@ -107,6 +124,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (django-axes), the admin login included: 5 failures of one username from one
+# address lock that pair for 15 minutes; other users from that address and that user elsewhere
+# still log in. Lockouts are listed (and can be removed) in the admin under "Axes".
+AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("DJANGO_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.access.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.access.client_ip"
+AXES_COOLOFF_MESSAGE = "Cuenta bloqueada por demasiados intentos fallidos. Intente de nuevo más tarde."
+AXES_PERMALOCK_MESSAGE = (
+    "Cuenta bloqueada por demasiados intentos fallidos. Pida a un administrador que la desbloquee."
+)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -160,9 +194,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("DJANGO_BEHIND_PROXY", default=False) else None
-)
+# Behind a TLS proxy that sets X-Forwarded-Proto and appends the client to X-Forwarded-For.
+BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 X_FRAME_OPTIONS = "DENY"  # the inline PDF view opts in with @xframe_options_sameorigin
 
@@ -171,7 +205,7 @@ X_FRAME_OPTIONS = "DENY"  # the inline PDF view opts in with @xframe_options_sam
 # `make run`) with its demo credentials. Real credentials come only from the environment.
 
 FACTUS_EMULATOR_URL = env.str("FACTUS_EMULATOR_URL", default="http://127.0.0.1:8001").rstrip("/")
-FACTUS_BASE_URL = env.str("FACTUS_BASE_URL", default=FACTUS_EMULATOR_URL).rstrip("/")
+FACTUS_BASE_URL = (env.str("FACTUS_BASE_URL", default="") or FACTUS_EMULATOR_URL).rstrip("/")
 _emulator = FACTUS_BASE_URL == FACTUS_EMULATOR_URL
 FACTUS_CLIENT_ID = env.str("FACTUS_CLIENT_ID", default="emulator-client-id" if _emulator else "")
 FACTUS_CLIENT_SECRET = env.str("FACTUS_CLIENT_SECRET", default="emulator-client-secret" if _emulator else "")
@@ -206,5 +240,6 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "urllib3": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # every login is an INFO line; lockouts are warnings
     },
 }

@@ -1,7 +1,13 @@
+"""Invoices in the admin: read-only.
+
+An issued invoice's fiscal fields and items never change (corrections are credit notes), and a
+draft is edited in the app, where its totals are recomputed and every edit leaves an event. The
+admin therefore shows invoices, items and events but can add, change or delete none of them.
+"""
+
 from django.contrib import admin
 
 from invoicing.models import Invoice, InvoiceEvent, InvoiceItem
-from invoicing.services import invoice_refresh_estimated_total
 
 FACTUS_FIELDS = (
     "reference_code",
@@ -28,43 +34,65 @@ FACTUS_FIELDS = (
     "created_at",
     "updated_at",
 )
+ITEM_FIELDS = (
+    "position",
+    "product",
+    "code_reference",
+    "name",
+    "quantity",
+    "price",
+    "discount_rate",
+    "tax_rate",
+    "is_excluded",
+    "unit",
+    "standard_code",
+    "tribute",
+    "withholdings",
+)
+EVENT_FIELDS = (
+    "invoice",
+    "user",
+    "created_at",
+    "action",
+    "outcome",
+    "http_status",
+    "message",
+    "request",
+    "response",
+    "duration_ms",
+)
 
 
-class InvoiceItemInline(admin.TabularInline):
-    model = InvoiceItem
-    extra = 0
-    raw_id_fields = ("product",)
-    fields = (
-        "position",
-        "product",
-        "code_reference",
-        "name",
-        "quantity",
-        "price",
-        "discount_rate",
-        "tax_rate",
-        "is_excluded",
-        "unit",
-        "standard_code",
-        "tribute",
-        "withholdings",
-    )
-
-
-class InvoiceEventInline(admin.TabularInline):
-    model = InvoiceEvent
-    extra = 0
-    can_delete = False
-    fields = ("created_at", "user", "action", "outcome", "http_status", "message", "duration_ms")
-    readonly_fields = fields
-    show_change_link = True
+class ReadOnlyMixin:
+    """View permission only: no add, change or delete, whoever asks (superusers included)."""
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class InvoiceItemInline(ReadOnlyMixin, admin.TabularInline):
+    model = InvoiceItem
+    extra = 0
+    fields = ITEM_FIELDS
+    readonly_fields = ITEM_FIELDS
+
+
+class InvoiceEventInline(ReadOnlyMixin, admin.TabularInline):
+    model = InvoiceEvent
+    extra = 0
+    fields = ("created_at", "user", "action", "outcome", "http_status", "message", "duration_ms")
+    readonly_fields = fields
+    show_change_link = True
+
 
 @admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin):
+class InvoiceAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("__str__", "customer", "status", "total", "created_at", "created_by")
     list_filter = ("status", "payment_form", "created_at")
     search_fields = (
@@ -77,8 +105,6 @@ class InvoiceAdmin(admin.ModelAdmin):
     )
     date_hierarchy = "created_at"
     list_select_related = ("customer", "created_by")
-    raw_id_fields = ("customer",)
-    readonly_fields = (*FACTUS_FIELDS, "estimated_total")
     inlines = (InvoiceItemInline, InvoiceEventInline)
     fieldsets = (
         (
@@ -99,32 +125,19 @@ class InvoiceAdmin(admin.ModelAdmin):
         ("Factus", {"fields": FACTUS_FIELDS}),
     )
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        invoice_refresh_estimated_total(invoice_id=form.instance.pk)  # items may have been edited inline
+
+@admin.register(InvoiceItem)
+class InvoiceItemAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("invoice", "position", "code_reference", "name", "quantity", "price")
+    search_fields = ("invoice__reference_code", "invoice__number", "code_reference", "name")
+    list_select_related = ("invoice",)
+    fields = ("invoice", *ITEM_FIELDS)
 
 
 @admin.register(InvoiceEvent)
-class InvoiceEventAdmin(admin.ModelAdmin):
+class InvoiceEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("created_at", "invoice", "action", "outcome", "http_status", "user")
     list_filter = ("action", "outcome")
     search_fields = ("invoice__reference_code", "invoice__number", "message")
     list_select_related = ("invoice", "user")
-    readonly_fields = (
-        "invoice",
-        "user",
-        "created_at",
-        "action",
-        "outcome",
-        "http_status",
-        "message",
-        "request",
-        "response",
-        "duration_ms",
-    )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    fields = EVENT_FIELDS

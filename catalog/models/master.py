@@ -7,7 +7,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from catalog.validators import NIT_DOCUMENT_ID, compute_dv, identification_error
+from catalog.validators import (
+    NIT_DOCUMENT_ID,
+    compute_dv,
+    identification_error,
+    split_identification,
+    typed_dv_error,
+)
 
 from .lookups import (
     CustomerTribute,
@@ -79,13 +85,16 @@ class Customer(models.Model):
         # Rules speak of Factus ids (6 = NIT, 1 = legal entity); local primary keys may differ.
         document = self.identification_document.factus_id if self.identification_document_id else None
         legal = self.legal_organization.factus_id if self.legal_organization_id else None
-        ident = self.identification = (self.identification or "").strip()
+        ident, typed_dv = split_identification(document, self.identification or "")
+        self.identification = ident
         problem = identification_error(document, ident) if ident else None
         if problem:
             errors["identification"] = problem
         elif ident and document == NIT_DOCUMENT_ID:
             expected = compute_dv(ident)
-            if self.dv is not None and self.dv != expected:
+            if typed_dv is not None and typed_dv != expected:
+                errors["identification"] = typed_dv_error(ident, typed_dv)
+            elif self.dv is not None and self.dv != expected:
                 errors["dv"] = f"El DV no corresponde al NIT: debería ser {expected}."
             self.dv = expected
         elif document is not None and document != NIT_DOCUMENT_ID:

@@ -38,5 +38,8 @@
     const target = legal.value === String(event.detail.legal_entity) ? "company" : "names";
     form.querySelector("[name=" + target + "]").value = event.detail.name || "";
     if (event.detail.email) form.querySelector("[name=email]").value = event.detail.email;
+    // The number as it is stored (900.123.456-7 -> 900123456) and, for a NIT, its DV.
+    if (event.detail.identification) form.querySelector("[name=identification]").value = event.detail.identification;
+    if (event.detail.dv !== null && event.detail.dv !== undefined) form.querySelector("[name=dv]").value = String(event.detail.dv);
   });
 })();

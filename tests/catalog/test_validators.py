@@ -27,8 +27,8 @@ def test_dv_rejects_non_digits(bad):
 @pytest.mark.parametrize(
     ("document_id", "number", "message"),
     [
-        (6, "900.825.759", "solo puede tener dígitos"),
-        (6, "900825759-7", "solo puede tener dígitos"),
+        (6, "900.825.759", "Escriba el NIT con dígitos"),
+        (6, "900825759-7", "Escriba el NIT con dígitos"),
         (6, "1" * 16, "más de 15"),
         (3, "12 345", "solo admite dígitos"),
         (7, "AB 123", "letras, dígitos y guiones"),

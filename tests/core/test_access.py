@@ -7,7 +7,7 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, PathConverter, SlugConverter, UUIDConverter
 
-PUBLIC = {"login", "healthz"}
+PUBLIC = {"login", "healthz", "favicon"}
 SAMPLES = {IntConverter: "1", UUIDConverter: str(uuid.uuid4()), SlugConverter: "x"}
 
 

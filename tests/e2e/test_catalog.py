@@ -53,3 +53,14 @@ def test_create_customer_with_dian_lookup_and_a_product(logged_in_page, live_ser
     product = Product.objects.get(code_reference="ASES-01")
     assert [(w.code, str(w.rate)) for w in product.withholdings.all()] == [("06", "7.00")]
     assert str(product.unit) == "unidad (94)"
+
+
+def test_dian_lookup_of_a_nit_fills_its_dv(logged_in_page, live_server, emulator):
+    page = logged_in_page
+    page.goto(f"{live_server.url}/catalogo/clientes/nuevo/")
+    page.get_by_label("Tipo de documento").select_option(label="NIT")
+    page.get_by_label("Número de identificación").fill("3.199.991")
+    page.get_by_role("button", name="Buscar en la DIAN").click()
+    expect(page.get_by_role("status")).to_contain_text("Datos encontrados en la DIAN")
+    expect(page.get_by_label("DV")).to_have_value("1")
+    expect(page.get_by_label("Número de identificación")).to_have_value("3199991")

@@ -73,6 +73,7 @@ def test_create_two_lines_remove_one_issue_and_use_the_validated_invoice(
 
     expect(page.get_by_text(invoice.cufe)).to_be_visible()
     expect(page.get_by_role("img", name=re.compile("Código QR"))).to_be_visible()
+    page.get_by_role("button", name="Ver PDF").click()
     frame = page.locator("iframe.pdf-frame")
     expect(frame).to_have_attribute("src", f"/facturas/{invoice.pk}/pdf/")
     pdf = page.request.get(f"{live_server.url}/facturas/{invoice.pk}/pdf/")
