@@ -180,7 +180,7 @@ def _not_authenticated(exc: FactusError, *, lookup_first: bool) -> Resolution:
         exc,
         f"No fue posible autenticarse en Factus ({text.rstrip('.')}): la factura no se envió. "
         "Puede reintentar.",
-        detail=detail(AUTH if kind == AUTH else kind, NOT_CREATED, stage="token"),
+        detail=detail(kind, NOT_CREATED, stage="token"),
     )
 
 
