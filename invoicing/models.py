@@ -11,9 +11,20 @@ from django.utils import timezone
 
 from core import bounds
 
-# A SUBMITTING row older than this is reconciled by reference before anyone may retry.
-SUBMIT_STALE_AFTER = timedelta(minutes=3)
+# A SUBMITTING row is stale (its request is surely over: dead worker, killed process) once the
+# request's whole Factus budget has passed, plus this margin for recording the outcome.
+STALE_MARGIN = timedelta(seconds=5)
 _BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+
+def request_budget() -> float:
+    """Seconds one web request may spend on Factus in all (``settings.FACTUS_REQUEST_BUDGET``)."""
+    return float(getattr(settings, "FACTUS_REQUEST_BUDGET", 40))
+
+
+def submit_stale_after() -> timedelta:
+    """How long after ``submitting_since`` a SUBMITTING row is recoverable ("Reintentar")."""
+    return timedelta(seconds=request_budget()) + STALE_MARGIN
 
 
 def new_reference_code() -> str:
@@ -34,6 +45,9 @@ class Invoice(models.Model):
         REJECTED = "rejected", "Rechazada DIAN"
         INVALID = "invalid", "Datos inválidos"
         FAILED = "failed", "Error de envío"
+        # The bill may exist at Factus and we could not establish it (no answer and no lookup, or an
+        # answer that makes no sense): looked up by reference before anything is sent again.
+        UNVERIFIED = "unverified", "Por verificar"
         DELETED = "deleted", "Eliminada en Factus"
 
     class PaymentForm(models.TextChoices):
@@ -41,7 +55,9 @@ class Invoice(models.Model):
         CREDIT = "2", "Pago a crédito"
 
     EDITABLE = frozenset({Status.DRAFT, Status.INVALID, Status.FAILED})
-    SUBMITTABLE = frozenset({Status.DRAFT, Status.INVALID, Status.FAILED, Status.PENDING_DIAN})
+    SUBMITTABLE = frozenset(
+        {Status.DRAFT, Status.INVALID, Status.FAILED, Status.PENDING_DIAN, Status.UNVERIFIED}
+    )
     DELETABLE_AT_FACTUS = frozenset({Status.REJECTED, Status.PENDING_DIAN})
     BADGES = {
         Status.DRAFT: "secondary",
@@ -51,6 +67,7 @@ class Invoice(models.Model):
         Status.REJECTED: "danger",
         Status.INVALID: "danger",
         Status.FAILED: "warning",
+        Status.UNVERIFIED: "warning",
         Status.DELETED: "dark",
     }
 
@@ -117,6 +134,9 @@ class Invoice(models.Model):
     created_at = models.DateTimeField("creada", default=timezone.now, editable=False)
     updated_at = models.DateTimeField("actualizada", auto_now=True)
     submitting_since = models.DateTimeField("enviando desde", null=True, blank=True, editable=False)
+    # The one-time token of the new-invoice form that created this row: a second POST of the same
+    # form (reload, double click, back button) finds this invoice instead of creating another.
+    form_token = models.UUIDField("token del formulario", null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -181,13 +201,26 @@ class Invoice(models.Model):
         return (
             self.status == self.Status.SUBMITTING
             and self.submitting_since is not None
-            and timezone.now() - self.submitting_since >= SUBMIT_STALE_AFTER
+            and timezone.now() - self.submitting_since >= submit_stale_after()
         )
 
     @property
     def can_retry(self) -> bool:
         """ "Reintentar": resend the same reference after a failure, a pending DIAN or a stale send."""
-        return self.status in (self.Status.FAILED, self.Status.PENDING_DIAN) or self.is_stale_submitting
+        return (
+            self.status in (self.Status.FAILED, self.Status.PENDING_DIAN, self.Status.UNVERIFIED)
+            or self.is_stale_submitting
+        )
+
+    @property
+    def needs_lookup(self) -> bool:
+        """The last attempt may have created the bill: the next one looks it up by reference first."""
+        return self.status == self.Status.UNVERIFIED or self.is_stale_submitting
+
+    @property
+    def version_stamp(self) -> str:
+        """What an edit form was based on: any save of the row (edit, send, outcome) changes it."""
+        return self.updated_at.isoformat() if self.updated_at else ""
 
     @property
     def can_delete_at_factus(self) -> bool:
@@ -297,6 +330,7 @@ class InvoiceEvent(models.Model):
         CONFLICT = "conflict", "Documento pendiente"
         RATE_LIMITED = "rate_limited", "Límite de solicitudes"
         FAILED = "failed", "Error"
+        UNVERIFIED = "unverified", "Por verificar"
         NOT_FOUND = "not_found", "No encontrada"
 
     invoice = models.ForeignKey(Invoice, models.CASCADE, related_name="events", verbose_name="factura")
@@ -316,6 +350,9 @@ class InvoiceEvent(models.Model):
     request = models.JSONField("solicitud", null=True, blank=True)
     response = models.JSONField("respuesta", null=True, blank=True)
     duration_ms = models.PositiveIntegerField("duración Factus (ms)", null=True, blank=True)
+    # What the "Último intento" panel says about a submit/retry/reconcile (see
+    # invoicing.services.resolve.Resolution.detail): kind, may_exist, lookup, lookup_tries, retry_at...
+    detail = models.JSONField("detalle del intento", default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -7,8 +7,9 @@ AM`` dates) lives here, so a v2 module can sit beside this one.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from invoicing.totals import LineInput, to_decimal
@@ -19,6 +20,22 @@ CREDIT = "2"
 BOGOTA = ZoneInfo("America/Bogota")
 FACTUS_STAMP = "%d-%m-%Y %I:%M:%S %p"
 MONEY_FIELDS = ("gross_value", "taxable_amount", "tax_amount", "discount_amount", "surcharge_amount", "total")
+# Where the real sandbox (Jan 2025) puts a money field the documented shape names otherwise:
+# bill-level ``discount`` instead of ``discount_amount`` (see tests/invoicing/fixtures/).
+MONEY_ALIASES = {"discount_amount": ("discount_amount", "discount")}
+# Our columns (invoicing.models.Invoice): what a bill's answer must fit before it is recorded.
+MAX_LENGTHS = {"number": 40, "prefix": 20, "cufe": 128, "qr_url": 500}
+MONEY_LIMIT = Decimal(10) ** 14  # DecimalField(max_digits=16, decimal_places=2)
+MAX_FACTUS_ID = 2**63 - 1  # PositiveBigIntegerField
+BILL_STATUSES = {0, 1}
+CENT = Decimal("0.01")
+
+
+class BillDataError(ValueError):
+    """Factus' bill data makes no sense or does not fit our columns; ``str()`` is Spanish.
+
+    Not recorded as a bill: the submission becomes UNVERIFIED (the bill may exist at Factus).
+    """
 
 
 def _fixed(value) -> str:
@@ -125,35 +142,130 @@ def is_rejection(messages) -> bool:
     return any("Rechazo" in str(m) for m in messages or [])
 
 
-def bill_fields(data: dict) -> dict:
-    """Invoice field values from a validate/show ``data`` object (defensive about drift)."""
-    bill = data.get("bill") or {}
+def json_safe(value):
+    """A copy storable in PostgreSQL's jsonb: non-finite floats as text ("nan"), NUL characters
+    removed (jsonb refuses both; Python's json module produces them from an odd answer)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {json_safe(k) if isinstance(k, str) else k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value
+
+
+def _object(value, what: str) -> dict:
+    if not isinstance(value, dict):
+        raise BillDataError(f"{what} no es un objeto ({type(value).__name__}).")
+    return value
+
+
+def _text(value, name: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str | int):
+        raise BillDataError(f"el campo {name} no es un texto.")
+    text = str(value).strip()
+    if any(ord(char) < 32 or ord(char) == 127 for char in text):
+        raise BillDataError(f"el campo {name} contiene caracteres de control.")
+    limit = MAX_LENGTHS.get(name)
+    if limit and len(text) > limit:
+        raise BillDataError(f"el campo {name} tiene {len(text)} caracteres (máximo {limit}).")
+    return text
+
+
+def _money_of(bill: dict, name: str) -> Decimal | None:
+    """A money field rounded to the cent; absent is None; odd ("NaN", "abc", 1e20) is an error."""
+    keys = MONEY_ALIASES.get(name, (name,))
+    raw = next((bill[key] for key in keys if bill.get(key) not in (None, "")), None)
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+        raise BillDataError(f"el valor {name} no es un número.")
+    if isinstance(raw, float) and not math.isfinite(raw):
+        raise BillDataError(f"el valor {name} no es un número finito.")
+    value = parse_money(raw)
+    if value is None or not value.is_finite():
+        raise BillDataError(f"el valor {name} («{raw}») no es un número.")
+    if abs(value) >= MONEY_LIMIT:
+        raise BillDataError(f"el valor {name} ({raw}) está fuera de los límites.")
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _factus_id(value) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError) as exc:
+        raise BillDataError(f"el id de Factus («{value}») no es un número entero.") from exc
+    if isinstance(value, bool | float) or not 0 <= number <= MAX_FACTUS_ID:
+        raise BillDataError(f"el id de Factus ({value}) está fuera de los límites.")
+    return number
+
+
+def _messages(value) -> list[str]:
+    """``errors``: a list of texts, or an object of rule → text (both seen)."""
+    if value in (None, "", [], {}):
+        return []
+    if isinstance(value, dict):
+        value = list(value.values())
+    if not isinstance(value, list):
+        raise BillDataError("los mensajes de la DIAN no son una lista.")
+    return [str(m) for m in value]
+
+
+def _withholdings(value) -> list[dict]:
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list) or not all(isinstance(w, dict) for w in value):
+        raise BillDataError("las retenciones no son una lista de objetos.")
+    return [{"code": w.get("tribute_code"), "name": w.get("name"), "value": w.get("value")} for w in value]
+
+
+def bill_fields(data) -> dict:
+    """Invoice field values from a validate/show ``data`` object, checked to make sense and to fit
+    our columns. Reads both the documented shape and the real Jan-2025 sandbox one.
+
+    Raises: BillDataError (``data: []``, unknown status, a value too long or not a finite number...).
+    """
+    data = _object(data, "La respuesta de Factus")
+    bill = _object(data.get("bill"), "La factura de la respuesta")
+    status = bill_status(data)
+    numbering = data.get("numbering_range") or {}
     fields = {
-        "factus_id": bill.get("id"),
-        "number": bill.get("number") or "",
-        "prefix": (data.get("numbering_range") or {}).get("prefix") or "",
-        "cufe": bill.get("cufe") or "",
-        "qr_url": bill.get("qr") or "",
-        "qr_image": bill.get("qr_image") or "",
+        "factus_id": _factus_id(bill.get("id")),
+        "number": _text(bill.get("number"), "number"),
+        "prefix": _text(_object(numbering, "El rango de numeración").get("prefix"), "prefix"),
+        "cufe": _text(bill.get("cufe"), "cufe"),
+        "qr_url": _text(bill.get("qr"), "qr_url"),
+        "qr_image": json_safe(bill.get("qr_image")) if isinstance(bill.get("qr_image"), str) else "",
         "validated_at": parse_stamp(bill.get("validated")),
-        "withholdings": [
-            {"code": w.get("tribute_code"), "name": w.get("name"), "value": w.get("value")}
-            for w in data.get("withholding_taxes") or []
-        ],
-        "dian_messages": [str(m) for m in bill.get("errors") or []],
-        "raw_response": {k: v for k, v in data.items() if k != "bill"}
-        | {"bill": {k: v for k, v in bill.items() if k != "qr_image"}},
+        "withholdings": json_safe(_withholdings(data.get("withholding_taxes"))),
+        "dian_messages": json_safe(_messages(bill.get("errors"))),
+        "raw_response": json_safe(
+            {k: v for k, v in data.items() if k != "bill"}
+            | {"bill": {k: v for k, v in bill.items() if k != "qr_image"}}
+        ),
     }
-    fields.update({name: parse_money(bill.get(name)) for name in MONEY_FIELDS})
+    fields.update({name: _money_of(bill, name) for name in MONEY_FIELDS})
+    if status == 1 and not (fields["number"] and fields["cufe"]):
+        raise BillDataError("Factus dice que la factura está validada pero no da su número o su CUFE.")
     return fields
 
 
-def bill_status(data: dict) -> int | None:
-    status = (data.get("bill") or data).get("status")
-    return None if status is None else int(status)
+def bill_status(data: dict) -> int:
+    """``bill.status`` (0 not validated, 1 validated). Raises: BillDataError (absent or unknown)."""
+    data = _object(data, "La respuesta de Factus")
+    bill = data.get("bill") if isinstance(data.get("bill"), dict) else data
+    status = bill.get("status")
+    if isinstance(status, bool) or str(status).strip() not in {str(s) for s in BILL_STATUSES}:
+        raise BillDataError(f"estado de factura desconocido («{status}»).")
+    return int(str(status).strip())
 
 
-def factus_totals(data: dict) -> dict:
-    """The document totals Factus reported, as strings, for comparison with ours."""
-    bill = data.get("bill") or {}
-    return {name: bill.get(name) for name in MONEY_FIELDS if bill.get(name) is not None}
+def factus_totals(fields: dict) -> dict:
+    """The document totals Factus reported (``bill_fields`` output), as strings, to compare with ours."""
+    return {name: f"{fields[name]:.2f}" for name in MONEY_FIELDS if fields.get(name) is not None}

@@ -118,3 +118,108 @@ def invoice_detail(*, invoice_id: int) -> Invoice:
         )
         .get(pk=invoice_id)
     )
+
+
+def invoice_for_form_token(*, form_token) -> Invoice | None:
+    """The invoice a new-invoice form (its one-time ``form_token``) already created, if any."""
+    if form_token is None:
+        return None
+    return Invoice.objects.filter(form_token=form_token).first()
+
+
+# --- the "Último intento" panel -------------------------------------------------------------------
+
+ATTEMPT_ACTIONS = (InvoiceEvent.Action.SUBMIT, InvoiceEvent.Action.RETRY, InvoiceEvent.Action.RECONCILE)
+# What happened, by the ``kind`` codes of invoicing.services.resolve.
+ATTEMPT_KINDS = {
+    "validated": "Validada por la DIAN",
+    "pending": "Pendiente DIAN",
+    "rejected": "Rechazada por la DIAN",
+    "invalid": "Datos inválidos (Factus respondió 422)",
+    "conflict": "Documento pendiente en Factus (409)",
+    "rate_limited": "Límite de solicitudes de Factus (429)",
+    "server_error": "Error del servidor de Factus",
+    "timeout": "Sin respuesta de Factus a tiempo",
+    "dropped": "Conexión cortada antes de la respuesta de Factus",
+    "refused": "Conexión rechazada: la solicitud no llegó a Factus",
+    "bad_response": "Respuesta sin sentido de Factus",
+    "auth": "Factus rechazó la autenticación",
+    "error": "Error de Factus",
+    "internal": "Error interno de la aplicación",
+}
+# Events recorded before ``detail`` existed: the kind their outcome implies.
+OUTCOME_KINDS = {
+    "validated": "validated",
+    "pending": "pending",
+    "rejected": "rejected",
+    "invalid": "invalid",
+    "conflict": "conflict",
+    "rate_limited": "rate_limited",
+    "unverified": "bad_response",
+    "failed": "error",
+    "not_found": "error",
+}
+MAY_EXIST = {
+    "yes": "Sí: la factura existe en Factus.",
+    "no": "No: la factura no se creó en Factus.",
+    "not_yet": "No aparece en Factus por ahora. Reintentar es seguro: se envía con la misma referencia, "
+    "que Factus no duplica (si ya la tiene, se adopta).",
+    "maybe": "Puede que sí: no fue posible comprobarlo. Use «Verificar en Factus» antes de cualquier "
+    "otra acción.",
+}
+
+
+def _lookup_text(detail: dict) -> str:
+    reference = detail.get("reference") or "de la factura"
+    tries = int(detail.get("lookup_tries") or 1)
+    times = f" ({tries} intentos)" if tries > 1 else ""
+    state = detail.get("lookup")
+    if state == "found":
+        return f"Se consultó Factus por la referencia {reference}: la tenía{times}."
+    if state == "not_found":
+        return f"Se consultó Factus por la referencia {reference}: no la tiene por ahora{times}."
+    if state == "failed":
+        return f"Se intentó consultar Factus por la referencia {reference}{times}, sin lograr respuesta."
+    if detail.get("stage") == "token":
+        return "No se pudo obtener el acceso (token) de Factus: no se consultó ni se envió nada."
+    kind = detail.get("kind")
+    if kind in ("bad_response", "internal"):
+        return "Todavía no se consultó por la referencia: «Verificar en Factus» lo hace."
+    if kind in ("refused", "rate_limited", "auth"):
+        return "La solicitud no llegó a procesarse en Factus: no hizo falta consultar."
+    return "Factus respondió con claridad: no hizo falta consultar por la referencia."
+
+
+def last_attempt(invoice: Invoice) -> dict | None:
+    """What the latest submit/retry/reconcile of ``invoice`` found, for the "Último intento" panel:
+    what happened, whether the bill may exist at Factus, what the app did to find out, and (409)
+    the blocking bill; None before any attempt. Uses the prefetched events when present."""
+    event = next((e for e in invoice.events.all() if e.action in ATTEMPT_ACTIONS), None)
+    if event is None:
+        return None
+    detail = event.detail if isinstance(event.detail, dict) else {}
+    kind = detail.get("kind") or OUTCOME_KINDS.get(event.outcome, "error")
+    retry_at = detail.get("retry_at")
+    checked_first = detail.get("checked_before_send")
+    label = ATTEMPT_KINDS.get(kind, event.get_outcome_display())
+    status = event.http_status
+    return {
+        "event": event,
+        "kind": kind,
+        "label": label,
+        "http_status": status if status and f"({status})" not in label else None,
+        "found_as": ATTEMPT_KINDS.get(detail.get("outcome_kind"), ""),
+        "may_exist": detail.get("may_exist", ""),
+        "may_exist_text": MAY_EXIST.get(detail.get("may_exist"), ""),
+        "lookup_text": _lookup_text({"reference": invoice.reference_code, **detail}),
+        "checked_first": bool(checked_first),
+        "retry_at": timezone.localtime(datetime.fromisoformat(retry_at)) if retry_at else None,
+        "blocking": detail.get("blocking") if kind == "conflict" else None,
+        "problem": detail.get("problem", ""),
+    }
+
+
+def qr_link(invoice: Invoice) -> str:
+    """The DIAN link of the QR, only when it is ``https://`` (anything else is shown as text)."""
+    url = (invoice.qr_url or "").strip()
+    return url if url.lower().startswith("https://") and not any(c in url for c in "\r\n\t <>\"'") else ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import re
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -83,6 +84,9 @@ class InvoiceForm(BootstrapForm):
     send_email = forms.BooleanField(
         label="Factus envía la factura al correo del cliente", required=False, initial=True
     )
+    # One-time token of this form (a new UUID each time the empty form is shown): a second POST of
+    # it returns the invoice the first one created (invoicing.services.intake).
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,6 +104,14 @@ class InvoiceForm(BootstrapForm):
         if data.get("payment_form") == CREDIT and not data.get("payment_due_date"):
             self.add_error("payment_due_date", "La fecha de vencimiento es obligatoria para pagos a crédito.")
         return data
+
+    @staticmethod
+    def form_token_of(data) -> uuid.UUID | None:
+        """The posted ``form_token`` (None when absent or not a UUID), read before anything else."""
+        try:
+            return uuid.UUID(str(data.get("form_token") or ""))
+        except ValueError:
+            return None
 
     def selected_customer(self):
         """The customer to show in the search box (bound value first, then the initial)."""

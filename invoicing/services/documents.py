@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
+import unicodedata
+
 from django.db import transaction
 
 from factus.client import get_client
+from factus.deadline import budget
 from factus.errors import FactusConflict, FactusError, FactusNotFound
 from factus.types import DownloadedFile
-from invoicing.models import Invoice, new_reference_code
+from invoicing.models import Invoice, new_reference_code, request_budget
 
 from .events import Action, InvoiceActionError, Outcome, record_event, timed
 
@@ -45,7 +50,7 @@ def invoice_delete_at_factus(*, invoice_id: int, user, reopen: bool = True, clie
         )
     old_reference = invoice.reference_code
     client = client or get_client()
-    with timed() as watch:
+    with timed() as watch, budget(request_budget()):
         try:
             message = client.delete_bill(old_reference)
         except FactusNotFound as exc:
@@ -121,7 +126,7 @@ def invoice_send_email(*, invoice_id: int, user, email: str, client=None) -> str
     invoice = _validated(invoice_id, "correo")
     client = client or get_client()
     request = {"number": invoice.number, "email": email}
-    with timed() as watch:
+    with timed() as watch, budget(request_budget()):
         try:
             message = client.send_bill_email(invoice.number, email)
         except FactusError as exc:
@@ -141,6 +146,22 @@ def invoice_send_email(*, invoice_id: int, user, email: str, client=None) -> str
     return message
 
 
+SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+MAX_NAME = 100
+
+
+def safe_file_name(name, fallback: str, extension: str) -> str:
+    """A file name from Factus made safe for a Content-Disposition header and a disk: ASCII letters,
+    digits, ``.``, ``_`` and ``-`` only (CR/LF, quotes, slashes and the rest become ``_``), no leading
+    dot, at most MAX_NAME characters, ending in ``.extension``; ``fallback`` when nothing is left."""
+    text = unicodedata.normalize("NFKD", str(name or "")).encode("ascii", "ignore").decode()
+    text = SAFE_NAME.sub("_", text).strip("._")[:MAX_NAME]
+    stem = text.rsplit(".", 1)[0] if "." in text else text
+    if not stem.strip("_"):
+        return SAFE_NAME.sub("_", fallback)
+    return f"{stem}.{extension}"
+
+
 def invoice_document(*, invoice_id: int, user, kind: str, client=None) -> DownloadedFile:
     """The bill's PDF or XML as Factus renders it (every download is recorded).
 
@@ -152,12 +173,15 @@ def invoice_document(*, invoice_id: int, user, kind: str, client=None) -> Downlo
     client = client or get_client()
     download = client.download_bill_pdf if kind == "pdf" else client.download_bill_xml
     request = {"number": invoice.number, "kind": kind}
-    with timed() as watch:
+    with timed() as watch, budget(request_budget()):
         try:
             document = download(invoice.number)
         except FactusError as exc:
             _failed(invoice, user, kind, exc, request, watch)
             raise
+    document = dataclasses.replace(
+        document, file_name=safe_file_name(document.file_name, f"{invoice.number}.{kind}", kind)
+    )
     record_event(
         invoice,
         user=user,

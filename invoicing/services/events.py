@@ -10,6 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 
 from factus.errors import SECRET_KEYS
 from invoicing.models import InvoiceEvent
+from invoicing.payloads import json_safe
 
 Action = InvoiceEvent.Action
 Outcome = InvoiceEvent.Outcome
@@ -37,7 +38,13 @@ def clean_json(value):
     """
     if value is None:
         return None
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder), object_hook=_redact)
+    try:
+        text = json.dumps(value, cls=DjangoJSONEncoder, allow_nan=False)
+    except ValueError:  # NaN/Infinity in an odd Factus answer: PostgreSQL's jsonb refuses them
+        text = json.dumps(json_safe(value), cls=DjangoJSONEncoder, allow_nan=False)
+    if "\\u0000" in text:  # jsonb refuses a NUL character too
+        text = json.dumps(json_safe(json.loads(text)), cls=DjangoJSONEncoder)
+    return json.loads(text, object_hook=_redact)
 
 
 def record_event(
@@ -51,8 +58,9 @@ def record_event(
     request=None,
     response=None,
     duration_ms=None,
+    detail=None,
 ) -> InvoiceEvent:
-    """Append one event to the invoice's timeline."""
+    """Append one event to the invoice's timeline (``detail``: what the "Último intento" panel needs)."""
     return InvoiceEvent.objects.create(
         invoice=invoice,
         user=user if getattr(user, "is_authenticated", False) else None,
@@ -63,6 +71,7 @@ def record_event(
         request=clean_json(request),
         response=clean_json(response),
         duration_ms=duration_ms,
+        detail=clean_json(detail) or {},
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -21,9 +22,10 @@ from catalog.models import (
     Tribute,
 )
 from factus.client import get_client
-from factus.errors import FactusError, FactusRateLimited
+from factus.deadline import budget
+from factus.errors import FactusBadResponse, FactusError, FactusRateLimited
 from invoicing.models import Invoice, InvoiceItem
-from invoicing.payloads import NIT_DOCUMENT_ID, parse_money, parse_stamp
+from invoicing.payloads import NIT_DOCUMENT_ID, BillDataError, bill_status, parse_money, parse_stamp
 
 from . import resolve
 from .drafts import items_total
@@ -52,12 +54,18 @@ class ImportSummary:
         return line + (f" Interrumpido: {self.interrupted}" if self.interrupted else "")
 
 
-def invoices_import(*, user=None, client=None) -> ImportSummary:
+def invoices_import(*, user=None, client=None, budget_seconds: float | None = None) -> ImportSummary:
     """Walk every page of the Factus bill list; create unknown bills, refresh known ones.
 
-    Idempotent: running it again changes nothing. Stops early (and says so) on a 429.
+    Idempotent: running it again changes nothing. Stops early (and says so) on a 429, or when
+    ``budget_seconds`` (a web request's ``FACTUS_REQUEST_BUDGET``; None from the command line)
+    run out: what was imported stays, and running it again continues.
     """
-    client = client or get_client()
+    with budget(budget_seconds) if budget_seconds is not None else nullcontext():
+        return _import_all(client or get_client(), user)
+
+
+def _import_all(client, user) -> ImportSummary:
     summary, page = ImportSummary(), 1
     while True:
         try:
@@ -97,7 +105,11 @@ def _import_row(client, row: dict, user, summary: ImportSummary) -> None:
 
 
 def _target(row: dict) -> str:
-    if int(row.get("status") or 0) == 1:
+    try:
+        status = bill_status({"bill": row})
+    except BillDataError:
+        return ""  # never equal to a status: from_row reports it
+    if status == 1:
         return Status.VALIDATED
     return Status.REJECTED if resolve.is_rejection(row.get("errors")) else Status.PENDING_DIAN
 
@@ -108,6 +120,8 @@ def _refresh(client, invoice: Invoice, row: dict, user) -> bool:
     if busy or invoice.status == _target(row) or invoice.status == Status.VALIDATED:
         return False
     outcome = resolve.from_row(client, row)
+    if outcome.status == Status.UNVERIFIED:  # Factus' row makes no sense: ours is left as it is
+        raise FactusBadResponse(outcome.message)
     with transaction.atomic():
         locked = Invoice.objects.select_for_update(of=("self",)).get(pk=invoice.pk)
         if locked.status == Status.SUBMITTING and not locked.is_stale_submitting:
@@ -129,8 +143,10 @@ def _refresh(client, invoice: Invoice, row: dict, user) -> bool:
 
 @transaction.atomic
 def _create(client, row: dict, user) -> bool:
-    data = client.get_bill(row["number"]) if int(row.get("status") or 0) == 1 else _row_data(row)
+    data = client.get_bill(row["number"]) if _target(row) == Status.VALIDATED else _row_data(row)
     outcome = resolve.from_data(data, http_status=200, reconciled=True)
+    if outcome.status == Status.UNVERIFIED:  # a bill we cannot record: not imported
+        raise FactusBadResponse(outcome.message)
     bill = data.get("bill") or {}
     invoice = Invoice(
         reference_code=row.get("reference_code") or f"FACTUS-{row['number']}",

@@ -1,39 +1,76 @@
 """Phase (b) of a submission: talk to Factus and turn its answer into a Resolution.
 
 Nothing here touches the database except one read (is the blocking bill ours?). Whatever
-happens, a Resolution says what we now know; when we cannot know, the invoice becomes FAILED
-and the next attempt looks the bill up by reference before sending anything.
+happens, a Resolution says what we now know, and its ``detail`` says it for the "Último intento"
+panel: what happened (``kind``), whether the bill may exist at Factus (``may_exist``) and what we
+did to find out (``lookup``). After any uncertain attempt (timeout, 5xx, dropped connection, an
+answer that makes no sense) the bill is looked up by reference, retried with backoff within the
+request's budget (``factus.deadline``):
+
+* found      -> what Factus holds (validated, pending, rejected);
+* not found  -> FAILED: it does not appear at Factus yet; a retry sends the same reference, which
+                Factus never duplicates (422 "ya ha sido registrado" is adopted);
+* no answer  -> UNVERIFIED: it may exist; the next attempt looks it up before sending anything.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+import requests
+from django.utils import timezone
+
+from factus.deadline import remaining
 from factus.errors import (
     FactusAuthError,
+    FactusBadResponse,
     FactusConflict,
     FactusConnectionError,
     FactusError,
     FactusRateLimited,
     FactusRejected,
     FactusServerError,
+    FactusTimeout,
     FactusValidationError,
 )
 from invoicing.models import Invoice
-from invoicing.payloads import bill_fields, bill_status, is_rejection
+from invoicing.payloads import BillDataError, bill_fields, bill_status, is_rejection
 
 from .events import Outcome
 
 Status = Invoice.Status
 DELETE_HINT = " Elimínela en Factus para corregirla y enviarla de nuevo."
-UNCERTAIN = (
-    "No hubo respuesta de Factus y no fue posible verificar si recibió la factura. "
-    "El borrador se conserva; al reintentar se verificará primero por su referencia."
+
+# What happened, named (the panel's labels live in invoicing.selectors.ATTEMPT_KINDS).
+VALIDATED, PENDING, REJECTED, INVALID = "validated", "pending", "rejected", "invalid"
+CONFLICT, RATE_LIMITED, AUTH, ERROR, INTERNAL = "conflict", "rate_limited", "auth", "error", "internal"
+SERVER_ERROR, TIMEOUT, DROPPED, REFUSED, BAD_RESPONSE = (
+    "server_error",
+    "timeout",
+    "dropped",
+    "refused",
+    "bad_response",
 )
-NOT_FOUND = (
-    "Factus no respondió a tiempo y la factura no aparece allí: no se creó. "
-    "El borrador se conserva y puede reintentar."
-)
+# Whether the bill may exist at Factus after the attempt.
+EXISTS, NOT_CREATED, NOT_YET, MAYBE = "yes", "no", "not_yet", "maybe"
+# What the lookup by reference found.
+FOUND, NOT_FOUND, LOOKUP_FAILED = "found", "not_found", "failed"
+
+FAULT_TEXT = {
+    SERVER_ERROR: "Factus respondió con un error del servidor",
+    TIMEOUT: "Factus no respondió a tiempo",
+    DROPPED: "La conexión con Factus se cortó antes de recibir la respuesta",
+    BAD_RESPONSE: "Factus respondió con datos que no tienen sentido",
+    REFUSED: "No fue posible conectar con Factus (conexión rechazada)",
+}
+
+# Backoff of the lookup by reference after an uncertain attempt. A retry is made only while the
+# request's budget leaves the delay plus LOOKUP_MIN_WINDOW for the exchange itself.
+LOOKUP_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)
+LOOKUP_MIN_WINDOW = 1.0
+sleep = time.sleep  # tests replace it
 
 
 @dataclass
@@ -48,31 +85,118 @@ class Resolution:
     retry_after: int | None = None
     blocking: dict | None = None
     reconciled: bool = False
-    data: dict | None = None
+    detail: dict = field(default_factory=dict)
+
+
+@dataclass
+class Lookup:
+    """The lookup by reference, retried: ``state`` found | not_found | failed."""
+
+    state: str
+    tries: int
+    resolution: Resolution | None = None
+    error: FactusError | None = None
+
+    def note(self) -> dict:
+        return {"lookup": self.state, "lookup_tries": self.tries}
+
+
+def detail(kind: str, may_exist: str, **extra) -> dict:
+    return {"kind": kind, "may_exist": may_exist, **{k: v for k, v in extra.items() if v is not None}}
+
+
+def fault_kind(exc: FactusError) -> str:
+    """The transport fault an exception stands for (the order matters: subclasses first)."""
+    if isinstance(exc, FactusBadResponse):
+        return BAD_RESPONSE
+    if isinstance(exc, FactusTimeout) or isinstance(exc.__cause__, requests.exceptions.Timeout):
+        return TIMEOUT
+    if isinstance(exc, FactusConnectionError):
+        return DROPPED if exc.may_have_reached_server else REFUSED
+    if isinstance(exc, FactusServerError):
+        return SERVER_ERROR
+    if isinstance(exc, FactusRateLimited):
+        return RATE_LIMITED
+    if isinstance(exc, FactusAuthError):
+        return AUTH
+    return ERROR
 
 
 def attempt(client, reference: str, payload: dict, *, lookup_first: bool) -> Resolution:
     """Send the bill (after looking it up by reference when a previous attempt is uncertain)."""
+    refused = _authenticate(client)
+    if refused is not None:
+        return _not_authenticated(refused, lookup_first=lookup_first)
+    before = None
     if lookup_first:
-        try:
-            found = lookup(client, reference)
-        except FactusError as exc:
-            return failed(exc, UNCERTAIN)
-        if found is not None:
-            return found
+        before = look_up(client, reference)
+        if before.state == FOUND:
+            return before.resolution
+        if before.state == LOOKUP_FAILED:
+            return _unverified(
+                before.error,
+                before,
+                "No fue posible consultar Factus por la referencia antes de reenviar "
+                f"({FAULT_TEXT.get(fault_kind(before.error), before.error.message).lower()}); "
+                "no se reenvió.",
+            )
     try:
         data = client.validate_bill(payload)
     except FactusError as exc:
-        return from_error(client, reference, exc)
-    return from_data(data, http_status=201)
+        resolution = from_error(client, reference, exc)
+    else:
+        resolution = from_data(data, http_status=201)
+    if before is not None:  # looked up first and Factus did not have it: then it was sent
+        resolution.detail["checked_before_send"] = before.tries
+    return resolution
 
 
-def from_data(data: dict, *, http_status: int | None, reconciled: bool = False) -> Resolution:
-    """A bill returned by validate or show: validated, pending at the DIAN, or rejected."""
-    fields = bill_fields(data)
+def _authenticate(client) -> FactusError | None:
+    """Get the token before anything else: a failure there certainly sent no bill."""
+    manager = getattr(client, "token_manager", None)
+    if manager is None:  # a client fake without one
+        return None
+    try:
+        manager.get_token()
+    except FactusError as exc:
+        return exc
+    return None
+
+
+def _not_authenticated(exc: FactusError, *, lookup_first: bool) -> Resolution:
+    kind = fault_kind(exc)
+    text = exc.message if kind in (AUTH, ERROR) else FAULT_TEXT.get(kind, exc.message)
+    if lookup_first:  # still unknown whether an earlier attempt created it
+        return Resolution(
+            Status.UNVERIFIED,
+            Outcome.UNVERIFIED,
+            f"No fue posible autenticarse en Factus ({text.rstrip('.')}); no se consultó ni se reenvió. "
+            "La factura sigue «Por verificar».",
+            http_status=exc.status_code,
+            response=exc.body,
+            detail=detail(kind, MAYBE, stage="token"),
+        )
+    return failed(
+        exc,
+        f"No fue posible autenticarse en Factus ({text.rstrip('.')}): la factura no se envió. "
+        "Puede reintentar.",
+        detail=detail(kind, NOT_CREATED, stage="token"),
+    )
+
+
+def from_data(data, *, http_status: int | None, reconciled: bool = False) -> Resolution:
+    """A bill returned by validate or show: validated, pending at the DIAN, or rejected.
+
+    Bill data that makes no sense or does not fit our columns is not recorded: UNVERIFIED.
+    """
+    try:
+        fields = bill_fields(data)
+        status = bill_status(data)
+    except BillDataError as exc:
+        return odd_answer(exc, http_status, data, reconciled=reconciled)
     messages, number = fields["dian_messages"], fields["number"]
     response = fields["raw_response"]
-    if bill_status(data) == 1:
+    if status == 1:
         notes = f" La DIAN dejó {len(messages)} notificación(es)." if messages else ""
         return Resolution(
             Status.VALIDATED,
@@ -82,7 +206,7 @@ def from_data(data: dict, *, http_status: int | None, reconciled: bool = False) 
             http_status,
             response,
             reconciled=reconciled,
-            data=data,
+            detail=detail(VALIDATED, EXISTS),
         )
     fields.pop("validated_at", None)
     if is_rejection(messages):
@@ -94,6 +218,7 @@ def from_data(data: dict, *, http_status: int | None, reconciled: bool = False) 
             http_status,
             response,
             reconciled=reconciled,
+            detail=detail(REJECTED, EXISTS),
         )
     return Resolution(
         Status.PENDING_DIAN,
@@ -104,26 +229,88 @@ def from_data(data: dict, *, http_status: int | None, reconciled: bool = False) 
         http_status,
         response,
         reconciled=reconciled,
+        detail=detail(PENDING, EXISTS),
+    )
+
+
+def odd_answer(exc: BillDataError, http_status, data, *, reconciled: bool = False) -> Resolution:
+    """Factus answered with a bill we cannot record: it probably exists, so UNVERIFIED."""
+    return Resolution(
+        Status.UNVERIFIED,
+        Outcome.UNVERIFIED,
+        f"Factus respondió con datos que no tienen sentido: {exc} La factura puede existir en Factus; "
+        "quedó «Por verificar» (use «Verificar en Factus» para consultarla por su referencia).",
+        http_status=http_status,
+        response=data,
+        reconciled=reconciled,
+        detail=detail(BAD_RESPONSE, MAYBE, problem=str(exc)),
     )
 
 
 def lookup(client, reference: str) -> Resolution | None:
-    """What Factus holds under ``reference``, or None when it holds nothing."""
+    """What Factus holds under ``reference``, or None when it holds nothing (one try).
+
+    Raises: FactusError.
+    """
     row = client.find_bill_by_reference(reference)
     return None if row is None else from_row(client, row)
 
 
+def look_up(client, reference: str) -> Lookup:
+    """``lookup``, retried with backoff on 5xx, timeouts, dropped connections and 429 while the
+    request's budget allows (outside any budget: ``len(LOOKUP_DELAYS)`` retries)."""
+    tries = 0
+    while True:
+        tries += 1
+        try:
+            found = lookup(client, reference)
+        except (FactusServerError, FactusConnectionError, FactusRateLimited) as exc:
+            delay = _next_delay(tries, exc)
+            if delay is None:
+                return Lookup(LOOKUP_FAILED, tries, error=exc)
+            sleep(delay)
+            continue
+        except FactusError as exc:  # auth, 4xx: retrying would not change the answer
+            return Lookup(LOOKUP_FAILED, tries, error=exc)
+        if found is None:
+            return Lookup(NOT_FOUND, tries)
+        # Factus holds something under our reference: it exists, even when it cannot be recorded.
+        found.detail.update(lookup=FOUND, lookup_tries=tries, may_exist=EXISTS)
+        return Lookup(FOUND, tries, found)
+
+
+def _next_delay(tries: int, exc: FactusError) -> float | None:
+    if tries > len(LOOKUP_DELAYS):
+        return None
+    delay = LOOKUP_DELAYS[tries - 1]
+    if isinstance(exc, FactusRateLimited) and exc.retry_after:
+        delay = max(delay, float(exc.retry_after))
+    left = remaining()
+    if left is not None and left < delay + LOOKUP_MIN_WINDOW:
+        return None
+    return delay
+
+
 def from_row(client, row: dict) -> Resolution:
     """A bill list row as a Resolution (validated rows are fetched whole for CUFE, QR, totals)."""
-    if int(row.get("status") or 0) == 1:
-        return from_data(client.get_bill(row["number"]), http_status=200, reconciled=True)
-    messages = [str(m) for m in row.get("errors") or []]
+    try:
+        if not isinstance(row, dict):
+            raise BillDataError("la fila de la lista de facturas no es un objeto.")
+        status = bill_status({"bill": row})
+        number = row.get("number")
+        if status == 1 and not (isinstance(number, str | int) and str(number).strip()):
+            raise BillDataError("la factura validada de la lista no tiene número.")
+    except BillDataError as exc:
+        return odd_answer(exc, 200, row, reconciled=True)
+    if status == 1:
+        return from_data(client.get_bill(str(number).strip()), http_status=200, reconciled=True)
+    errors = row.get("errors")
     data = {
         "bill": {
             "id": row.get("id"),
             "number": row.get("number"),
             "status": 0,
-            "errors": messages,
+            "errors": errors if isinstance(errors, list | dict) else [],
             "total": row.get("total"),
         }
     }
@@ -140,36 +327,59 @@ def apply(invoice: Invoice, outcome: Resolution) -> None:
 
 def from_error(client, reference: str, exc: FactusError) -> Resolution:
     if isinstance(exc, FactusRejected):
-        fields = {"dian_messages": [text for _, text in exc.rules], **_kept_at_factus(client, reference)}
+        kept = _kept_at_factus(client, reference)
+        fields = {"dian_messages": [text for _, text in exc.rules], **kept}
+        number = f" {kept['number']}" if kept.get("number") else ""
+        # The rules are listed once, from dian_messages; the message does not repeat them.
         return Resolution(
             Status.REJECTED,
             Outcome.REJECTED,
-            exc.message + "." + DELETE_HINT,
+            f"La DIAN rechazó la factura{number}.{DELETE_HINT}",
             fields,
             exc.status_code,
             exc.body,
+            detail=detail(REJECTED, EXISTS),
         )
     if isinstance(exc, FactusValidationError):
         return _invalid(client, reference, exc)
     if isinstance(exc, FactusConflict):
         return _conflict(client, exc)
     if isinstance(exc, FactusRateLimited):
-        wait = f" Intente de nuevo en {exc.retry_after} segundos." if exc.retry_after else ""
-        return Resolution(
-            Status.FAILED,
-            Outcome.RATE_LIMITED,
-            "Se superó el límite de solicitudes a Factus." + (wait or " Espere un momento."),
-            http_status=exc.status_code,
-            response=exc.body,
-            retry_after=exc.retry_after,
+        return _rate_limited(exc)
+    kind = fault_kind(exc)
+    if kind == REFUSED:
+        return failed(
+            exc,
+            f"{FAULT_TEXT[REFUSED]}: la factura no se envió. Puede reintentar.",
+            detail=detail(REFUSED, NOT_CREATED),
         )
-    if isinstance(exc, FactusConnectionError) and not exc.may_have_reached_server:
-        return failed(exc, "No fue posible conectar con Factus: la factura no se envió. Puede reintentar.")
     if isinstance(exc, FactusConnectionError | FactusServerError):
         return _after_uncertain(client, reference, exc)
     if isinstance(exc, FactusAuthError):
-        return failed(exc, exc.message + " La factura no se envió.")
-    return failed(exc, exc.message)
+        return failed(exc, exc.message + " La factura no se envió.", detail=detail(AUTH, NOT_CREATED))
+    return failed(exc, exc.message, detail=detail(ERROR, NOT_CREATED))
+
+
+def retry_time(seconds: int | None):
+    """When to try again after a 429, rounded up to the minute (so "después de las HH:MM" holds)."""
+    at = timezone.localtime(timezone.now() + timedelta(seconds=seconds or 60))
+    if at.second or at.microsecond:
+        at = at.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return at
+
+
+def _rate_limited(exc: FactusRateLimited) -> Resolution:
+    at = retry_time(exc.retry_after)
+    return Resolution(
+        Status.FAILED,
+        Outcome.RATE_LIMITED,
+        # The wait is said once, by the panel, from ``retry_at``.
+        "Factus limitó las solicitudes (HTTP 429): la factura no se envió.",
+        http_status=exc.status_code,
+        response=exc.body,
+        retry_after=exc.retry_after,
+        detail=detail(RATE_LIMITED, NOT_CREATED, retry_at=at.isoformat()),
+    )
 
 
 def _kept_at_factus(client, reference: str) -> dict:
@@ -182,31 +392,83 @@ def _kept_at_factus(client, reference: str) -> dict:
         row = client.find_bill_by_reference(reference)
     except FactusError:
         return {}
-    return {"factus_id": row.get("id"), "number": row.get("number") or ""} if row else {}
+    if not isinstance(row, dict):
+        return {}
+    try:
+        fields = bill_fields({"bill": {"id": row.get("id"), "number": row.get("number"), "status": 0}})
+    except BillDataError:
+        return {}
+    return {"factus_id": fields["factus_id"], "number": fields["number"]}
 
 
-def failed(exc: FactusError, message: str, outcome: str = Outcome.FAILED) -> Resolution:
-    return Resolution(Status.FAILED, outcome, message, http_status=exc.status_code, response=exc.body)
+def failed(exc: FactusError, message: str, outcome: str = Outcome.FAILED, *, detail=None) -> Resolution:
+    return Resolution(
+        Status.FAILED,
+        outcome,
+        message,
+        http_status=exc.status_code,
+        response=exc.body,
+        detail=detail or {},
+    )
+
+
+def _unverified(exc: FactusError, found: Lookup, message: str, kind: str | None = None) -> Resolution:
+    return Resolution(
+        Status.UNVERIFIED,
+        Outcome.UNVERIFIED,
+        f"{message} La factura puede existir en Factus: quedó «Por verificar». Use «Verificar en Factus» "
+        "para consultarla por su referencia antes de cualquier reenvío.",
+        http_status=exc.status_code,
+        response=exc.body,
+        detail=detail(kind or fault_kind(exc), MAYBE, **found.note()),
+    )
 
 
 def _after_uncertain(client, reference: str, exc: FactusError) -> Resolution:
-    """Timeout, 5xx or dropped connection: Factus may have created the bill, so look first."""
-    try:
-        found = lookup(client, reference)
-    except FactusError:
-        return failed(exc, UNCERTAIN)
-    return found if found is not None else failed(exc, NOT_FOUND, Outcome.NOT_FOUND)
+    """Timeout, 5xx, dropped connection or nonsense: Factus may have created the bill, so look."""
+    kind = fault_kind(exc)
+    fault = FAULT_TEXT.get(kind, exc.message)
+    found = look_up(client, reference)
+    if found.state == FOUND:
+        resolution = found.resolution
+        resolution.message = (
+            f"{fault}; consultada por su referencia, Factus sí la tenía. {resolution.message}"
+        )
+        resolution.detail.update(kind=kind, outcome_kind=resolution.detail.get("kind"))
+        resolution.http_status = resolution.http_status or exc.status_code
+        return resolution
+    if found.state == NOT_FOUND:
+        return failed(
+            exc,
+            f"{fault} y la factura aún no aparece en Factus (consultada por su referencia). "
+            "El borrador se conserva; reintentar es seguro: la misma referencia no se duplica.",
+            Outcome.NOT_FOUND,
+            detail=detail(kind, NOT_YET, **found.note()),
+        )
+    return _unverified(
+        exc,
+        found,
+        f"{fault} y no fue posible consultar Factus por la referencia ({found.tries} intento(s)).",
+        kind,
+    )
 
 
 def _invalid(client, reference: str, exc: FactusValidationError) -> Resolution:
     taken = any("registrado" in m for m in exc.errors.get("reference_code", []))
     if taken:  # an earlier, uncertain attempt did create it: adopt that bill
-        try:
-            found = lookup(client, reference)
-        except FactusError:
-            found = None
-        if found is not None:
-            return found
+        found = look_up(client, reference)
+        if found.state == FOUND:
+            found.resolution.message = (
+                "Factus ya tenía esta referencia (de un intento anterior): se adoptó esa factura. "
+                + found.resolution.message
+            )
+            return found.resolution
+        return _unverified(
+            exc,
+            found,
+            "Factus dice que la referencia ya está registrada, pero no fue posible traer esa factura.",
+            INVALID,
+        )
     return Resolution(
         Status.INVALID,
         Outcome.INVALID,
@@ -214,21 +476,25 @@ def _invalid(client, reference: str, exc: FactusValidationError) -> Resolution:
         http_status=exc.status_code,
         response=exc.body,
         field_errors=exc.errors,
+        detail=detail(INVALID, NOT_CREATED),
     )
 
 
 def _conflict(client, exc: FactusConflict) -> Resolution:
     blocking = blocking_bill(client)
     if blocking is None:
-        detail = "No fue posible identificar el documento pendiente."
+        about = "No fue posible identificar el documento pendiente."
     else:
         whose = "creada desde esta aplicación" if blocking["ours"] else "creada fuera de esta aplicación"
         state = "rechazada por la DIAN" if blocking["rejected"] else "pendiente en la DIAN"
-        detail = (
+        about = (
             f"El documento que bloquea es {blocking['number']} (referencia "
             f"{blocking['reference_code'] or 'sin referencia'}, {whose}, {state})."
         )
-    message = f"{exc.message}. Factus no acepta otra factura hasta que esa se valide o se elimine. {detail}"
+    message = (
+        f"{exc.message.rstrip('.')}. Factus no acepta otra factura hasta que esa se valide o se elimine; "
+        f"esta no se creó. {about}"
+    )
     return Resolution(
         Status.FAILED,
         Outcome.CONFLICT,
@@ -236,6 +502,7 @@ def _conflict(client, exc: FactusConflict) -> Resolution:
         http_status=exc.status_code,
         response=exc.body,
         blocking=blocking,
+        detail=detail(CONFLICT, NOT_CREATED, blocking=blocking),
     )
 
 
@@ -245,6 +512,7 @@ def blocking_bill(client) -> dict | None:
         rows = client.list_bills(status=0).items
     except FactusError:
         return None
+    rows = [row for row in rows or [] if isinstance(row, dict)]
     if not rows:
         return None
     row = rows[-1]  # newest first: the oldest pending one is the one blocking
@@ -261,3 +529,14 @@ def blocking_bill(client) -> dict | None:
         "invoice_id": mine,
         "rejected": is_rejection(row.get("errors")),
     }
+
+
+def internal_error() -> Resolution:
+    """A bug (not a Factus answer) during the call: the bill may have been sent, so UNVERIFIED."""
+    return Resolution(
+        Status.UNVERIFIED,
+        Outcome.UNVERIFIED,
+        "Error interno al enviar la factura; puede que haya llegado a Factus. Quedó «Por verificar»: "
+        "use «Verificar en Factus» para consultarla por su referencia.",
+        detail=detail(INTERNAL, MAYBE),
+    )

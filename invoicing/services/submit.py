@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from catalog.models import Customer
 from factus.client import get_client
-from invoicing.models import Invoice
+from factus.deadline import budget
+from invoicing.models import Invoice, request_budget
 from invoicing.payloads import bill_payload, factus_totals, line_input
 from invoicing.totals import compare, compute_invoice
 
@@ -24,12 +25,13 @@ BUSY = "busy"
 
 @dataclass
 class SubmitResult:
-    outcome: str  # validated | pending | rejected | invalid | conflict | rate_limited | failed | busy
+    outcome: str  # validated|pending|rejected|invalid|conflict|rate_limited|failed|unverified|busy
     invoice: Invoice
     message: str
     field_errors: dict = field(default_factory=dict)
     retry_after: int | None = None
     blocking: dict | None = None
+    recorded: bool = False  # an attempt was made and recorded as an event (else: refused before it)
 
     @property
     def ok(self) -> bool:
@@ -45,33 +47,35 @@ class _Claim:
 
 
 def invoice_submit(*, invoice_id: int, user, client=None) -> SubmitResult:
-    """Send the invoice to Factus once, whatever the clicks: see docs/invoicing.md."""
+    """Send the invoice to Factus once, whatever the clicks: see docs/invoicing.md.
+
+    Every Factus call of the attempt (token, lookups, validate) shares one deadline,
+    ``settings.FACTUS_REQUEST_BUDGET``; the row is never left SUBMITTING (UNVERIFIED when unsure).
+    """
     claim = _claim(invoice_id)
     if claim.refusal is not None:
         return claim.refusal
     invoice = claim.invoice
-    items = _load_for_payload(invoice)
-    payload = bill_payload(invoice, items)
-    ours = compute_invoice([line_input(item) for item in items])
-    client = client or get_client()
+    payload = None
     with timed() as watch:
         try:
-            outcome = resolve.attempt(
-                client, invoice.reference_code, payload, lookup_first=claim.lookup_first
-            )
+            items = _load_for_payload(invoice)
+            payload = bill_payload(invoice, items)
+            ours = compute_invoice([line_input(item) for item in items])
+            client = client or get_client()
+            with budget(request_budget()):
+                outcome = resolve.attempt(
+                    client, invoice.reference_code, payload, lookup_first=claim.lookup_first
+                )
         except Exception:  # a bug, not a Factus answer: never leave the row SUBMITTING
-            _finish(
-                invoice,
-                user,
-                claim.action,
-                payload,
-                None,
-                resolve.Resolution(
-                    Status.FAILED, Outcome.FAILED, "Error interno al enviar la factura; puede reintentar."
-                ),
-            )
+            _finish(invoice, user, claim.action, payload, watch.ms, resolve.internal_error())
             raise
-    return _finish(invoice, user, claim.action, payload, watch.ms, outcome, ours)
+    try:
+        return _finish(invoice, user, claim.action, payload, watch.ms, outcome, ours)
+    except Exception:  # what Factus said could not be stored: record that much, never SUBMITTING
+        logger.exception("Could not record the outcome of invoice %s", invoice.pk)
+        _finish(invoice, user, claim.action, payload, watch.ms, resolve.internal_error())
+        raise
 
 
 def _claim(invoice_id: int) -> _Claim:
@@ -83,13 +87,11 @@ def _claim(invoice_id: int) -> _Claim:
         refusal = _refusal(invoice)
         if refusal is not None:
             return _Claim(invoice, refusal=refusal)
-        stale = invoice.status == Status.SUBMITTING
-        retry = stale or invoice.status in (Status.FAILED, Status.PENDING_DIAN)
-        claim = _Claim(
-            invoice,
-            Action.RETRY if retry else Action.SUBMIT,
-            lookup_first=stale or invoice.status == Status.FAILED,
-        )
+        # FAILED means "certainly not created" (or not found after a lookup): it is sent directly;
+        # the same reference is never duplicated by Factus. UNVERIFIED or a stale SUBMITTING row may
+        # exist at Factus: looked up by reference first.
+        retry = invoice.can_retry
+        claim = _Claim(invoice, Action.RETRY if retry else Action.SUBMIT, lookup_first=invoice.needs_lookup)
         invoice.status, invoice.submitting_since = Status.SUBMITTING, timezone.now()
         invoice.save(update_fields=["status", "submitting_since", "updated_at"])
     return claim
@@ -157,16 +159,19 @@ def _finish(
             request=payload,
             response=outcome.response,
             duration_ms=duration_ms,
+            detail={"reference": invoice.reference_code, **outcome.detail},
         )
     shown = Outcome.FAILED if outcome.outcome == Outcome.NOT_FOUND else outcome.outcome
-    return SubmitResult(shown, invoice, message, outcome.field_errors, outcome.retry_after, outcome.blocking)
+    return SubmitResult(
+        shown, invoice, message, outcome.field_errors, outcome.retry_after, outcome.blocking, recorded=True
+    )
 
 
 def _mismatch(invoice: Invoice, outcome: resolve.Resolution, ours) -> str:
     """Compare Factus' totals with ours; record and flag any difference."""
-    if outcome.status != Status.VALIDATED or ours is None or outcome.data is None:
+    if outcome.status != Status.VALIDATED or ours is None:
         return ""
-    invoice.totals_mismatch = compare(ours.as_factus(), factus_totals(outcome.data))
+    invoice.totals_mismatch = compare(ours.as_factus(), factus_totals(outcome.fields))
     if not invoice.totals_mismatch:
         return ""
     logger.warning(

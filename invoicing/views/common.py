@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
 from decimal import Decimal
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.shortcuts import redirect
 
 from factus.errors import FactusError
 from invoicing import selectors
@@ -31,13 +30,25 @@ def error_text(error: Exception) -> str:
     return getattr(error, "message", "") or "No fue posible completar la operación."
 
 
+# Factus' rule text: "Regla: FAK24, Rechazo: No está informado el DV..." (API.md, DIAN rules).
+RULE_TEXT = re.compile(
+    r"^\s*Regla:\s*(?P<rule>[^,]+),\s*(?:Rechazo|Notificaci[oó]n)\s*:\s*(?P<text>.*)$", re.S
+)
+
+
 def classify_dian(lines) -> list[dict]:
-    """DIAN messages with their weight: "Rechazo" rules in red, "Notificación" in amber."""
+    """DIAN messages with their weight: "Rechazo" rules in red, "Notificación" in amber.
+
+    ``text`` drops the kind Factus repeats inside the rule, since the template labels each line
+    with it: "Rechazo: Regla: FAK24, <text>" is said once.
+    """
     rows = []
     for text in lines or []:
         text = str(text)
         kind = "rejection" if "Rechazo" in text else "notification" if "Notificaci" in text else "info"
-        rows.append({"kind": kind, "text": text})
+        match = RULE_TEXT.match(text)
+        shown = f"Regla: {match['rule'].strip()}, {match['text'].strip()}" if match else text
+        rows.append({"kind": kind, "text": shown})
     return rows
 
 
@@ -62,36 +73,21 @@ def totals_context(formset) -> dict:
     }
 
 
-def retry_hint(seconds: int | None) -> str:
-    if not seconds:
-        return "Intente de nuevo en un minuto."
-    at = timezone.localtime(timezone.now() + timedelta(seconds=seconds))
-    return f"Intente de nuevo en {seconds} segundos (después de las {at:%H:%M:%S})."
-
-
 def respond_to_submit(request, result):
-    """Turn a SubmitResult into the page the user needs next (see docs/invoicing-pages.md)."""
-    invoice, outcome = result.invoice, result.outcome
-    text = result.message or ""
-    if outcome == "validated":
-        messages.success(request, text or "Factura validada por la DIAN.")
-    elif outcome == "invalid":
-        messages.error(request, text or "Factus encontró errores en los datos; corríjalos y emita de nuevo.")
+    """Post/Redirect/Get: every submission answers with a redirect to a GET of the invoice.
+
+    An attempt that reached the recording phase is told by the "Último intento" panel of the page
+    it lands on (the detail; the edit form for 422 field errors), built from its event, so a reload
+    or the back button never sends anything again. A refusal without an attempt (busy, already
+    validated...) is a one-time message; so is a success (the panel holds the rest, said once).
+    """
+    invoice = result.invoice
+    if not result.recorded:
+        messages.warning(request, result.message or "No se pudo emitir la factura.")
+    elif result.outcome == "validated":
+        messages.success(request, result.message)
+    elif result.outcome == "invalid":
         return redirect("invoicing:invoice_update", invoice.pk)
-    elif outcome == "conflict":
-        return render(
-            request,
-            "invoicing/submit_conflict.html",
-            {"invoice": invoice, "result": result, "blocking": result.blocking or {}},
-            status=409,
-        )
-    elif outcome == "rate_limited":
-        text = text or "Factus limitó las solicitudes."
-        messages.warning(request, f"{text} {retry_hint(result.retry_after)}")
-    elif outcome in ("pending", "busy"):
-        messages.warning(request, text or "La DIAN aún no responde; reintente en unos minutos.")
-    else:  # rejected, failed
-        messages.error(request, text or "No se pudo emitir la factura.")
     return redirect("invoicing:invoice_detail", invoice.pk)
 
 

@@ -6,9 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from invoicing import services
+from invoicing import selectors, services
 from invoicing.forms import EmailForm
 
 from .common import USER_ERRORS, classify_dian, detail_figures, error_text, invoice_or_404
@@ -26,6 +27,8 @@ def invoice_detail(request, pk):
             "dian_messages": classify_dian(invoice.dian_messages),
             "email_form": EmailForm(initial={"email": invoice.customer.email}),
             "can_delete": request.user.has_perm(DELETE_PERMISSION),
+            "last_attempt": selectors.last_attempt(invoice),
+            "qr_link": selectors.qr_link(invoice),
             **detail_figures(invoice),
         },
     )
@@ -43,8 +46,8 @@ def _document(request, pk, kind, *, inline):
             status=502,
         )
     response = HttpResponse(document.content, content_type=document.content_type)
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{document.file_name}"'
+    # The service already made the name safe; the header is built by Django, never by hand.
+    response["Content-Disposition"] = content_disposition_header(not inline, document.file_name)
     return response
 
 

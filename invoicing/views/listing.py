@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from invoicing import selectors, services
 from invoicing.filters import InvoiceFilterForm
+from invoicing.models import request_budget
 
 from .common import USER_ERRORS, error_text
 
@@ -102,7 +103,7 @@ def invoice_export(request):
 @require_POST
 def invoice_import(request):
     try:
-        summary = services.invoices_import(user=request.user)
+        summary = services.invoices_import(user=request.user, budget_seconds=request_budget())
     except USER_ERRORS as error:
         messages.error(request, f"No se pudo importar desde Factus: {error_text(error)}")
     else:

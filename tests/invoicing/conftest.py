@@ -30,7 +30,9 @@ def make_client(base_url: str, timeout: float = 5.0) -> FactusClient:
 
 
 class Faults:
-    """One-shot faults on the way to the emulator: ``timeout`` before or after it processed."""
+    """One-shot faults on the way to the emulator: ``timeout_before`` / ``timeout_after`` it
+    processed the request, or it processed it and the answer was lost (``500_after``: a Laravel-like
+    500, ``drop_after``: the connection closed without an answer)."""
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.planned: list[tuple[str, str, str]] = []
@@ -44,8 +46,12 @@ class Faults:
         for fault in self.planned:
             if fault[0] == method and path.startswith(fault[1]):
                 self.planned.remove(fault)
-                if fault[2] == "timeout_after":
+                if fault[2].endswith("_after"):
                     self._handle(method, path, headers, body)
+                if fault[2] == "500_after":
+                    return 500, {"Content-Type": "application/json"}, b'{"message": "Server Error"}'
+                if fault[2] == "drop_after":
+                    raise requests.exceptions.ConnectionError("Connection aborted: RemoteDisconnected")
                 raise requests.exceptions.ReadTimeout("simulated read timeout")
         return self._handle(method, path, headers, body)
 
@@ -95,3 +101,13 @@ def make_invoice(db):
         return invoice
 
     return build
+
+
+@pytest.fixture(autouse=True)
+def no_backoff_sleep(monkeypatch):
+    """The lookup-by-reference backoff sleeps are recorded, not slept (tests assert no timings)."""
+    from invoicing.services import resolve
+
+    slept: list[float] = []
+    monkeypatch.setattr(resolve, "sleep", slept.append)
+    return slept

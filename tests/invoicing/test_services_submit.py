@@ -174,7 +174,9 @@ def test_server_error_after_login(make_invoice, staff, factus, sandbox):
     sandbox.configure(fail_rate=1)
     invoice = make_invoice()
     result = submit(invoice, staff, factus)
-    assert result.outcome == "failed" and "verificará" in result.message
+    invoice.refresh_from_db()
+    assert result.outcome == "unverified" and invoice.status == Status.UNVERIFIED
+    assert "Por verificar" in result.message and not invoice.is_editable
     sandbox.configure(fail_rate=0)
     assert submit(invoice, staff, factus).outcome == "validated"
     assert InvoiceEvent.objects.filter(invoice=invoice).count() == 2
@@ -188,8 +190,10 @@ def test_rate_limited_keeps_the_draft_and_says_when(make_invoice, staff, factus,
     result = submit(invoice, staff, factus)
     invoice.refresh_from_db()
     assert result.outcome == "rate_limited" and result.retry_after and result.retry_after > 0
-    assert f"{result.retry_after} segundos" in result.message and invoice.is_editable
-    assert invoice.events.get().http_status == 429
+    assert invoice.status == Status.FAILED and invoice.is_editable
+    event = invoice.events.get()
+    assert event.http_status == 429 and event.detail["kind"] == "rate_limited"
+    assert event.detail["retry_at"] and event.detail["may_exist"] == "no"
 
 
 def test_auth_error_is_clear(make_invoice, staff, factus):
@@ -255,7 +259,7 @@ def test_a_bug_never_leaves_the_row_submitting(make_invoice, staff, factus, monk
     with pytest.raises(ZeroDivisionError):
         submit(invoice, staff, factus)
     invoice.refresh_from_db()
-    assert invoice.status == Status.FAILED and invoice.events.get().outcome == "failed"
+    assert invoice.status == Status.UNVERIFIED and invoice.events.get().outcome == "unverified"
 
 
 def test_no_secret_reaches_the_events(make_invoice, staff, factus):
@@ -276,7 +280,7 @@ def test_real_http_latency_beyond_the_read_timeout_never_makes_two_bills(make_in
         sandbox.configure(latency_ms=600)
         invoice = make_invoice()
         first = submit(invoice, staff, client)
-        assert first.outcome == "failed"  # no answer, and the lookup timed out too
+        assert first.outcome == "unverified"  # no answer, and the lookups timed out too
         sandbox.configure(latency_ms=0)
         time.sleep(0.5)  # the first request finishes at the emulator
         second = submit(invoice, staff, client)
@@ -308,3 +312,17 @@ def test_query_count_of_a_submit_does_not_grow_with_the_items(
     invoice = make_invoice(items=3)
     with django_assert_max_num_queries(12):
         submit(invoice, staff, factus)
+
+
+@pytest.mark.parametrize(("mode", "kind"), [("500_after", "server_error"), ("drop_after", "dropped")])
+def test_an_answer_lost_after_factus_created_the_bill_is_adopted(
+    make_invoice, staff, factus, sandbox, faults, mode, kind
+):
+    faults.add("POST", "/v1/bills/validate", mode)
+    invoice = make_invoice()
+    result = submit(invoice, staff, factus)
+    invoice.refresh_from_db()
+    assert result.outcome == "validated" and invoice.status == Status.VALIDATED
+    event = invoice.events.get()
+    assert event.action == "reconcile" and event.detail["kind"] == kind and event.detail["lookup"] == "found"
+    assert len(bills(sandbox)) == 1

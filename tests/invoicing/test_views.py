@@ -1,6 +1,7 @@
 """Invoice pages against the emulator core (``responses``, no sockets): every submit outcome."""
 
 import re
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -79,6 +80,7 @@ def form_data(customer, bill_range, lines=None, action="save", **header) -> dict
         "payment_method": "10",
         "observation": "",
         "action": action,
+        "form_token": str(uuid.uuid4()),  # a fresh new-invoice form (the edit form ignores it)
         "items-TOTAL_FORMS": str(len(lines)),
         "items-INITIAL_FORMS": "0",
         "items-MIN_NUM_FORMS": "1",
@@ -233,8 +235,9 @@ def test_issue_validated_shows_the_detail_with_cufe_qr_and_pdf(user_client, wire
     response = user_client.post(reverse("invoicing:invoice_create"), data, follow=True)
     invoice = Invoice.objects.get()
     assert invoice.status == Invoice.Status.VALIDATED
-    assert any("validada por la DIAN" in m for m in messages_of(response))
+    assert response.redirect_chain == [(reverse("invoicing:invoice_detail", args=[invoice.pk]), 302)]
     html = response.text
+    assert 'data-attempt-kind="validated"' in html and "validada por la DIAN" in html
     assert invoice.cufe in html and 'src="data:image/png;base64' in html
     assert f'src="{reverse("invoicing:invoice_pdf", args=[invoice.pk])}"' in html
     assert "$ 1.335.000,00" in html and "Validada" in html
@@ -336,8 +339,10 @@ def test_409_behind_a_rejected_bill_of_ours_offers_delete_and_correct(user_clien
     blocked.refresh_from_db()
     invoice = draft()
     response = user_client.post(reverse("invoicing:invoice_submit", args=[invoice.pk]))
-    assert response.status_code == 409
-    html = response.text
+    assert response.status_code == 302
+    assert response["Location"] == reverse("invoicing:invoice_detail", args=[invoice.pk])
+    html = user_client.get(response["Location"]).text
+    assert 'data-attempt-kind="conflict"' in html and "Documento pendiente en Factus (409)" in html
     assert re.search(r"SETP99000000\d", html) and blocked.reference_code in html
     assert "Creada desde esta aplicación" in html
     assert "rechazada por la DIAN" in html
@@ -350,8 +355,8 @@ def test_409_behind_a_pending_bill_of_ours_offers_retry_and_delete(user_client, 
     pending = draft(identification="3333333333")
     user_client.post(reverse("invoicing:invoice_submit", args=[pending.pk]))
     assert Invoice.objects.get(pk=pending.pk).status == Invoice.Status.PENDING_DIAN
-    response = user_client.post(reverse("invoicing:invoice_submit", args=[draft().pk]))
-    assert response.status_code == 409
+    response = user_client.post(reverse("invoicing:invoice_submit", args=[draft().pk]), follow=True)
+    assert response.redirect_chain[0][1] == 302
     html = response.text
     assert "Reintentar la factura pendiente" in html
     assert reverse("invoicing:invoice_submit", args=[pending.pk]) in html
@@ -377,7 +382,7 @@ def test_server_error_is_a_message_not_a_500(user_client, emulator):
     invoice = draft()
     response = user_client.post(reverse("invoicing:invoice_submit", args=[invoice.pk]), follow=True)
     assert response.status_code == 200
-    assert messages_of(response)
+    assert "Error del servidor de Factus" in response.text
     assert Invoice.objects.get(pk=invoice.pk).is_submittable
 
 
@@ -393,7 +398,10 @@ def test_rate_limit_says_when_to_retry(user_client, emulator):
     register(rsps, sandbox, BASE)
     invoice = draft()
     response = user_client.post(reverse("invoicing:invoice_submit", args=[invoice.pk]), follow=True)
-    assert any("Intente de nuevo en 42 segundos" in m for m in messages_of(response))
+    html = response.text
+    assert "Límite de solicitudes de Factus (429)" in html
+    assert html.count("Intente de nuevo después de las") == 1
+    assert "No: la factura no se creó en Factus." in html
 
 
 def test_second_click_while_sending_is_refused_politely(user_client, wired):
