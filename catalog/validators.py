@@ -2,10 +2,11 @@
 
 import re
 
+from factus.codes import NIT_DOCUMENT_ID
+
 DV_WEIGHTS = (3, 7, 13, 17, 19, 23, 29, 37, 41, 43, 47, 53, 59, 67, 71)
 # Registro civil, tarjeta de identidad, cédula de ciudadanía, NIT, NUIP: digits only.
 NUMERIC_DOCUMENT_IDS = frozenset({1, 2, 3, 6, 11})
-NIT_DOCUMENT_ID = 6
 _ALPHANUMERIC = re.compile(r"[A-Za-z0-9-]+")
 # 900123456, 900.123.456 or 900 123 456, optionally followed by -DV (ASCII digits only).
 _GROUPED_NUMBER = re.compile(r"([0-9]{1,3}(?:([. ])[0-9]{3})(?:\2[0-9]{3})*|[0-9]+)(?:\s*-\s*([0-9]))?")

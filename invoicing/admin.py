@@ -34,7 +34,7 @@ FACTUS_FIELDS = (
     "created_at",
     "updated_at",
 )
-ITEM_FIELDS = (
+ADMIN_ITEM_FIELDS = (
     "position",
     "product",
     "code_reference",
@@ -79,8 +79,8 @@ class ReadOnlyMixin:
 class InvoiceItemInline(ReadOnlyMixin, admin.TabularInline):
     model = InvoiceItem
     extra = 0
-    fields = ITEM_FIELDS
-    readonly_fields = ITEM_FIELDS
+    fields = ADMIN_ITEM_FIELDS
+    readonly_fields = ADMIN_ITEM_FIELDS
 
 
 class InvoiceEventInline(ReadOnlyMixin, admin.TabularInline):
@@ -131,7 +131,7 @@ class InvoiceItemAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("invoice", "position", "code_reference", "name", "quantity", "price")
     search_fields = ("invoice__reference_code", "invoice__number", "code_reference", "name")
     list_select_related = ("invoice",)
-    fields = ("invoice", *ITEM_FIELDS)
+    fields = ("invoice", *ADMIN_ITEM_FIELDS)
 
 
 @admin.register(InvoiceEvent)

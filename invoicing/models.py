@@ -10,6 +10,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from core import bounds
+from factus.codes import PAYMENT_FORM_CASH, PAYMENT_FORM_CREDIT
 
 # A SUBMITTING row is stale (its request is surely over: dead worker, killed process) once the
 # request's whole Factus budget has passed, plus this margin for recording the outcome.
@@ -51,8 +52,8 @@ class Invoice(models.Model):
         DELETED = "deleted", "Eliminada en Factus"
 
     class PaymentForm(models.TextChoices):
-        CASH = "1", "Pago de contado"
-        CREDIT = "2", "Pago a crédito"
+        CASH = PAYMENT_FORM_CASH, "Pago de contado"
+        CREDIT = PAYMENT_FORM_CREDIT, "Pago a crédito"
 
     EDITABLE = frozenset({Status.DRAFT, Status.INVALID, Status.FAILED})
     SUBMITTABLE = frozenset(

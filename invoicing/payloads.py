@@ -12,11 +12,10 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
+from factus.codes import NIT_DOCUMENT_ID, PAYMENT_FORM_CREDIT, REJECTION_WORD
 from invoicing.totals import LineInput, to_decimal
 
-NIT_DOCUMENT_ID = 6
 BILL_DOCUMENT = "01"
-CREDIT = "2"
 BOGOTA = ZoneInfo("America/Bogota")
 FACTUS_STAMP = "%d-%m-%Y %I:%M:%S %p"
 MONEY_FIELDS = ("gross_value", "taxable_amount", "tax_amount", "discount_amount", "surcharge_amount", "total")
@@ -98,7 +97,7 @@ def bill_payload(invoice, items=None) -> dict:
     }
     if invoice.numbering_range_id:
         payload["numbering_range_id"] = invoice.numbering_range.factus_id
-    if invoice.payment_form == CREDIT and invoice.payment_due_date:
+    if invoice.payment_form == PAYMENT_FORM_CREDIT and invoice.payment_due_date:
         payload["payment_due_date"] = invoice.payment_due_date.isoformat()
     return payload
 
@@ -139,7 +138,7 @@ def parse_money(value) -> Decimal | None:
 
 def is_rejection(messages) -> bool:
     """A status-0 bill is rejected (not merely pending) when a DIAN message says "Rechazo"."""
-    return any("Rechazo" in str(m) for m in messages or [])
+    return any(REJECTION_WORD in str(m) for m in messages or [])
 
 
 def json_safe(value):

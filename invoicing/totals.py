@@ -14,11 +14,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from factus.codes import WITHHOLDING_ON_TAX
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
-WITHHOLDING_ON_TAX = frozenset({"05"})
-WITHHOLDING_NAMES = {"05": "ReteIVA", "06": "ReteRenta", "07": "ReteICA"}
 
 
 def to_decimal(value) -> Decimal:

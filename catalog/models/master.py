@@ -14,6 +14,7 @@ from catalog.validators import (
     split_identification,
     typed_dv_error,
 )
+from factus import codes
 
 from .lookups import (
     CustomerTribute,
@@ -171,9 +172,9 @@ class Product(models.Model):
 
 class ProductWithholding(models.Model):
     class Code(models.TextChoices):
-        RETE_IVA = "05", "05 ReteIVA"
-        RETE_RENTA = "06", "06 ReteRenta"
-        RETE_ICA = "07", "07 ReteICA"
+        RETE_IVA = codes.RETE_IVA, f"{codes.RETE_IVA} ReteIVA"
+        RETE_RENTA = codes.RETE_RENTA, f"{codes.RETE_RENTA} ReteRenta"
+        RETE_ICA = codes.RETE_ICA, f"{codes.RETE_ICA} ReteICA"
 
     product = models.ForeignKey(Product, models.CASCADE, related_name="withholdings", verbose_name="producto")
     code = models.CharField("retención", max_length=2, choices=Code.choices)

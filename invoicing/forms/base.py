@@ -9,15 +9,14 @@ from django import forms
 from core.bounds import MAX_RATE
 from core.forms import EsCoDecimalField, EsCoNumberInput
 from core.numbers import format_number
+from factus.codes import PAYMENT_FORM_CASH, PAYMENT_FORM_CREDIT
 
-PAYMENT_FORMS = [("1", "Contado"), ("2", "Crédito")]
-CREDIT = "2"
-WITHHOLDING_CODES = {"05": "ReteIVA", "06": "ReteRenta", "07": "ReteICA"}
+PAYMENT_FORMS = [(PAYMENT_FORM_CASH, "Contado"), (PAYMENT_FORM_CREDIT, "Crédito")]
 DEFAULT_UNIT_FACTUS_ID = 70  # "unidad" (94)
 ITEM_PREFIX = "items"
 
 # Factus' dotted field names -> our form field names.
-HEADER_FIELDS = {
+FACTUS_HEADER_PATHS = {
     "numbering_range_id": "numbering_range",
     "payment_form": "payment_form",
     "payment_method_code": "payment_method",
@@ -25,7 +24,7 @@ HEADER_FIELDS = {
     "observation": "observation",
     "send_email": "send_email",
 }
-ITEM_FIELDS = {
+FACTUS_ITEM_PATHS = {
     "code_reference": "code_reference",
     "name": "name",
     "quantity": "quantity",

@@ -9,7 +9,7 @@ from django import forms
 from core.forms import EsCoDecimalField
 from core.numbers import format_number
 
-from .base import HEADER_FIELDS, ITEM_FIELDS, ITEM_PREFIX
+from .base import FACTUS_HEADER_PATHS, FACTUS_ITEM_PATHS, ITEM_PREFIX
 from .invoice import BaseItemFormSet, InvoiceForm, invoice_forms
 
 
@@ -82,8 +82,8 @@ def _error_target(form, formset, path: str):
     parts = path.split(".")
     if parts[0] == "customer":
         return form, "customer"
-    if path in HEADER_FIELDS:
-        return form, HEADER_FIELDS[path]
+    if path in FACTUS_HEADER_PATHS:
+        return form, FACTUS_HEADER_PATHS[path]
     if parts[0] == "items" and len(parts) >= 2 and parts[1].isdigit():
         index = int(parts[1])
         if index >= len(formset.forms):
@@ -91,7 +91,7 @@ def _error_target(form, formset, path: str):
         item_form = formset.forms[index]
         if len(parts) >= 3 and parts[2] == "withholding_taxes":
             return item_form, _withholding_field(item_form, parts)
-        return item_form, ITEM_FIELDS.get(parts[2]) if len(parts) >= 3 else None
+        return item_form, FACTUS_ITEM_PATHS.get(parts[2]) if len(parts) >= 3 else None
     return None
 
 

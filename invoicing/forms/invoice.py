@@ -16,16 +16,15 @@ from catalog.models import Customer, MeasurementUnit, PaymentMethod, Product, St
 from core import bounds
 from core.forms import EsCoDecimalField, EsCoIntegerField, EsCoNumberInput
 from core.numbers import format_money
+from factus.codes import PAYMENT_FORM_CREDIT, WITHHOLDING_NAMES
 from invoicing.totals import LineInput, compute_invoice, figures_key
 
 from .base import (
-    CREDIT,
     DEFAULT_UNIT_FACTUS_ID,
     ITEM_PREFIX,
     NUMBER_CLASSES,
     PAYMENT_FORMS,
     TOTALS_ATTR,
-    WITHHOLDING_CODES,
     BootstrapForm,
     RangeChoiceField,
     rate_field,
@@ -101,7 +100,7 @@ class InvoiceForm(BootstrapForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("payment_form") == CREDIT and not data.get("payment_due_date"):
+        if data.get("payment_form") == PAYMENT_FORM_CREDIT and not data.get("payment_due_date"):
             self.add_error("payment_due_date", "La fecha de vencimiento es obligatoria para pagos a crédito.")
         return data
 
@@ -127,7 +126,7 @@ class InvoiceForm(BootstrapForm):
 
     def service_data(self) -> dict:
         data = self.cleaned_data
-        credit = data["payment_form"] == CREDIT
+        credit = data["payment_form"] == PAYMENT_FORM_CREDIT
         return {
             "customer_id": data["customer"].pk,
             "numbering_range_id": data["numbering_range"].pk,
@@ -263,7 +262,7 @@ class ItemForm(BootstrapForm):
         data = self.cleaned_data
         return [
             {"code": code, "rate": f"{data[f'withholding_{code}']:.2f}"}
-            for code in WITHHOLDING_CODES
+            for code in WITHHOLDING_NAMES
             if data.get(f"withholding_{code}")
         ]
 
@@ -480,7 +479,7 @@ def item_initial(item) -> dict:
         "unit": item.unit_id,
         "standard_code": item.standard_code_id,
         "tribute": item.tribute_id,
-        **{f"withholding_{code}": rates.get(code) for code in WITHHOLDING_CODES},
+        **{f"withholding_{code}": rates.get(code) for code in WITHHOLDING_NAMES},
     }
 
 

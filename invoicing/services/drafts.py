@@ -13,7 +13,7 @@ from invoicing.totals import LineInput, compute_invoice, to_decimal
 
 from .events import Action, InvoiceActionError, Outcome, record_event
 
-HEADER_FIELDS = (
+DRAFT_HEADER_FIELDS = (
     "customer_id",
     "numbering_range_id",
     "payment_form",
@@ -22,7 +22,7 @@ HEADER_FIELDS = (
     "observation",
     "send_email",
 )
-ITEM_FIELDS = (
+DRAFT_ITEM_FIELDS = (
     "product_id",
     "code_reference",
     "name",
@@ -39,7 +39,7 @@ ITEM_FIELDS = (
 
 
 def _header(data: dict) -> dict:
-    header = {name: data[name] for name in HEADER_FIELDS if name in data}
+    header = {name: data[name] for name in DRAFT_HEADER_FIELDS if name in data}
     header["observation"] = header.get("observation") or ""
     if header.get("payment_form") != Invoice.PaymentForm.CREDIT:
         header["payment_due_date"] = None
@@ -80,7 +80,7 @@ def _build_items(items: list[dict]) -> list[InvoiceItem]:
     return [
         InvoiceItem(
             position=index,
-            **{k: v for k, v in item.items() if k in ITEM_FIELDS and k != "withholdings"},
+            **{k: v for k, v in item.items() if k in DRAFT_ITEM_FIELDS and k != "withholdings"},
             withholdings=_withholdings(item.get("withholdings")),
         )
         for index, item in enumerate(items)
@@ -158,8 +158,8 @@ def invoice_update_draft(*, invoice_id: int, user, items: list[dict], **header) 
 def invoice_duplicate(*, invoice_id: int, user) -> Invoice:
     """A new DRAFT with the same customer, terms and items, and a new reference_code."""
     source = Invoice.objects.get(pk=invoice_id)
-    header = {name: getattr(source, name) for name in HEADER_FIELDS}
-    items = [{name: getattr(item, name) for name in ITEM_FIELDS} for item in source.items.all()]
+    header = {name: getattr(source, name) for name in DRAFT_HEADER_FIELDS}
+    items = [{name: getattr(item, name) for name in DRAFT_ITEM_FIELDS} for item in source.items.all()]
     built = _build_items(items)
     copy = Invoice.objects.create(
         created_by=user if user and user.is_authenticated else None,

@@ -9,11 +9,12 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 
+from factus.codes import WITHHOLDING_NAMES
 from factus.errors import FactusError
 from invoicing import selectors
 from invoicing.models import Invoice
 from invoicing.services import InvoiceActionError
-from invoicing.totals import WITHHOLDING_NAMES, LineInput, compute_invoice, figures_key
+from invoicing.totals import LineInput, compute_invoice, figures_key
 
 # What a service may raise that the user must read as a message (never a 500).
 USER_ERRORS = (InvoiceActionError, FactusError)
