@@ -3,9 +3,10 @@
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
-import time
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -59,8 +60,8 @@ def run_workers(base_url: str, redis_url: str, prefix: str) -> list[dict]:
         "DJANGO_SETTINGS_MODULE": "factus_project.settings",
         "PYTHONPATH": str(ROOT),
     }
-    start_at = time.time() + 2.5  # every process is set up before the first call
-    args = [base_url, str(start_at), str(DURATION), str(THREADS), str(LEEWAY)]
+    ready_dir = Path(tempfile.mkdtemp(prefix="token-workers-"))  # a start line for all of them
+    args = [base_url, str(ready_dir), str(PROCESSES), str(DURATION), str(THREADS), str(LEEWAY)]
     procs = [
         subprocess.Popen(
             [sys.executable, "-m", "tests.factus.token_worker", *args],
@@ -77,6 +78,7 @@ def run_workers(base_url: str, redis_url: str, prefix: str) -> list[dict]:
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err[-2000:]
         results.append(json.loads(out.strip().splitlines()[-1]))
+    shutil.rmtree(ready_dir, ignore_errors=True)
     return results
 
 

@@ -1,7 +1,9 @@
 """One worker process for test_shared_cache: hammer Factus through a Redis-shared TokenManager.
 
-Usage: python -m tests.factus.token_worker BASE_URL START_AT DURATION THREADS LEEWAY
-(CACHE_URL must point at the shared Redis). Prints one JSON line: ok, failed, errors.
+Usage: python -m tests.factus.token_worker BASE_URL READY_DIR PROCESSES DURATION THREADS LEEWAY
+(CACHE_URL must point at the shared Redis). Each process, once set up, leaves a file in READY_DIR
+and waits for PROCESSES files, so all of them call at once however slow the machine is to start
+them. Prints one JSON line: ok, failed, errors.
 """
 
 import json
@@ -9,9 +11,19 @@ import os
 import sys
 import threading
 import time
+from pathlib import Path
 
 
-def main(base_url: str, start_at: float, duration: float, threads: int, leeway: int) -> None:
+def wait_for_all(ready_dir: Path, processes: int) -> float:
+    """Say this process is ready, wait for the others (60 s at most); the common start time."""
+    (ready_dir / str(os.getpid())).touch()
+    deadline = time.monotonic() + 60
+    while len(list(ready_dir.iterdir())) < processes and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return time.time()
+
+
+def main(base_url: str, ready_dir: Path, processes: int, duration: float, threads: int, leeway: int) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factus_project.settings")
     os.environ.setdefault("DJANGO_SECRET_KEY", "token-worker-insecure-key")
     import django
@@ -51,7 +63,7 @@ def main(base_url: str, start_at: float, duration: float, threads: int, leeway: 
                     results["failed"] += 1
                     results["errors"] = [*results["errors"], outcome][:5]
 
-    time.sleep(max(0.0, start_at - time.time()))
+    start_at = wait_for_all(ready_dir, processes)
     workers = [threading.Thread(target=loop) for _ in range(threads)]
     for worker in workers:
         worker.start()
@@ -61,5 +73,5 @@ def main(base_url: str, start_at: float, duration: float, threads: int, leeway: 
 
 
 if __name__ == "__main__":
-    url, start, seconds, count, leeway = sys.argv[1:6]
-    main(url, float(start), float(seconds), int(count), int(leeway))
+    url, ready, processes, seconds, count, leeway = sys.argv[1:7]
+    main(url, Path(ready), int(processes), float(seconds), int(count), int(leeway))
