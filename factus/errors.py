@@ -147,10 +147,14 @@ OAUTH_MESSAGES = {
 
 
 def parse_json(response):
-    """The decoded JSON body, or None when the body is empty or not JSON."""
+    """The decoded JSON body, or None when the body is empty or not JSON.
+
+    A body nested deeper than Python's recursion limit (``[[[[...]]]]``, a few hundred kB) makes the
+    json module raise RecursionError: that is not JSON we can use either.
+    """
     try:
         return response.json()
-    except (ValueError, json.JSONDecodeError):
+    except (ValueError, json.JSONDecodeError, RecursionError):
         return None
 
 

@@ -32,8 +32,9 @@ def bad_answer(call):
         {"json": [1, 2]},
         {"json": "created"},
         {"body": b"\xff\xfe{", "content_type": "application/json"},
+        {"body": "[" * 100_000 + "]" * 100_000, "content_type": "application/json"},
     ],
-    ids=["html", "empty", "array", "string", "undecodable"],
+    ids=["html", "empty", "array", "string", "undecodable", "nested-past-the-recursion-limit"],
 )
 def test_a_2xx_whose_body_is_not_a_json_object_is_a_bad_answer(rsps, factus, kwargs):
     rsps.post(VALIDATE, status=201, **kwargs)
