@@ -191,7 +191,30 @@ def _money_of(bill: dict, name: str) -> Decimal | None:
         raise BillDataError(f"el valor {name} («{raw}») no es un número.")
     if abs(value) >= MONEY_LIMIT:
         raise BillDataError(f"el valor {name} ({raw}) está fuera de los límites.")
+    if value < 0:  # every MONEY_FIELDS figure of a bill is a sum of non-negative amounts
+        raise BillDataError(f"el valor {name} ({raw}) es negativo.")
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+QR_IMAGE_PREFIX = "data:image/"
+QR_IMAGE_CHARS = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=:;,-. \r\n"
+)  # the real sandbox writes "base64, <data>"
+
+
+def _qr_image(value) -> str:
+    """The QR as a ``data:image/...`` URI (what Factus sends), or "" when it is anything else.
+
+    INFERRED: it is rendered as an ``<img src>``; a remote URL would make every reader's browser
+    call a third party, and ``javascript:`` or markup has no business there. The bill stays valid
+    without its picture (the QR link and the CUFE identify it), so an odd one is dropped, not fatal.
+    """
+    if not isinstance(value, str):
+        return ""
+    value = value.strip()
+    if not value.lower().startswith(QR_IMAGE_PREFIX) or not QR_IMAGE_CHARS.issuperset(value):
+        return ""
+    return value
 
 
 def _factus_id(value) -> int | None:
@@ -241,7 +264,7 @@ def bill_fields(data) -> dict:
         "prefix": _text(_object(numbering, "El rango de numeración").get("prefix"), "prefix"),
         "cufe": _text(bill.get("cufe"), "cufe"),
         "qr_url": _text(bill.get("qr"), "qr_url"),
-        "qr_image": json_safe(bill.get("qr_image")) if isinstance(bill.get("qr_image"), str) else "",
+        "qr_image": _qr_image(bill.get("qr_image")),
         "validated_at": parse_stamp(bill.get("validated")),
         "withholdings": json_safe(_withholdings(data.get("withholding_taxes"))),
         "dian_messages": json_safe(_messages(bill.get("errors"))),

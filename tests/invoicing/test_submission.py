@@ -115,6 +115,8 @@ ODD = [
     pytest.param(_odd("bill.total", "Infinity"), id="total-infinity"),
     pytest.param(_odd("bill.total", "1e20"), id="total-out-of-bounds"),
     pytest.param(_odd("bill.total", {"value": 1}), id="total-object"),
+    pytest.param(_odd("bill.total", "-5"), id="total-negative"),
+    pytest.param(_odd("bill.tax_amount", -0.01), id="tax-negative"),
     pytest.param(_odd("bill.status", "validado"), id="status-validado"),
     pytest.param(_odd("bill.id", "abc"), id="id-text"),
     pytest.param(_odd("bill.number", "SETP\x00990000493"), id="number-nul"),
@@ -154,6 +156,21 @@ def test_odd_values_outside_our_columns_are_stored_safely(make_invoice, staff):
     assert result.outcome == "validated" and invoice.status == Status.VALIDATED
     assert invoice.raw_response["items"][0]["total"] == "nan"
     assert invoice.dian_messages == ["Notificación: texto con  NUL"]
+
+
+@pytest.mark.parametrize(
+    "image", ["javascript:alert(1)", "https://tracker.test/pixel.png", '"><script>alert(1)</script>', 5]
+)
+def test_a_qr_image_that_is_not_a_data_image_is_not_kept(make_invoice, staff, image):
+    invoice = make_invoice()
+    result = submit(invoice, staff, FakeFactus(validate=[_odd("bill.qr_image", image)]))
+    assert result.outcome == "validated"
+    assert invoice.qr_image == ""
+
+
+def test_a_data_image_qr_is_kept():
+    data = _odd("bill.qr_image", "data:image/png;base64, iVBORw0KGgo=")
+    assert bill_fields(data)["qr_image"] == "data:image/png;base64, iVBORw0KGgo="
 
 
 # --- uncertain attempts: lookups with backoff -----------------------------------------------------
