@@ -158,18 +158,25 @@ def parse_json(response):
         return None
 
 
+# INFERRED: Factus' limit is per minute; a longer wait (a header of 10^20 seconds, a date in 2099)
+# makes no sense and would overflow the date arithmetic of whoever says "try again at HH:MM".
+MAX_RETRY_AFTER_SECONDS = 3600
+
+
 def parse_retry_after(value: str | None, now: datetime | None = None) -> int | None:
-    """Retry-After in whole seconds, from either delta-seconds or an HTTP date."""
+    """Retry-After in whole seconds (at most MAX_RETRY_AFTER_SECONDS), from either delta-seconds or
+    an HTTP date; None when absent or unreadable."""
     if not value:
         return None
     value = value.strip()
     if value.isascii() and value.isdigit():
-        return int(value)
+        return min(int(value), MAX_RETRY_AFTER_SECONDS)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    except (TypeError, ValueError, OverflowError):
         return None
-    return max(0, int((when - (now or datetime.now(UTC))).total_seconds()))
+    return min(max(0, int(seconds)), MAX_RETRY_AFTER_SECONDS)
 
 
 STATUS_CLASSES = {401: FactusAuthError, 403: FactusAuthError, 404: FactusNotFound, 409: FactusConflict}
