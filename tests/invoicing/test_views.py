@@ -404,6 +404,33 @@ def test_rate_limit_says_when_to_retry(user_client, emulator):
     assert "No: la factura no se creó en Factus." in html
 
 
+def test_an_absurd_retry_after_is_a_page_not_a_500(user_client, emulator):
+    rsps, sandbox = emulator
+    rsps.add(
+        responses.POST,
+        f"{BASE}/v1/bills/validate",
+        status=429,
+        headers={"Retry-After": "99999999999999999999"},
+        json={"message": "Too Many Attempts."},
+    )
+    register(rsps, sandbox, BASE)
+    invoice = draft()
+    response = user_client.post(reverse("invoicing:invoice_submit", args=[invoice.pk]), follow=True)
+    assert response.status_code == 200
+    assert "Intente de nuevo después de las" in response.text
+
+
+def test_422_on_a_line_number_written_in_superscript_is_a_banner_not_a_500(user_client, emulator):
+    rsps, sandbox = emulator
+    errors = {"items.\u00b9.price": ["Precio raro."]}
+    rsps.add(responses.POST, f"{BASE}/v1/bills/validate", status=422, json={"message": "x", "errors": errors})
+    register(rsps, sandbox, BASE)
+    invoice = draft()
+    response = user_client.post(reverse("invoicing:invoice_submit", args=[invoice.pk]), follow=True)
+    assert response.status_code == 200
+    assert "items.\u00b9.price: Precio raro." in response.text
+
+
 def test_second_click_while_sending_is_refused_politely(user_client, wired):
     invoice = draft()
     Invoice.objects.filter(pk=invoice.pk).update(
