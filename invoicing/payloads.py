@@ -248,14 +248,24 @@ def _withholdings(value) -> list[dict]:
     return [{"code": w.get("tribute_code"), "name": w.get("name"), "value": w.get("value")} for w in value]
 
 
-def bill_fields(data) -> dict:
+def bill_fields(data, *, reference: str | None = None) -> dict:
     """Invoice field values from a validate/show ``data`` object, checked to make sense and to fit
     our columns. Reads both the documented shape and the real Jan-2025 sandbox one.
 
-    Raises: BillDataError (``data: []``, unknown status, a value too long or not a finite number...).
+    ``reference``: the reference_code the bill must carry (ours). A bill that names another one is
+    someone else's bill: recording its number and CUFE on our invoice would be a lie. INFERRED: a
+    bill without ``reference_code`` is accepted (the documented answers always carry it).
+
+    Raises: BillDataError (``data: []``, unknown status, a value too long or not a finite number,
+    another reference...).
     """
     data = _object(data, "La respuesta de Factus")
     bill = _object(data.get("bill"), "La factura de la respuesta")
+    theirs = bill.get("reference_code")
+    if reference is not None and theirs not in (None, "") and str(theirs).strip() != reference:
+        raise BillDataError(
+            f"la factura de la respuesta tiene otra referencia («{str(theirs)[:64]}»), no «{reference}»."
+        )
     status = bill_status(data)
     numbering = data.get("numbering_range") or {}
     fields = {

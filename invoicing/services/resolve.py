@@ -145,7 +145,7 @@ def attempt(client, reference: str, payload: dict, *, lookup_first: bool) -> Res
     except FactusError as exc:
         resolution = from_error(client, reference, exc)
     else:
-        resolution = from_data(data, http_status=201)
+        resolution = from_data(data, http_status=201, reference=reference)
     if before is not None:  # looked up first and Factus did not have it: then it was sent
         resolution.detail["checked_before_send"] = before.tries
     return resolution
@@ -184,13 +184,16 @@ def _not_authenticated(exc: FactusError, *, lookup_first: bool) -> Resolution:
     )
 
 
-def from_data(data, *, http_status: int | None, reconciled: bool = False) -> Resolution:
+def from_data(
+    data, *, http_status: int | None, reconciled: bool = False, reference: str | None = None
+) -> Resolution:
     """A bill returned by validate or show: validated, pending at the DIAN, or rejected.
 
-    Bill data that makes no sense or does not fit our columns is not recorded: UNVERIFIED.
+    Bill data that makes no sense, does not fit our columns or carries another ``reference`` than
+    the one we sent or looked up is not recorded: UNVERIFIED.
     """
     try:
-        fields = bill_fields(data)
+        fields = bill_fields(data, reference=reference)
         status = bill_status(data)
     except BillDataError as exc:
         return odd_answer(exc, http_status, data, reconciled=reconciled)
@@ -303,7 +306,11 @@ def from_row(client, row: dict) -> Resolution:
     except BillDataError as exc:
         return odd_answer(exc, 200, row, reconciled=True)
     if status == 1:
-        return from_data(client.get_bill(str(number).strip()), http_status=200, reconciled=True)
+        reference = row.get("reference_code")
+        reference = str(reference).strip() if reference not in (None, "") else None
+        return from_data(
+            client.get_bill(str(number).strip()), http_status=200, reconciled=True, reference=reference
+        )
     errors = row.get("errors")
     data = {
         "bill": {

@@ -54,16 +54,30 @@ class FakeFactus:
             raise value
         return copy.deepcopy(value)
 
+    reference = None
+
+    @staticmethod
+    def _ours(data, reference):
+        """The bill carries the reference it was sent or looked up with, as Factus' does."""
+        bill = data.get("bill") if isinstance(data, dict) else None
+        if isinstance(bill, dict) and bill.get("reference_code") == "fact0022025":
+            bill["reference_code"] = reference
+        return data
+
     def validate_bill(self, payload):
         self.sent += 1
-        return self._next(self.validate)
+        return self._ours(self._next(self.validate), payload.get("reference_code"))
 
     def find_bill_by_reference(self, reference):
         self.looked_up += 1
-        return self._next(self.find)
+        self.reference = reference
+        row = self._next(self.find)
+        if isinstance(row, dict) and row.get("reference_code") == "x":  # the client matches exactly
+            row["reference_code"] = reference
+        return row
 
     def get_bill(self, number):
-        return copy.deepcopy(self.show or documented())
+        return self._ours(copy.deepcopy(self.show or documented()), self.reference)
 
     def list_bills(self, **filters):
         raise FactusServerError()
@@ -188,6 +202,23 @@ def test_lookup_after_a_500_is_retried_with_backoff(make_invoice, staff, no_back
     event = invoice.events.get()
     assert event.action == "reconcile" and event.detail["lookup"] == "found"
     assert event.detail["kind"] == "server_error" and event.detail["lookup_tries"] == 3
+
+
+def test_a_validate_answer_for_another_reference_is_not_recorded_as_ours(make_invoice, staff):
+    invoice = make_invoice()
+    result = submit(invoice, staff, FakeFactus(validate=[_odd("bill.reference_code", "FAC-SOMEONEELSE")]))
+    assert result.outcome == "unverified" and invoice.status == Status.UNVERIFIED
+    assert invoice.number == "" and invoice.cufe == ""
+    assert "FAC-SOMEONEELSE" in invoice.events.get().detail["problem"]
+
+
+def test_a_looked_up_bill_that_shows_another_reference_is_not_adopted(make_invoice, staff):
+    invoice = make_invoice()
+    other = _odd("bill.reference_code", "FAC-SOMEONEELSE")
+    fake = FakeFactus(validate=[FactusServerError(status_code=500)], find=[ROW], show=other)
+    result = submit(invoice, staff, fake)
+    assert result.outcome == "unverified" and invoice.status == Status.UNVERIFIED
+    assert invoice.number == ""
 
 
 def test_lookup_that_never_answers_leaves_it_unverified_then_verify_adopts_it(make_invoice, staff):
