@@ -178,6 +178,11 @@ def _lookup_text(detail: dict) -> str:
         return f"Se consultó Factus por la referencia {reference}: la tenía{times}."
     if state == "not_found":
         return f"Se consultó Factus por la referencia {reference}: no la tiene por ahora{times}."
+    if state == "skipped":
+        return (
+            f"No quedó tiempo en esta solicitud para consultar Factus por la referencia {reference}: "
+            "no se consultó. «Verificar en Factus» lo hace."
+        )
     if state == "failed":
         return f"Se intentó consultar Factus por la referencia {reference}{times}, sin lograr respuesta."
     if detail.get("stage") == "token":

@@ -55,8 +55,10 @@ SERVER_ERROR, TIMEOUT, DROPPED, REFUSED, BAD_RESPONSE = (
 )
 # Whether the bill may exist at Factus after the attempt.
 EXISTS, NOT_CREATED, NOT_YET, MAYBE = "yes", "no", "not_yet", "maybe"
-# What the lookup by reference found.
-FOUND, NOT_FOUND, LOOKUP_FAILED = "found", "not_found", "failed"
+# What the lookup by reference found. SKIPPED: the request's budget was spent before a lookup could
+# be sent (a ``failed`` lookup, but nothing was asked: the panel must not say it was tried).
+FOUND, NOT_FOUND, LOOKUP_FAILED, SKIPPED = "found", "not_found", "failed", "skipped"
+NO_TIME_MESSAGE = "No quedó tiempo en esta solicitud para consultar Factus por la referencia."
 
 FAULT_TEXT = {
     SERVER_ERROR: "Factus respondió con un error del servidor",
@@ -98,6 +100,8 @@ class Lookup:
     error: FactusError | None = None
 
     def note(self) -> dict:
+        if self.state == LOOKUP_FAILED and not self.tries:
+            return {"lookup": SKIPPED, "lookup_tries": 0}
         return {"lookup": self.state, "lookup_tries": self.tries}
 
 
@@ -264,6 +268,13 @@ def look_up(client, reference: str) -> Lookup:
     request's budget allows (outside any budget: ``len(LOOKUP_DELAYS)`` retries)."""
     tries = 0
     while True:
+        left = remaining()
+        if not tries and left is not None and left < LOOKUP_MIN_WINDOW:
+            # INFERRED: a lookup needs LOOKUP_MIN_WINDOW, as each retry does; ``tries`` counts
+            # only the lookups actually sent.
+            return Lookup(
+                LOOKUP_FAILED, 0, error=FactusTimeout(NO_TIME_MESSAGE, may_have_reached_server=False)
+            )
         tries += 1
         try:
             found = lookup(client, reference)
@@ -451,6 +462,10 @@ def _after_uncertain(client, reference: str, exc: FactusError) -> Resolution:
             "El borrador se conserva; reintentar es seguro: la misma referencia no se duplica.",
             Outcome.NOT_FOUND,
             detail=detail(kind, NOT_YET, **found.note()),
+        )
+    if not found.tries:
+        return _unverified(
+            exc, found, f"{fault} y no quedó tiempo para consultar Factus por la referencia.", kind
         )
     return _unverified(
         exc,

@@ -221,6 +221,21 @@ def test_a_looked_up_bill_that_shows_another_reference_is_not_adopted(make_invoi
     assert invoice.number == ""
 
 
+def test_when_the_budget_is_spent_no_lookup_is_claimed(make_invoice, staff):
+    from invoicing.selectors import last_attempt
+
+    invoice = make_invoice()
+    fake = FakeFactus(validate=[FactusTimeout()], find=[ROW])
+    with budget(resolve.LOOKUP_MIN_WINDOW / 2):  # the validate timeout spent the rest of it
+        result = submit(invoice, staff, fake)
+    assert result.outcome == "unverified" and fake.looked_up == 0
+    assert "no quedó tiempo para consultar" in result.message
+    assert "intento" not in result.message
+    event = invoice.events.get()
+    assert event.detail["lookup"] == "skipped" and event.detail["lookup_tries"] == 0
+    assert last_attempt(invoice)["lookup_text"].startswith("No quedó tiempo")
+
+
 def test_lookup_that_never_answers_leaves_it_unverified_then_verify_adopts_it(make_invoice, staff):
     invoice = make_invoice()
     down = FakeFactus(validate=[FactusTimeout()], find=[FactusServerError(status_code=503)])
