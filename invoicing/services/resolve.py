@@ -510,7 +510,7 @@ def _conflict(client, exc: FactusConflict) -> Resolution:
         whose = "creada desde esta aplicación" if blocking["ours"] else "creada fuera de esta aplicación"
         state = "rechazada por la DIAN" if blocking["rejected"] else "pendiente en la DIAN"
         about = (
-            f"El documento que bloquea es {blocking['number']} (referencia "
+            f"El documento que bloquea es {blocking['number'] or 'uno sin número legible'} (referencia "
             f"{blocking['reference_code'] or 'sin referencia'}, {whose}, {state})."
         )
     message = (
@@ -538,19 +538,30 @@ def blocking_bill(client) -> dict | None:
     if not rows:
         return None
     row = rows[-1]  # newest first: the oldest pending one is the one blocking
-    reference = row.get("reference_code")
+    reference = _row_text(row.get("reference_code"), 64)  # Invoice.reference_code's length
     mine = (
         Invoice.objects.filter(reference_code=reference).values_list("pk", flat=True).first()
         if reference
         else None
     )
     return {
-        "number": row.get("number"),
+        "number": _row_text(row.get("number"), 40),  # Invoice.number's length
         "reference_code": reference,
         "ours": mine is not None,
         "invoice_id": mine,
-        "rejected": is_rejection(row.get("errors")),
+        "rejected": isinstance(row.get("errors"), list | dict) and is_rejection(row.get("errors")),
     }
+
+
+def _row_text(value, limit: int) -> str | None:
+    """A number or reference of a list row as text we can show and query, or None when Factus sent
+    something else (an object, a list, an over-long or control-character string)."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    text = str(value).strip()
+    if not text or len(text) > limit or any(ord(char) < 32 for char in text):
+        return None
+    return text
 
 
 def internal_error() -> Resolution:

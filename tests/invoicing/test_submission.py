@@ -236,6 +236,34 @@ def test_when_the_budget_is_spent_no_lookup_is_claimed(make_invoice, staff):
     assert last_attempt(invoice)["lookup_text"].startswith("No quedó tiempo")
 
 
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"number": {"a": 1}, "reference_code": ["x"], "errors": "Rechazo"},
+        {"number": "N" * 41, "reference_code": "R\r\nX"},
+    ],
+)
+def test_a_blocking_row_that_makes_no_sense_is_not_quoted(make_invoice, staff, row):
+    from factus.errors import FactusConflict
+    from factus.types import Page
+
+    class Blocked(FakeFactus):
+        def list_bills(self, **filters):
+            return Page(items=[row], total=1, per_page=10, current_page=1, last_page=1)
+
+    invoice = make_invoice()
+    result = submit(invoice, staff, Blocked(validate=[FactusConflict("Hay un documento pendiente.")]))
+    assert result.outcome == "conflict"
+    assert result.blocking == {
+        "number": None,
+        "reference_code": None,
+        "ours": False,
+        "invoice_id": None,
+        "rejected": False,
+    }
+    assert "uno sin número legible (referencia sin referencia" in result.message
+
+
 def test_lookup_that_never_answers_leaves_it_unverified_then_verify_adopts_it(make_invoice, staff):
     invoice = make_invoice()
     down = FakeFactus(validate=[FactusTimeout()], find=[FactusServerError(status_code=503)])
