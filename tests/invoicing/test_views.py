@@ -518,6 +518,13 @@ def test_missing_invoice_is_404(user_client):
     assert user_client.get(reverse("invoicing:invoice_detail", args=[999999])).status_code == 404
 
 
+@pytest.mark.parametrize("nested", [[1], "x", None])
+def test_detail_of_a_bill_whose_stored_answer_has_odd_keys_is_a_page(user_client, nested):
+    invoice = draft()
+    Invoice.objects.filter(pk=invoice.pk).update(raw_response={"company": None, "data": nested})
+    assert user_client.get(reverse("invoicing:invoice_detail", args=[invoice.pk])).status_code == 200
+
+
 def test_totals_on_the_detail_come_from_factus_once_validated(user_client, validated):
     Invoice.objects.filter(pk=validated.pk).update(total=Decimal("1.00"))
     html = user_client.get(reverse("invoicing:invoice_detail", args=[validated.pk])).text
