@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -153,9 +154,29 @@ def parse_json(response):
     json module raise RecursionError: that is not JSON we can use either.
     """
     try:
-        return response.json()
+        body = response.json()
     except (ValueError, json.JSONDecodeError, RecursionError):
         return None
+    if LONE_SURROGATE.search(response.text):
+        body = _without_surrogates(body)
+    return body
+
+
+# A ``\uD800``-``\uDFFF`` escape: a pair makes one character, a lone one decodes to a str that
+# cannot be encoded in UTF-8 (PostgreSQL refuses it in text and jsonb: a 500 when recorded).
+LONE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATES = ("\ud800", "\udfff")
+
+
+def _without_surrogates(value):
+    """A copy where every lone surrogate is U+FFFD (keys included); pairs were already joined."""
+    if isinstance(value, str):
+        return "".join("\ufffd" if _SURROGATES[0] <= char <= _SURROGATES[1] else char for char in value)
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(item) for item in value]
+    return value
 
 
 # INFERRED: Factus' limit is per minute; a longer wait (a header of 10^20 seconds, a date in 2099)

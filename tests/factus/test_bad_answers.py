@@ -249,3 +249,10 @@ def test_no_answer_makes_the_client_raise_anything_but_a_factus_error(
             rsps.add(method, API, status=status, body=payload)
         with contextlib.suppress(FactusError):
             CALLS[call](client)
+
+
+def test_a_lone_surrogate_escape_is_replaced_pairs_are_kept(rsps, factus):
+    body = '{"data": {"bill": {"number": "SETP\\ud800", "n\\udfff": "\\ud83d\\ude00"}}}'
+    rsps.post(VALIDATE, status=201, body=body, content_type="application/json")
+    data = factus.validate_bill({"reference_code": "R-1"})
+    assert data["bill"] == {"number": "SETP\ufffd", "n\ufffd": "\U0001f600"}

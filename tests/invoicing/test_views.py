@@ -431,6 +431,19 @@ def test_422_on_a_line_number_written_in_superscript_is_a_banner_not_a_500(user_
     assert "items.\u00b9.price: Precio raro." in response.text
 
 
+def test_a_factus_message_with_a_lone_surrogate_is_recorded_not_a_500(user_client, emulator):
+    rsps, sandbox = emulator
+    body = '{"message": "Documento pendiente \\ud800"}'
+    rsps.add(
+        responses.POST, f"{BASE}/v1/bills/validate", status=409, body=body, content_type="application/json"
+    )
+    register(rsps, sandbox, BASE)
+    invoice = draft()
+    response = user_client.post(reverse("invoicing:invoice_submit", args=[invoice.pk]), follow=True)
+    assert response.status_code == 200
+    assert "Documento pendiente \ufffd" in Invoice.objects.get(pk=invoice.pk).events.get().message
+
+
 def test_second_click_while_sending_is_refused_politely(user_client, wired):
     invoice = draft()
     Invoice.objects.filter(pk=invoice.pk).update(
