@@ -195,6 +195,11 @@ def _lookup_text(detail: dict) -> str:
     return "Factus respondió con claridad: no hizo falta consultar por la referencia."
 
 
+def _lower_first(text: str) -> str:
+    """ "Validada por la DIAN" -> "validada por la DIAN" (``|lower`` would say "la dian")."""
+    return text[:1].lower() + text[1:]
+
+
 def last_attempt(invoice: Invoice) -> dict | None:
     """What the latest submit/retry/reconcile of ``invoice`` found, for the "Último intento" panel:
     what happened, whether the bill may exist at Factus, what the app did to find out, and (409)
@@ -212,8 +217,11 @@ def last_attempt(invoice: Invoice) -> dict | None:
         "event": event,
         "kind": kind,
         "label": label,
-        "http_status": status if status and f"({status})" not in label else None,
-        "found_as": ATTEMPT_KINDS.get(detail.get("outcome_kind"), ""),
+        # After a fault found by the lookup, the event's status is the lookup's 200: not the fault's.
+        "http_status": status
+        if status and f"({status})" not in label and not detail.get("outcome_kind")
+        else None,
+        "found_as": _lower_first(ATTEMPT_KINDS.get(detail.get("outcome_kind"), "")),
         "may_exist": detail.get("may_exist", ""),
         "may_exist_text": MAY_EXIST.get(detail.get("may_exist"), ""),
         "lookup_text": _lookup_text({"reference": invoice.reference_code, **detail}),
