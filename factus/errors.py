@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -147,25 +148,56 @@ OAUTH_MESSAGES = {
 
 
 def parse_json(response):
-    """The decoded JSON body, or None when the body is empty or not JSON."""
+    """The decoded JSON body, or None when the body is empty or not JSON.
+
+    A body nested deeper than Python's recursion limit (``[[[[...]]]]``, a few hundred kB) makes the
+    json module raise RecursionError: that is not JSON we can use either.
+    """
     try:
-        return response.json()
-    except (ValueError, json.JSONDecodeError):
+        body = response.json()
+    except (ValueError, json.JSONDecodeError, RecursionError):
         return None
+    if LONE_SURROGATE.search(response.text):
+        body = _without_surrogates(body)
+    return body
+
+
+# A ``\uD800``-``\uDFFF`` escape: a pair makes one character, a lone one decodes to a str that
+# cannot be encoded in UTF-8 (PostgreSQL refuses it in text and jsonb: a 500 when recorded).
+LONE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATES = ("\ud800", "\udfff")
+
+
+def _without_surrogates(value):
+    """A copy where every lone surrogate is U+FFFD (keys included); pairs were already joined."""
+    if isinstance(value, str):
+        return "".join("\ufffd" if _SURROGATES[0] <= char <= _SURROGATES[1] else char for char in value)
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(item) for item in value]
+    return value
+
+
+# INFERRED: Factus' limit is per minute; a longer wait (a header of 10^20 seconds, a date in 2099)
+# makes no sense and would overflow the date arithmetic of whoever says "try again at HH:MM".
+MAX_RETRY_AFTER_SECONDS = 3600
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> int | None:
-    """Retry-After in whole seconds, from either delta-seconds or an HTTP date."""
+    """Retry-After in whole seconds (at most MAX_RETRY_AFTER_SECONDS), from either delta-seconds or
+    an HTTP date; None when absent or unreadable."""
     if not value:
         return None
     value = value.strip()
     if value.isascii() and value.isdigit():
-        return int(value)
+        return min(int(value), MAX_RETRY_AFTER_SECONDS)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    except (TypeError, ValueError, OverflowError):
         return None
-    return max(0, int((when - (now or datetime.now(UTC))).total_seconds()))
+    return min(max(0, int(seconds)), MAX_RETRY_AFTER_SECONDS)
 
 
 STATUS_CLASSES = {401: FactusAuthError, 403: FactusAuthError, 404: FactusNotFound, 409: FactusConflict}

@@ -190,7 +190,30 @@ def _money_of(bill: dict, name: str) -> Decimal | None:
         raise BillDataError(f"el valor {name} («{raw}») no es un número.")
     if abs(value) >= MONEY_LIMIT:
         raise BillDataError(f"el valor {name} ({raw}) está fuera de los límites.")
+    if value < 0:  # every MONEY_FIELDS figure of a bill is a sum of non-negative amounts
+        raise BillDataError(f"el valor {name} ({raw}) es negativo.")
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+QR_IMAGE_PREFIX = "data:image/"
+QR_IMAGE_CHARS = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=:;,-. \r\n"
+)  # the real sandbox writes "base64, <data>"
+
+
+def _qr_image(value) -> str:
+    """The QR as a ``data:image/...`` URI (what Factus sends), or "" when it is anything else.
+
+    INFERRED: it is rendered as an ``<img src>``; a remote URL would make every reader's browser
+    call a third party, and ``javascript:`` or markup has no business there. The bill stays valid
+    without its picture (the QR link and the CUFE identify it), so an odd one is dropped, not fatal.
+    """
+    if not isinstance(value, str):
+        return ""
+    value = value.strip()
+    if not value.lower().startswith(QR_IMAGE_PREFIX) or not QR_IMAGE_CHARS.issuperset(value):
+        return ""
+    return value
 
 
 def _factus_id(value) -> int | None:
@@ -224,14 +247,24 @@ def _withholdings(value) -> list[dict]:
     return [{"code": w.get("tribute_code"), "name": w.get("name"), "value": w.get("value")} for w in value]
 
 
-def bill_fields(data) -> dict:
+def bill_fields(data, *, reference: str | None = None) -> dict:
     """Invoice field values from a validate/show ``data`` object, checked to make sense and to fit
     our columns. Reads both the documented shape and the real Jan-2025 sandbox one.
 
-    Raises: BillDataError (``data: []``, unknown status, a value too long or not a finite number...).
+    ``reference``: the reference_code the bill must carry (ours). A bill that names another one is
+    someone else's bill: recording its number and CUFE on our invoice would be a lie. INFERRED: a
+    bill without ``reference_code`` is accepted (the documented answers always carry it).
+
+    Raises: BillDataError (``data: []``, unknown status, a value too long or not a finite number,
+    another reference...).
     """
     data = _object(data, "La respuesta de Factus")
     bill = _object(data.get("bill"), "La factura de la respuesta")
+    theirs = bill.get("reference_code")
+    if reference is not None and theirs not in (None, "") and str(theirs).strip() != reference:
+        raise BillDataError(
+            f"la factura de la respuesta tiene otra referencia («{str(theirs)[:64]}»), no «{reference}»."
+        )
     status = bill_status(data)
     numbering = data.get("numbering_range") or {}
     fields = {
@@ -240,7 +273,7 @@ def bill_fields(data) -> dict:
         "prefix": _text(_object(numbering, "El rango de numeración").get("prefix"), "prefix"),
         "cufe": _text(bill.get("cufe"), "cufe"),
         "qr_url": _text(bill.get("qr"), "qr_url"),
-        "qr_image": json_safe(bill.get("qr_image")) if isinstance(bill.get("qr_image"), str) else "",
+        "qr_image": _qr_image(bill.get("qr_image")),
         "validated_at": parse_stamp(bill.get("validated")),
         "withholdings": json_safe(_withholdings(data.get("withholding_taxes"))),
         "dian_messages": json_safe(_messages(bill.get("errors"))),

@@ -178,6 +178,11 @@ def _lookup_text(detail: dict) -> str:
         return f"Se consultó Factus por la referencia {reference}: la tenía{times}."
     if state == "not_found":
         return f"Se consultó Factus por la referencia {reference}: no la tiene por ahora{times}."
+    if state == "skipped":
+        return (
+            f"No quedó tiempo en esta solicitud para consultar Factus por la referencia {reference}: "
+            "no se consultó. «Verificar en Factus» lo hace."
+        )
     if state == "failed":
         return f"Se intentó consultar Factus por la referencia {reference}{times}, sin lograr respuesta."
     if detail.get("stage") == "token":
@@ -188,6 +193,11 @@ def _lookup_text(detail: dict) -> str:
     if kind in ("refused", "rate_limited", "auth"):
         return "La solicitud no llegó a procesarse en Factus: no hizo falta consultar."
     return "Factus respondió con claridad: no hizo falta consultar por la referencia."
+
+
+def _lower_first(text: str) -> str:
+    """ "Validada por la DIAN" -> "validada por la DIAN" (``|lower`` would say "la dian")."""
+    return text[:1].lower() + text[1:]
 
 
 def last_attempt(invoice: Invoice) -> dict | None:
@@ -207,8 +217,11 @@ def last_attempt(invoice: Invoice) -> dict | None:
         "event": event,
         "kind": kind,
         "label": label,
-        "http_status": status if status and f"({status})" not in label else None,
-        "found_as": ATTEMPT_KINDS.get(detail.get("outcome_kind"), ""),
+        # After a fault found by the lookup, the event's status is the lookup's 200: not the fault's.
+        "http_status": status
+        if status and f"({status})" not in label and not detail.get("outcome_kind")
+        else None,
+        "found_as": _lower_first(ATTEMPT_KINDS.get(detail.get("outcome_kind"), "")),
         "may_exist": detail.get("may_exist", ""),
         "may_exist_text": MAY_EXIST.get(detail.get("may_exist"), ""),
         "lookup_text": _lookup_text({"reference": invoice.reference_code, **detail}),

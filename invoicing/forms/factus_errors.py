@@ -78,14 +78,20 @@ def apply_factus_errors(form: InvoiceForm, formset: BaseItemFormSet, errors: dic
     return leftovers
 
 
+def _index(part: str) -> int | None:
+    """A line number of a Factus error path: ASCII digits only (``str.isdigit`` also accepts "¹",
+    which ``int`` refuses)."""
+    return int(part) if part.isascii() and part.isdigit() else None
+
+
 def _error_target(form, formset, path: str):
     parts = path.split(".")
     if parts[0] == "customer":
         return form, "customer"
     if path in FACTUS_HEADER_PATHS:
         return form, FACTUS_HEADER_PATHS[path]
-    if parts[0] == "items" and len(parts) >= 2 and parts[1].isdigit():
-        index = int(parts[1])
+    index = _index(parts[1]) if parts[0] == "items" and len(parts) >= 2 else None
+    if index is not None:
         if index >= len(formset.forms):
             return None
         item_form = formset.forms[index]
@@ -98,6 +104,7 @@ def _error_target(form, formset, path: str):
 def _withholding_field(item_form, parts: list[str]) -> str | None:
     """``items.0.withholding_taxes.1.withholding_tax_rate`` -> the field of the line's 2nd retention."""
     codes = [w["code"] for w in item_form.withholdings()] if item_form.is_valid() else []
-    if len(parts) >= 4 and parts[3].isdigit() and int(parts[3]) < len(codes):
-        return f"withholding_{codes[int(parts[3])]}"
+    position = _index(parts[3]) if len(parts) >= 4 else None
+    if position is not None and position < len(codes):
+        return f"withholding_{codes[position]}"
     return None

@@ -55,8 +55,10 @@ SERVER_ERROR, TIMEOUT, DROPPED, REFUSED, BAD_RESPONSE = (
 )
 # Whether the bill may exist at Factus after the attempt.
 EXISTS, NOT_CREATED, NOT_YET, MAYBE = "yes", "no", "not_yet", "maybe"
-# What the lookup by reference found.
-FOUND, NOT_FOUND, LOOKUP_FAILED = "found", "not_found", "failed"
+# What the lookup by reference found. SKIPPED: the request's budget was spent before a lookup could
+# be sent (a ``failed`` lookup, but nothing was asked: the panel must not say it was tried).
+FOUND, NOT_FOUND, LOOKUP_FAILED, SKIPPED = "found", "not_found", "failed", "skipped"
+NO_TIME_MESSAGE = "No quedó tiempo en esta solicitud para consultar Factus por la referencia."
 
 FAULT_TEXT = {
     SERVER_ERROR: "Factus respondió con un error del servidor",
@@ -98,6 +100,8 @@ class Lookup:
     error: FactusError | None = None
 
     def note(self) -> dict:
+        if self.state == LOOKUP_FAILED and not self.tries:
+            return {"lookup": SKIPPED, "lookup_tries": 0}
         return {"lookup": self.state, "lookup_tries": self.tries}
 
 
@@ -145,7 +149,7 @@ def attempt(client, reference: str, payload: dict, *, lookup_first: bool) -> Res
     except FactusError as exc:
         resolution = from_error(client, reference, exc)
     else:
-        resolution = from_data(data, http_status=201)
+        resolution = from_data(data, http_status=201, reference=reference)
     if before is not None:  # looked up first and Factus did not have it: then it was sent
         resolution.detail["checked_before_send"] = before.tries
     return resolution
@@ -184,13 +188,16 @@ def _not_authenticated(exc: FactusError, *, lookup_first: bool) -> Resolution:
     )
 
 
-def from_data(data, *, http_status: int | None, reconciled: bool = False) -> Resolution:
+def from_data(
+    data, *, http_status: int | None, reconciled: bool = False, reference: str | None = None
+) -> Resolution:
     """A bill returned by validate or show: validated, pending at the DIAN, or rejected.
 
-    Bill data that makes no sense or does not fit our columns is not recorded: UNVERIFIED.
+    Bill data that makes no sense, does not fit our columns or carries another ``reference`` than
+    the one we sent or looked up is not recorded: UNVERIFIED.
     """
     try:
-        fields = bill_fields(data)
+        fields = bill_fields(data, reference=reference)
         status = bill_status(data)
     except BillDataError as exc:
         return odd_answer(exc, http_status, data, reconciled=reconciled)
@@ -261,6 +268,13 @@ def look_up(client, reference: str) -> Lookup:
     request's budget allows (outside any budget: ``len(LOOKUP_DELAYS)`` retries)."""
     tries = 0
     while True:
+        left = remaining()
+        if not tries and left is not None and left < LOOKUP_MIN_WINDOW:
+            # INFERRED: a lookup needs LOOKUP_MIN_WINDOW, as each retry does; ``tries`` counts
+            # only the lookups actually sent.
+            return Lookup(
+                LOOKUP_FAILED, 0, error=FactusTimeout(NO_TIME_MESSAGE, may_have_reached_server=False)
+            )
         tries += 1
         try:
             found = lookup(client, reference)
@@ -303,7 +317,11 @@ def from_row(client, row: dict) -> Resolution:
     except BillDataError as exc:
         return odd_answer(exc, 200, row, reconciled=True)
     if status == 1:
-        return from_data(client.get_bill(str(number).strip()), http_status=200, reconciled=True)
+        reference = row.get("reference_code")
+        reference = str(reference).strip() if reference not in (None, "") else None
+        return from_data(
+            client.get_bill(str(number).strip()), http_status=200, reconciled=True, reference=reference
+        )
     errors = row.get("errors")
     data = {
         "bill": {
@@ -445,6 +463,10 @@ def _after_uncertain(client, reference: str, exc: FactusError) -> Resolution:
             Outcome.NOT_FOUND,
             detail=detail(kind, NOT_YET, **found.note()),
         )
+    if not found.tries:
+        return _unverified(
+            exc, found, f"{fault} y no quedó tiempo para consultar Factus por la referencia.", kind
+        )
     return _unverified(
         exc,
         found,
@@ -488,7 +510,7 @@ def _conflict(client, exc: FactusConflict) -> Resolution:
         whose = "creada desde esta aplicación" if blocking["ours"] else "creada fuera de esta aplicación"
         state = "rechazada por la DIAN" if blocking["rejected"] else "pendiente en la DIAN"
         about = (
-            f"El documento que bloquea es {blocking['number']} (referencia "
+            f"El documento que bloquea es {blocking['number'] or 'uno sin número legible'} (referencia "
             f"{blocking['reference_code'] or 'sin referencia'}, {whose}, {state})."
         )
     message = (
@@ -516,19 +538,30 @@ def blocking_bill(client) -> dict | None:
     if not rows:
         return None
     row = rows[-1]  # newest first: the oldest pending one is the one blocking
-    reference = row.get("reference_code")
+    reference = _row_text(row.get("reference_code"), 64)  # Invoice.reference_code's length
     mine = (
         Invoice.objects.filter(reference_code=reference).values_list("pk", flat=True).first()
         if reference
         else None
     )
     return {
-        "number": row.get("number"),
+        "number": _row_text(row.get("number"), 40),  # Invoice.number's length
         "reference_code": reference,
         "ours": mine is not None,
         "invoice_id": mine,
-        "rejected": is_rejection(row.get("errors")),
+        "rejected": isinstance(row.get("errors"), list | dict) and is_rejection(row.get("errors")),
     }
+
+
+def _row_text(value, limit: int) -> str | None:
+    """A number or reference of a list row as text we can show and query, or None when Factus sent
+    something else (an object, a list, an over-long or control-character string)."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    text = str(value).strip()
+    if not text or len(text) > limit or any(ord(char) < 32 for char in text):
+        return None
+    return text
 
 
 def internal_error() -> Resolution:

@@ -125,7 +125,9 @@ def detail_figures(invoice: Invoice) -> dict:
             ],
         }
     raw = invoice.raw_response if isinstance(invoice.raw_response, dict) else {}
-    company = raw.get("company") or (raw.get("data") or {}).get("company") or {}
+    # Factus' answer is stored as it came: any key may hold anything (a list, a text, null).
+    nested = raw.get("data") if isinstance(raw.get("data"), dict) else {}
+    company = raw.get("company") or nested.get("company") or {}
     return {
         "lines": list(zip(items, computed.lines, strict=True)),
         "summary": summary,

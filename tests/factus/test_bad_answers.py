@@ -32,8 +32,9 @@ def bad_answer(call):
         {"json": [1, 2]},
         {"json": "created"},
         {"body": b"\xff\xfe{", "content_type": "application/json"},
+        {"body": "[" * 100_000 + "]" * 100_000, "content_type": "application/json"},
     ],
-    ids=["html", "empty", "array", "string", "undecodable"],
+    ids=["html", "empty", "array", "string", "undecodable", "nested-past-the-recursion-limit"],
 )
 def test_a_2xx_whose_body_is_not_a_json_object_is_a_bad_answer(rsps, factus, kwargs):
     rsps.post(VALIDATE, status=201, **kwargs)
@@ -248,3 +249,10 @@ def test_no_answer_makes_the_client_raise_anything_but_a_factus_error(
             rsps.add(method, API, status=status, body=payload)
         with contextlib.suppress(FactusError):
             CALLS[call](client)
+
+
+def test_a_lone_surrogate_escape_is_replaced_pairs_are_kept(rsps, factus):
+    body = '{"data": {"bill": {"number": "SETP\\ud800", "n\\udfff": "\\ud83d\\ude00"}}}'
+    rsps.post(VALIDATE, status=201, body=body, content_type="application/json")
+    data = factus.validate_bill({"reference_code": "R-1"})
+    assert data["bill"] == {"number": "SETP\ufffd", "n\ufffd": "\U0001f600"}

@@ -175,6 +175,13 @@ def test_retry_after_accepts_seconds_and_http_dates():
     assert parse_retry_after("soon") is None and parse_retry_after(None) is None
 
 
+@pytest.mark.parametrize("header", ["99999999999999999999", "Thu, 21 Oct 9999 07:28:00 GMT"])
+def test_retry_after_is_capped_at_an_hour(header):
+    from factus.errors import MAX_RETRY_AFTER_SECONDS, parse_retry_after
+
+    assert parse_retry_after(header) == MAX_RETRY_AFTER_SECONDS
+
+
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),

@@ -77,6 +77,17 @@ def test_factus_paths_map_to_fields_and_leftovers_go_to_the_banner():
     assert sorted(leftovers) == ["items.7.price: Fuera de rango.", "reference_code: Ya ha sido registrado."]
 
 
+def test_factus_paths_with_non_ascii_or_negative_line_numbers_go_to_the_banner():
+    form, formset = bound()
+    errors = {
+        "items.\u00b9.price": ["Mal."],
+        "items.-1.price": ["Mal."],
+        "items.0.withholding_taxes.\u00b2.withholding_tax_rate": ["Mal."],
+    }
+    leftovers = apply_factus_errors(form, formset, errors)
+    assert sorted(leftovers) == ["items.-1.price: Mal.", "items.\u00b9.price: Mal."]
+
+
 def test_range_is_preselected_when_there_is_only_one():
     only = NumberingRangeFactory()
     assert InvoiceForm().initial["numbering_range"] == only.pk

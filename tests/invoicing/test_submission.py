@@ -54,16 +54,30 @@ class FakeFactus:
             raise value
         return copy.deepcopy(value)
 
+    reference = None
+
+    @staticmethod
+    def _ours(data, reference):
+        """The bill carries the reference it was sent or looked up with, as Factus' does."""
+        bill = data.get("bill") if isinstance(data, dict) else None
+        if isinstance(bill, dict) and bill.get("reference_code") == "fact0022025":
+            bill["reference_code"] = reference
+        return data
+
     def validate_bill(self, payload):
         self.sent += 1
-        return self._next(self.validate)
+        return self._ours(self._next(self.validate), payload.get("reference_code"))
 
     def find_bill_by_reference(self, reference):
         self.looked_up += 1
-        return self._next(self.find)
+        self.reference = reference
+        row = self._next(self.find)
+        if isinstance(row, dict) and row.get("reference_code") == "x":  # the client matches exactly
+            row["reference_code"] = reference
+        return row
 
     def get_bill(self, number):
-        return copy.deepcopy(self.show or documented())
+        return self._ours(copy.deepcopy(self.show or documented()), self.reference)
 
     def list_bills(self, **filters):
         raise FactusServerError()
@@ -115,6 +129,8 @@ ODD = [
     pytest.param(_odd("bill.total", "Infinity"), id="total-infinity"),
     pytest.param(_odd("bill.total", "1e20"), id="total-out-of-bounds"),
     pytest.param(_odd("bill.total", {"value": 1}), id="total-object"),
+    pytest.param(_odd("bill.total", "-5"), id="total-negative"),
+    pytest.param(_odd("bill.tax_amount", -0.01), id="tax-negative"),
     pytest.param(_odd("bill.status", "validado"), id="status-validado"),
     pytest.param(_odd("bill.id", "abc"), id="id-text"),
     pytest.param(_odd("bill.number", "SETP\x00990000493"), id="number-nul"),
@@ -156,6 +172,21 @@ def test_odd_values_outside_our_columns_are_stored_safely(make_invoice, staff):
     assert invoice.dian_messages == ["Notificación: texto con  NUL"]
 
 
+@pytest.mark.parametrize(
+    "image", ["javascript:alert(1)", "https://tracker.test/pixel.png", '"><script>alert(1)</script>', 5]
+)
+def test_a_qr_image_that_is_not_a_data_image_is_not_kept(make_invoice, staff, image):
+    invoice = make_invoice()
+    result = submit(invoice, staff, FakeFactus(validate=[_odd("bill.qr_image", image)]))
+    assert result.outcome == "validated"
+    assert invoice.qr_image == ""
+
+
+def test_a_data_image_qr_is_kept():
+    data = _odd("bill.qr_image", "data:image/png;base64, iVBORw0KGgo=")
+    assert bill_fields(data)["qr_image"] == "data:image/png;base64, iVBORw0KGgo="
+
+
 # --- uncertain attempts: lookups with backoff -----------------------------------------------------
 
 
@@ -171,6 +202,66 @@ def test_lookup_after_a_500_is_retried_with_backoff(make_invoice, staff, no_back
     event = invoice.events.get()
     assert event.action == "reconcile" and event.detail["lookup"] == "found"
     assert event.detail["kind"] == "server_error" and event.detail["lookup_tries"] == 3
+
+
+def test_a_validate_answer_for_another_reference_is_not_recorded_as_ours(make_invoice, staff):
+    invoice = make_invoice()
+    result = submit(invoice, staff, FakeFactus(validate=[_odd("bill.reference_code", "FAC-SOMEONEELSE")]))
+    assert result.outcome == "unverified" and invoice.status == Status.UNVERIFIED
+    assert invoice.number == "" and invoice.cufe == ""
+    assert "FAC-SOMEONEELSE" in invoice.events.get().detail["problem"]
+
+
+def test_a_looked_up_bill_that_shows_another_reference_is_not_adopted(make_invoice, staff):
+    invoice = make_invoice()
+    other = _odd("bill.reference_code", "FAC-SOMEONEELSE")
+    fake = FakeFactus(validate=[FactusServerError(status_code=500)], find=[ROW], show=other)
+    result = submit(invoice, staff, fake)
+    assert result.outcome == "unverified" and invoice.status == Status.UNVERIFIED
+    assert invoice.number == ""
+
+
+def test_when_the_budget_is_spent_no_lookup_is_claimed(make_invoice, staff):
+    from invoicing.selectors import last_attempt
+
+    invoice = make_invoice()
+    fake = FakeFactus(validate=[FactusTimeout()], find=[ROW])
+    with budget(resolve.LOOKUP_MIN_WINDOW / 2):  # the validate timeout spent the rest of it
+        result = submit(invoice, staff, fake)
+    assert result.outcome == "unverified" and fake.looked_up == 0
+    assert "no quedó tiempo para consultar" in result.message
+    assert "intento" not in result.message
+    event = invoice.events.get()
+    assert event.detail["lookup"] == "skipped" and event.detail["lookup_tries"] == 0
+    assert last_attempt(invoice)["lookup_text"].startswith("No quedó tiempo")
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"number": {"a": 1}, "reference_code": ["x"], "errors": "Rechazo"},
+        {"number": "N" * 41, "reference_code": "R\r\nX"},
+    ],
+)
+def test_a_blocking_row_that_makes_no_sense_is_not_quoted(make_invoice, staff, row):
+    from factus.errors import FactusConflict
+    from factus.types import Page
+
+    class Blocked(FakeFactus):
+        def list_bills(self, **filters):
+            return Page(items=[row], total=1, per_page=10, current_page=1, last_page=1)
+
+    invoice = make_invoice()
+    result = submit(invoice, staff, Blocked(validate=[FactusConflict("Hay un documento pendiente.")]))
+    assert result.outcome == "conflict"
+    assert result.blocking == {
+        "number": None,
+        "reference_code": None,
+        "ours": False,
+        "invoice_id": None,
+        "rejected": False,
+    }
+    assert "uno sin número legible (referencia sin referencia" in result.message
 
 
 def test_lookup_that_never_answers_leaves_it_unverified_then_verify_adopts_it(make_invoice, staff):

@@ -404,6 +404,46 @@ def test_rate_limit_says_when_to_retry(user_client, emulator):
     assert "No: la factura no se creó en Factus." in html
 
 
+def test_an_absurd_retry_after_is_a_page_not_a_500(user_client, emulator):
+    rsps, sandbox = emulator
+    rsps.add(
+        responses.POST,
+        f"{BASE}/v1/bills/validate",
+        status=429,
+        headers={"Retry-After": "99999999999999999999"},
+        json={"message": "Too Many Attempts."},
+    )
+    register(rsps, sandbox, BASE)
+    invoice = draft()
+    response = user_client.post(reverse("invoicing:invoice_submit", args=[invoice.pk]), follow=True)
+    assert response.status_code == 200
+    assert "Intente de nuevo después de las" in response.text
+
+
+def test_422_on_a_line_number_written_in_superscript_is_a_banner_not_a_500(user_client, emulator):
+    rsps, sandbox = emulator
+    errors = {"items.\u00b9.price": ["Precio raro."]}
+    rsps.add(responses.POST, f"{BASE}/v1/bills/validate", status=422, json={"message": "x", "errors": errors})
+    register(rsps, sandbox, BASE)
+    invoice = draft()
+    response = user_client.post(reverse("invoicing:invoice_submit", args=[invoice.pk]), follow=True)
+    assert response.status_code == 200
+    assert "items.\u00b9.price: Precio raro." in response.text
+
+
+def test_a_factus_message_with_a_lone_surrogate_is_recorded_not_a_500(user_client, emulator):
+    rsps, sandbox = emulator
+    body = '{"message": "Documento pendiente \\ud800"}'
+    rsps.add(
+        responses.POST, f"{BASE}/v1/bills/validate", status=409, body=body, content_type="application/json"
+    )
+    register(rsps, sandbox, BASE)
+    invoice = draft()
+    response = user_client.post(reverse("invoicing:invoice_submit", args=[invoice.pk]), follow=True)
+    assert response.status_code == 200
+    assert "Documento pendiente \ufffd" in Invoice.objects.get(pk=invoice.pk).events.get().message
+
+
 def test_second_click_while_sending_is_refused_politely(user_client, wired):
     invoice = draft()
     Invoice.objects.filter(pk=invoice.pk).update(
@@ -489,6 +529,13 @@ def test_deleting_a_validated_invoice_is_refused_with_a_message(client, deleter,
 
 def test_missing_invoice_is_404(user_client):
     assert user_client.get(reverse("invoicing:invoice_detail", args=[999999])).status_code == 404
+
+
+@pytest.mark.parametrize("nested", [[1], "x", None])
+def test_detail_of_a_bill_whose_stored_answer_has_odd_keys_is_a_page(user_client, nested):
+    invoice = draft()
+    Invoice.objects.filter(pk=invoice.pk).update(raw_response={"company": None, "data": nested})
+    assert user_client.get(reverse("invoicing:invoice_detail", args=[invoice.pk])).status_code == 200
 
 
 def test_totals_on_the_detail_come_from_factus_once_validated(user_client, validated):

@@ -113,6 +113,14 @@ def test_uncertain_panel_says_the_bill_may_exist_and_offers_verify(user_client, 
     assert f'href="{reverse("invoicing:invoice_update", args=[invoice.pk])}"' not in html
 
 
+def test_a_lost_answer_found_by_the_lookup_is_not_labelled_with_the_lookups_200(user_client, wired):
+    wired.configure(lose_rate=1.0, lose_modes="late")
+    invoice = draft()
+    html = user_client.post(reverse("invoicing:invoice_submit", args=[invoice.pk]), follow=True).text
+    label = re.search(r"data-attempt-label>([^<]*)<", html)[1]
+    assert label == "Sin respuesta de Factus a tiempo; consultada después: validada por la DIAN"
+
+
 def test_rejection_rule_is_said_once(user_client, wired):
     invoice = draft(identification="1111111111")
     html = user_client.post(reverse("invoicing:invoice_submit", args=[invoice.pk]), follow=True).text
