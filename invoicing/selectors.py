@@ -193,8 +193,15 @@ def _lookup_text(detail: dict) -> str:
 def last_attempt(invoice: Invoice) -> dict | None:
     """What the latest submit/retry/reconcile of ``invoice`` found, for the "Último intento" panel:
     what happened, whether the bill may exist at Factus, what the app did to find out, and (409)
-    the blocking bill; None before any attempt. Uses the prefetched events when present."""
-    event = next((e for e in invoice.events.all() if e.action in ATTEMPT_ACTIONS), None)
+    the blocking bill; None before any attempt and after the bill was deleted at Factus. Uses the
+    prefetched events when present."""
+    event = None
+    for candidate in invoice.events.all():  # newest first
+        if candidate.action == InvoiceEvent.Action.DELETE and candidate.outcome == InvoiceEvent.Outcome.OK:
+            return None  # the bill that attempt was about is gone: what it said is no longer true
+        if candidate.action in ATTEMPT_ACTIONS:
+            event = candidate
+            break
     if event is None:
         return None
     detail = event.detail if isinstance(event.detail, dict) else {}

@@ -283,6 +283,18 @@ def test_delete_and_correct_reopens_the_edit_form_with_a_new_reference(client, d
     assert client.get(response["Location"]).status_code == 200
 
 
+def test_after_delete_and_correct_the_edit_form_no_longer_says_the_bill_exists_at_factus(
+    client, deleter, wired
+):
+    client.force_login(deleter)
+    invoice = draft(identification="1111111111")
+    client.post(reverse("invoicing:invoice_submit", args=[invoice.pk]))
+    response = client.post(
+        reverse("invoicing:invoice_delete", args=[invoice.pk]), {"reopen": "1"}, follow=True
+    )
+    assert "la factura existe en Factus" not in response.text
+
+
 def test_notifications_are_amber_on_a_validated_bill(user_client, wired):
     invoice = draft(identification="2222222222")
     response = user_client.post(reverse("invoicing:invoice_submit", args=[invoice.pk]), follow=True)
