@@ -209,13 +209,15 @@ def last_attempt(invoice: Invoice) -> dict | None:
     retry_at = detail.get("retry_at")
     checked_first = detail.get("checked_before_send")
     label = ATTEMPT_KINDS.get(kind, event.get_outcome_display())
-    status = event.http_status
+    found_as = ATTEMPT_KINDS.get(detail.get("outcome_kind"), "")
+    # Found by a lookup after the fault: the status recorded is the lookup's, not the fault's.
+    status = None if found_as else event.http_status
     return {
         "event": event,
         "kind": kind,
         "label": label,
         "http_status": status if status and f"({status})" not in label else None,
-        "found_as": ATTEMPT_KINDS.get(detail.get("outcome_kind"), ""),
+        "found_as": found_as[:1].lower() + found_as[1:],  # follows a "; " ("DIAN" keeps its case)
         "may_exist": detail.get("may_exist", ""),
         "may_exist_text": MAY_EXIST.get(detail.get("may_exist"), ""),
         "lookup_text": _lookup_text({"reference": invoice.reference_code, **detail}),

@@ -79,6 +79,16 @@ def test_every_submit_answers_302_and_the_get_shows_the_last_attempt(
     assert Invoice.objects.get(pk=invoice.pk).events.count() == events
 
 
+def test_a_lost_answer_found_by_reference_names_the_fault_without_the_lookups_status(user_client, emulator):
+    rsps, sandbox = emulator
+    sandbox.configure(lose_rate=1, lose_modes="500")  # the bill is created, then Factus answers 500
+    register(rsps, sandbox, BASE)
+    invoice = draft()
+    html = user_client.post(reverse("invoicing:invoice_submit", args=[invoice.pk]), follow=True).text
+    said = re.search(r"data-attempt-label>(.*?)</dd>", html, re.S).group(1)
+    assert said == "Error del servidor de Factus; consultada después: validada por la DIAN"
+
+
 def test_conflict_page_is_a_get_and_reloading_it_creates_nothing(user_client, wired, bill_range):
     blocked = draft(identification="1111111111")
     user_client.post(reverse("invoicing:invoice_submit", args=[blocked.pk]))
