@@ -193,6 +193,15 @@ def test_an_edit_based_on_an_old_version_is_refused_and_nothing_is_lost(user_cli
     assert Invoice.objects.get(pk=invoice.pk).observation == "pestaña 1"
 
 
+def test_a_stale_edit_does_not_ask_to_check_red_fields_when_none_is_red(user_client, bill_range):
+    invoice = draft()
+    url = reverse("invoicing:invoice_update", args=[invoice.pk])
+    version = re.search(r'name="version" value="([^"]+)"', user_client.get(url).text)[1]
+    user_client.post(url, _edit_data(invoice, version, observation="pestaña 1"))
+    second = user_client.post(url, _edit_data(invoice, version, observation="pestaña 2"))
+    assert "marcados en rojo" not in second.text
+
+
 # --- QR, file names ---------------------------------------------------------------------------------
 
 
