@@ -218,6 +218,8 @@ def last_attempt(invoice: Invoice) -> dict | None:
         "label": label,
         "http_status": status if status and f"({status})" not in label else None,
         "found_as": found_as[:1].lower() + found_as[1:],  # follows a "; " ("DIAN" keeps its case)
+        # Validated, at once or found by reference: the page's one-time message tells it.
+        "validated": kind == "validated" or detail.get("outcome_kind") == "validated",
         "may_exist": detail.get("may_exist", ""),
         "may_exist_text": MAY_EXIST.get(detail.get("may_exist"), ""),
         "lookup_text": _lookup_text({"reference": invoice.reference_code, **detail}),

@@ -89,6 +89,24 @@ def test_a_lost_answer_found_by_reference_names_the_fault_without_the_lookups_st
     assert said == "Error del servidor de Factus; consultada después: validada por la DIAN"
 
 
+def test_a_validated_bill_is_announced_once_on_the_page_it_lands_on(user_client, wired):
+    invoice = draft()
+    html = user_client.post(reverse("invoicing:invoice_submit", args=[invoice.pk]), follow=True).text
+    invoice.refresh_from_db()
+    above_the_history = html.split('id="timeline-title"')[0]
+    assert above_the_history.count(f"Factura {invoice.number} validada por la DIAN.") == 1
+
+
+def test_a_lost_answer_found_validated_is_announced_once(user_client, emulator):
+    rsps, sandbox = emulator
+    sandbox.configure(lose_rate=1, lose_modes="500")
+    register(rsps, sandbox, BASE)
+    invoice = draft()
+    html = user_client.post(reverse("invoicing:invoice_submit", args=[invoice.pk]), follow=True).text
+    above_the_history = html.split('id="timeline-title"')[0]
+    assert above_the_history.count("consultada por su referencia, Factus sí la tenía") == 1
+
+
 def test_conflict_page_is_a_get_and_reloading_it_creates_nothing(user_client, wired, bill_range):
     blocked = draft(identification="1111111111")
     user_client.post(reverse("invoicing:invoice_submit", args=[blocked.pk]))
