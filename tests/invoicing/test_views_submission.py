@@ -121,6 +121,22 @@ def test_conflict_page_is_a_get_and_reloading_it_creates_nothing(user_client, wi
     assert Invoice.objects.count() == 2 and len(wired.snapshot()["bills"]) == 1
 
 
+def test_the_lookup_tries_are_counted_in_plain_spanish(user_client, emulator):
+    rsps, sandbox = emulator
+    handle = sandbox.handle
+
+    def down(method, path, headers=None, body=b""):  # the token works; validate and lookups do not
+        if path.startswith("/v1/bills"):
+            return 502, {"Content-Type": "application/json"}, b'{"message": "Bad Gateway"}'
+        return handle(method, path, headers, body)
+
+    sandbox.handle = down
+    register(rsps, sandbox, BASE)
+    invoice = draft()
+    html = user_client.post(reverse("invoicing:invoice_submit", args=[invoice.pk]), follow=True).text
+    assert "intento(s)" not in html
+
+
 def test_uncertain_panel_says_the_bill_may_exist_and_offers_verify(user_client, emulator):
     rsps, sandbox = emulator
     handle = sandbox.handle
