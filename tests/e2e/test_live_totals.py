@@ -86,7 +86,7 @@ def test_every_field_that_moves_the_totals_refreshes_them_and_emitir_bills_what_
         expect_figures(page, [line])
 
     page.get_by_role("button", name="+ Agregar ítem").click()
-    expect(page.get_by_text("1 línea sin datos completos no suma.")).to_be_visible()
+    expect(page.get_by_text("No suma la línea 2: faltan datos o hay un valor no válido.")).to_be_visible()
     expect(page.locator("#items-1-line-total")).to_have_text("—")
     pick_product(page, 2, "Mouse")
     mouse = LineInput(quantity=1, price=Decimal("50000.00"), discount_rate=Decimal(0), tax_rate=Decimal(19))

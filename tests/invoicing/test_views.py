@@ -198,7 +198,7 @@ def test_live_totals_partial_uses_the_factus_arithmetic(user_client, bill_range)
     assert "ReteRenta" in html and "$ 78.529,41" in html
     assert re.search(r'id="items-0-line-total"[^>]*hx-swap-oob="true">\$ 1.335.000,00', html)
     assert re.search(r'id="items-1-line-total"[^>]*hx-swap-oob="true">—', html)
-    assert "1 línea sin datos completos" in html
+    assert "No suma la línea 2: faltan datos o hay un valor no válido." in html  # "abc" is not missing
 
 
 def test_edit_page_refuses_a_validated_invoice(user_client):
