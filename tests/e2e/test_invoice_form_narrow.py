@@ -1,8 +1,10 @@
-"""The invoice form on a 390 px wide phone: the items table scrolls inside its card, the page does not."""
+"""Pages with wide tables on a 390 px wide phone: the tables scroll inside their box, the page does not."""
 
 import pytest
 
-from tests.catalog.factories import NumberingRangeFactory
+from invoicing.models import Invoice
+from tests.catalog.factories import CustomerFactory, NumberingRangeFactory, ProductFactory
+from tests.invoicing.factories import InvoiceFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -12,10 +14,17 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 390, "height": 844}}
 
 
-def test_the_new_invoice_page_does_not_scroll_sideways(logged_in_page, live_server):
-    NumberingRangeFactory()
+@pytest.mark.parametrize(
+    "path", ["/facturas/nueva/", "/catalogo/productos/", "/catalogo/clientes/", "/facturas/{invoice}/"]
+)
+def test_the_page_does_not_scroll_sideways(logged_in_page, live_server, path):
+    numbering = NumberingRangeFactory()
+    ProductFactory()
+    invoice = InvoiceFactory(
+        customer=CustomerFactory(), numbering_range=numbering, status=Invoice.Status.DRAFT
+    )
     page = logged_in_page
-    page.goto(f"{live_server.url}/facturas/nueva/")
-    # The screen-reader labels of the item cells are absolutely positioned: they must be placed
+    page.goto(live_server.url + path.format(invoice=invoice.pk))
+    # The screen-reader labels of table cells are absolutely positioned: they must be placed
     # inside the table's own scroll box, not stretch the page.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
