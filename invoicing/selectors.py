@@ -203,8 +203,15 @@ def _lower_first(text: str) -> str:
 def last_attempt(invoice: Invoice) -> dict | None:
     """What the latest submit/retry/reconcile of ``invoice`` found, for the "Último intento" panel:
     what happened, whether the bill may exist at Factus, what the app did to find out, and (409)
-    the blocking bill; None before any attempt. Uses the prefetched events when present."""
-    event = next((e for e in invoice.events.all() if e.action in ATTEMPT_ACTIONS), None)
+    the blocking bill; None before any attempt and after the bill was deleted at Factus. Uses the
+    prefetched events when present."""
+    event = None
+    for candidate in invoice.events.all():  # newest first
+        if candidate.action == InvoiceEvent.Action.DELETE and candidate.outcome == InvoiceEvent.Outcome.OK:
+            return None  # the bill that attempt was about is gone: what it said is no longer true
+        if candidate.action in ATTEMPT_ACTIONS:
+            event = candidate
+            break
     if event is None:
         return None
     detail = event.detail if isinstance(event.detail, dict) else {}
@@ -212,16 +219,17 @@ def last_attempt(invoice: Invoice) -> dict | None:
     retry_at = detail.get("retry_at")
     checked_first = detail.get("checked_before_send")
     label = ATTEMPT_KINDS.get(kind, event.get_outcome_display())
-    status = event.http_status
+    found_as = ATTEMPT_KINDS.get(detail.get("outcome_kind"), "")
+    # Found by a lookup after the fault: the status recorded is the lookup's, not the fault's.
+    status = None if found_as else event.http_status
     return {
         "event": event,
         "kind": kind,
         "label": label,
-        # After a fault found by the lookup, the event's status is the lookup's 200: not the fault's.
-        "http_status": status
-        if status and f"({status})" not in label and not detail.get("outcome_kind")
-        else None,
-        "found_as": _lower_first(ATTEMPT_KINDS.get(detail.get("outcome_kind"), "")),
+        "http_status": status if status and f"({status})" not in label else None,
+        "found_as": _lower_first(found_as),  # follows a "; "
+        # Validated, at once or found by reference: the page's one-time message tells it.
+        "validated": kind == "validated" or detail.get("outcome_kind") == "validated",
         "may_exist": detail.get("may_exist", ""),
         "may_exist_text": MAY_EXIST.get(detail.get("may_exist"), ""),
         "lookup_text": _lookup_text({"reference": invoice.reference_code, **detail}),

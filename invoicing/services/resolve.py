@@ -470,7 +470,8 @@ def _after_uncertain(client, reference: str, exc: FactusError) -> Resolution:
     return _unverified(
         exc,
         found,
-        f"{fault} y no fue posible consultar Factus por la referencia ({found.tries} intento(s)).",
+        f"{fault} y no fue posible consultar Factus por la referencia "
+        f"({found.tries} {'intento' if found.tries == 1 else 'intentos'}).",
         kind,
     )
 

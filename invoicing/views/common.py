@@ -70,6 +70,8 @@ def totals_context(formset) -> dict:
         "withholdings": withholdings,
         "line_discounts": sum((line.discount for line in computed.lines), start=0) if computed else None,
         "incomplete": sum(1 for line in inputs if line is None),
+        # Which lines, so the person finds them (the form marks the fields only when saved or issued).
+        "incomplete_lines": [number for number, line in enumerate(inputs, start=1) if line is None][:10],
         "shown_figures": figures_key(computed, per_row),
     }
 

@@ -173,7 +173,8 @@
   const noticeBox = document.getElementById("totals-notice");
   let changes = 0;
   let shown = 0;
-  let askedByEmitir = false;
+  let emitirWaiting = false;  // "Emitir" is waiting for current figures (a second click waits too)
+  let inflight = null;
 
   function notice(text) {
     if (!noticeBox) return;
@@ -196,9 +197,14 @@
   if (totalsBox) {
     totalsBox.addEventListener("htmx:beforeRequest", (event) => {
       event.detail.xhr.changes = changes;
-      event.detail.xhr.askedByEmitir = askedByEmitir;
-      askedByEmitir = false;
+      // Any request that starts while "Emitir" waits answers it: a debounced "change" of the field
+      // the click blurred may replace the one "Emitir" asked for (hx-sync replace).
+      event.detail.xhr.askedByEmitir = emitirWaiting;
+      inflight = event.detail.xhr;
     });
+    // hx-sync replace aborts the request in flight: its end is not a failure, the newer one answers.
+    // (This listener runs before htmx's own on <body>, which aborts.)
+    totalsBox.addEventListener("htmx:abort", () => { if (inflight) inflight.replaced = true; });
     totalsBox.addEventListener("htmx:afterSwap", (event) => {
       if (event.detail.xhr && event.detail.xhr.changes != null) shown = event.detail.xhr.changes;
     });
@@ -208,9 +214,10 @@
     const before = figures();
     function settle(event) {
       const xhr = event.detail.xhr;
-      // Only the request "Emitir" asked for; one it replaced (hx-sync) ends aborted, and ignored.
-      if (!xhr || !xhr.askedByEmitir) return;
+      // Only a request "Emitir" waits for; one that was replaced (hx-sync) ends aborted, and ignored.
+      if (!xhr || !xhr.askedByEmitir || xhr.replaced) return;
       totalsBox.removeEventListener("htmx:afterRequest", settle);
+      emitirWaiting = false;
       if (xhr.changes === changes && !event.detail.successful) {
         notice("No se pudieron actualizar los totales; pulse «Emitir» de nuevo.");
       } else if (xhr.changes === changes && figures() === before) {
@@ -220,13 +227,13 @@
       }
     }
     totalsBox.addEventListener("htmx:afterRequest", settle);
-    askedByEmitir = true;
+    emitirWaiting = true;
     window.htmx.trigger(totalsBox, "totals-now");
   }
 
   // ---- send once ----------------------------------------------------------------------------
   form.addEventListener("submit", (event) => {
-    if (form.dataset.sending === "1") { event.preventDefault(); return; }
+    if (form.dataset.sending === "1" || emitirWaiting) { event.preventDefault(); return; }
     const submitter = event.submitter;
     if (submitter && submitter.value === "issue" && shown !== changes && totalsBox && window.htmx) {
       event.preventDefault();

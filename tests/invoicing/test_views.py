@@ -198,7 +198,7 @@ def test_live_totals_partial_uses_the_factus_arithmetic(user_client, bill_range)
     assert "ReteRenta" in html and "$ 78.529,41" in html
     assert re.search(r'id="items-0-line-total"[^>]*hx-swap-oob="true">\$ 1.335.000,00', html)
     assert re.search(r'id="items-1-line-total"[^>]*hx-swap-oob="true">—', html)
-    assert "1 línea sin datos completos" in html
+    assert "No suma la línea 2: faltan datos o hay un valor no válido." in html  # "abc" is not missing
 
 
 def test_edit_page_refuses_a_validated_invoice(user_client):
@@ -281,6 +281,18 @@ def test_delete_and_correct_reopens_the_edit_form_with_a_new_reference(client, d
     invoice.refresh_from_db()
     assert invoice.status == Invoice.Status.DRAFT and invoice.reference_code != old
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_after_delete_and_correct_the_edit_form_no_longer_says_the_bill_exists_at_factus(
+    client, deleter, wired
+):
+    client.force_login(deleter)
+    invoice = draft(identification="1111111111")
+    client.post(reverse("invoicing:invoice_submit", args=[invoice.pk]))
+    response = client.post(
+        reverse("invoicing:invoice_delete", args=[invoice.pk]), {"reopen": "1"}, follow=True
+    )
+    assert "la factura existe en Factus" not in response.text
 
 
 def test_notifications_are_amber_on_a_validated_bill(user_client, wired):

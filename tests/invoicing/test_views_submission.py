@@ -79,6 +79,34 @@ def test_every_submit_answers_302_and_the_get_shows_the_last_attempt(
     assert Invoice.objects.get(pk=invoice.pk).events.count() == events
 
 
+def test_a_lost_answer_found_by_reference_names_the_fault_without_the_lookups_status(user_client, emulator):
+    rsps, sandbox = emulator
+    sandbox.configure(lose_rate=1, lose_modes="500")  # the bill is created, then Factus answers 500
+    register(rsps, sandbox, BASE)
+    invoice = draft()
+    html = user_client.post(reverse("invoicing:invoice_submit", args=[invoice.pk]), follow=True).text
+    said = re.search(r"data-attempt-label>(.*?)</dd>", html, re.S).group(1)
+    assert said == "Error del servidor de Factus; consultada después: validada por la DIAN"
+
+
+def test_a_validated_bill_is_announced_once_on_the_page_it_lands_on(user_client, wired):
+    invoice = draft()
+    html = user_client.post(reverse("invoicing:invoice_submit", args=[invoice.pk]), follow=True).text
+    invoice.refresh_from_db()
+    above_the_history = html.split('id="timeline-title"')[0]
+    assert above_the_history.count(f"Factura {invoice.number} validada por la DIAN.") == 1
+
+
+def test_a_lost_answer_found_validated_is_announced_once(user_client, emulator):
+    rsps, sandbox = emulator
+    sandbox.configure(lose_rate=1, lose_modes="500")
+    register(rsps, sandbox, BASE)
+    invoice = draft()
+    html = user_client.post(reverse("invoicing:invoice_submit", args=[invoice.pk]), follow=True).text
+    above_the_history = html.split('id="timeline-title"')[0]
+    assert above_the_history.count("consultada por su referencia, Factus sí la tenía") == 1
+
+
 def test_conflict_page_is_a_get_and_reloading_it_creates_nothing(user_client, wired, bill_range):
     blocked = draft(identification="1111111111")
     user_client.post(reverse("invoicing:invoice_submit", args=[blocked.pk]))
@@ -91,6 +119,22 @@ def test_conflict_page_is_a_get_and_reloading_it_creates_nothing(user_client, wi
         shown = user_client.get(response["Location"])
         assert shown.status_code == 200 and 'data-attempt-kind="conflict"' in shown.text
     assert Invoice.objects.count() == 2 and len(wired.snapshot()["bills"]) == 1
+
+
+def test_the_lookup_tries_are_counted_in_plain_spanish(user_client, emulator):
+    rsps, sandbox = emulator
+    handle = sandbox.handle
+
+    def down(method, path, headers=None, body=b""):  # the token works; validate and lookups do not
+        if path.startswith("/v1/bills"):
+            return 502, {"Content-Type": "application/json"}, b'{"message": "Bad Gateway"}'
+        return handle(method, path, headers, body)
+
+    sandbox.handle = down
+    register(rsps, sandbox, BASE)
+    invoice = draft()
+    html = user_client.post(reverse("invoicing:invoice_submit", args=[invoice.pk]), follow=True).text
+    assert "intento(s)" not in html
 
 
 def test_uncertain_panel_says_the_bill_may_exist_and_offers_verify(user_client, emulator):
@@ -189,6 +233,15 @@ def test_an_edit_based_on_an_old_version_is_refused_and_nothing_is_lost(user_cli
     assert "La factura cambió después de abrir este formulario" in second.text
     assert "pestaña 2" in second.text  # what was typed is still on the page
     assert Invoice.objects.get(pk=invoice.pk).observation == "pestaña 1"
+
+
+def test_a_stale_edit_does_not_ask_to_check_red_fields_when_none_is_red(user_client, bill_range):
+    invoice = draft()
+    url = reverse("invoicing:invoice_update", args=[invoice.pk])
+    version = re.search(r'name="version" value="([^"]+)"', user_client.get(url).text)[1]
+    user_client.post(url, _edit_data(invoice, version, observation="pestaña 1"))
+    second = user_client.post(url, _edit_data(invoice, version, observation="pestaña 2"))
+    assert "marcados en rojo" not in second.text
 
 
 # --- QR, file names ---------------------------------------------------------------------------------
