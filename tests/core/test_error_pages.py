@@ -52,3 +52,12 @@ def test_favicon_ico_leads_to_the_icon_without_a_login(client):
     response = client.get("/favicon.ico", follow=True)
     assert response.status_code == 200
     assert response.redirect_chain[-1][0].endswith("favicon.svg")
+
+
+def test_a_post_only_address_opened_from_a_link_is_explained_in_spanish(user_client):
+    response = user_client.get(reverse("invoicing:invoice_import"))
+    assert "no se abre desde un enlace" in response.text
+
+
+def test_the_405_page_keeps_its_status(user_client):
+    assert user_client.get(reverse("invoicing:invoice_import")).status_code == 405
