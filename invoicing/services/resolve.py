@@ -203,6 +203,7 @@ def from_data(
         return odd_answer(exc, http_status, data, reconciled=reconciled)
     messages, number = fields["dian_messages"], fields["number"]
     response = fields["raw_response"]
+    named = f"La factura {number}" if number else "La factura"  # a pending bill may have no number yet
     if status == 1:
         notes = f" La DIAN dejó {len(messages)} notificación(es)." if messages else ""
         return Resolution(
@@ -220,7 +221,7 @@ def from_data(
         return Resolution(
             Status.REJECTED,
             Outcome.REJECTED,
-            f"La DIAN rechazó la factura {number}.{DELETE_HINT}",
+            f"La DIAN rechazó {named[0].lower()}{named[1:]}.{DELETE_HINT}",
             fields,
             http_status,
             response,
@@ -230,7 +231,7 @@ def from_data(
     return Resolution(
         Status.PENDING_DIAN,
         Outcome.PENDING,
-        f"La factura {number} quedó pendiente de validación en la DIAN. "
+        f"{named} quedó pendiente de validación en la DIAN. "
         "Use «Reintentar» para enviarla de nuevo con la misma referencia.",
         fields,
         http_status,

@@ -429,3 +429,10 @@ def test_import_counts_an_odd_bill_as_failed_and_goes_on(staff):
     summary = invoices_import(user=staff, client=Lister())
     assert (summary.created, summary.failed) == (0, 1) and "no tienen sentido" in summary.errors[0]
     assert not Invoice.objects.exists()
+
+
+def test_a_pending_bill_without_a_number_is_named_without_a_gap():
+    from invoicing.services import resolve
+
+    outcome = resolve.from_data({"bill": {"id": 7, "status": 0, "errors": []}}, http_status=201)
+    assert outcome.message.startswith("La factura quedó pendiente")
