@@ -32,6 +32,7 @@ os.environ.update(
         "DJANGO_ALLOWED_HOSTS": "testserver,localhost",
         "DJANGO_LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "factus_project.settings",
+        "FACTUS_BASE_URL": "http://127.0.0.1:8001",  # required without DEBUG; never called here
     }
 )
 
