@@ -159,13 +159,14 @@ OUTCOME_KINDS = {
     "failed": "error",
     "not_found": "error",
 }
+# Each fact of the panel is said once on the page: the rows say what happened and whether the bill
+# may exist, the status box under the panel says what to do next («Reintentar», «Verificar en
+# Factus»), and the panel's paragraph only what neither says (the attempt's ``note``).
 MAY_EXIST = {
     "yes": "Sí: la factura existe en Factus.",
     "no": "No: la factura no se creó en Factus.",
-    "not_yet": "No aparece en Factus por ahora. Reintentar es seguro: se envía con la misma referencia, "
-    "que Factus no duplica (si ya la tiene, se adopta).",
-    "maybe": "Puede que sí: no fue posible comprobarlo. Use «Verificar en Factus» antes de cualquier "
-    "otra acción.",
+    "not_yet": "No aparece en Factus por ahora.",
+    "maybe": "Puede que sí: no fue posible comprobarlo.",
 }
 
 
@@ -181,7 +182,7 @@ def _lookup_text(detail: dict) -> str:
     if state == "skipped":
         return (
             f"No quedó tiempo en esta solicitud para consultar Factus por la referencia {reference}: "
-            "no se consultó. «Verificar en Factus» lo hace."
+            "no se consultó."
         )
     if state == "failed":
         return f"Se intentó consultar Factus por la referencia {reference}{times}, sin lograr respuesta."
@@ -189,7 +190,7 @@ def _lookup_text(detail: dict) -> str:
         return "No se pudo obtener el acceso (token) de Factus: no se consultó ni se envió nada."
     kind = detail.get("kind")
     if kind in ("bad_response", "internal"):
-        return "Todavía no se consultó por la referencia: «Verificar en Factus» lo hace."
+        return "Todavía no se consultó Factus por la referencia."
     if kind in ("refused", "rate_limited", "auth"):
         return "La solicitud no llegó a procesarse en Factus: no hizo falta consultar."
     return "Factus respondió con claridad: no hizo falta consultar por la referencia."
@@ -237,6 +238,8 @@ def last_attempt(invoice: Invoice) -> dict | None:
         "retry_at": timezone.localtime(datetime.fromisoformat(retry_at)) if retry_at else None,
         "blocking": detail.get("blocking") if kind == "conflict" else None,
         "problem": detail.get("problem", ""),
+        # What the rows do not say; events recorded before ``note`` existed show their whole message.
+        "note": detail.get("note", event.message) if detail else event.message,
     }
 
 

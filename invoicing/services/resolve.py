@@ -105,8 +105,11 @@ class Lookup:
         return {"lookup": self.state, "lookup_tries": self.tries}
 
 
-def detail(kind: str, may_exist: str, **extra) -> dict:
-    return {"kind": kind, "may_exist": may_exist, **{k: v for k, v in extra.items() if v is not None}}
+def detail(kind: str, may_exist: str, *, note: str = "", **extra) -> dict:
+    """The panel's facts of an attempt. ``note`` is what the panel's rows do not already say (the
+    event's message says everything, for the history; the panel shows only ``note``)."""
+    extra = {k: v for k, v in extra.items() if v is not None}
+    return {"kind": kind, "may_exist": may_exist, "note": note, **extra}
 
 
 def fault_kind(exc: FactusError) -> str:
@@ -143,6 +146,7 @@ def attempt(client, reference: str, payload: dict, *, lookup_first: bool) -> Res
                 "No fue posible consultar Factus por la referencia antes de reenviar "
                 f"({FAULT_TEXT.get(fault_kind(before.error), before.error.message).lower()}); "
                 "no se reenvió.",
+                note="No se reenvió: primero hay que saber si Factus ya la tiene.",
             )
     try:
         data = client.validate_bill(payload)
@@ -178,14 +182,19 @@ def _not_authenticated(exc: FactusError, *, lookup_first: bool) -> Resolution:
             "La factura sigue «Por verificar».",
             http_status=exc.status_code,
             response=exc.body,
-            detail=detail(kind, MAYBE, stage="token"),
+            detail=detail(kind, MAYBE, stage="token", note=_reason(kind, text)),
         )
     return failed(
         exc,
         f"No fue posible autenticarse en Factus ({text.rstrip('.')}): la factura no se envió. "
         "Puede reintentar.",
-        detail=detail(kind, NOT_CREATED, stage="token"),
+        detail=detail(kind, NOT_CREATED, stage="token", note=_reason(kind, text)),
     )
+
+
+def _reason(kind: str, text: str) -> str:
+    """Factus' own words about an auth or unnamed error: the panel's label does not carry them."""
+    return text if kind in (AUTH, ERROR) else ""
 
 
 def from_data(
@@ -251,8 +260,12 @@ def odd_answer(exc: BillDataError, http_status, data, *, reconciled: bool = Fals
         http_status=http_status,
         response=data,
         reconciled=reconciled,
-        detail=detail(BAD_RESPONSE, MAYBE, problem=str(exc)),
+        detail=detail(BAD_RESPONSE, MAYBE, problem=str(exc), note=_capitalized(str(exc))),
     )
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def lookup(client, reference: str) -> Resolution | None:
@@ -375,8 +388,10 @@ def from_error(client, reference: str, exc: FactusError) -> Resolution:
     if isinstance(exc, FactusConnectionError | FactusServerError):
         return _after_uncertain(client, reference, exc)
     if isinstance(exc, FactusAuthError):
-        return failed(exc, exc.message + " La factura no se envió.", detail=detail(AUTH, NOT_CREATED))
-    return failed(exc, exc.message, detail=detail(ERROR, NOT_CREATED))
+        return failed(
+            exc, exc.message + " La factura no se envió.", detail=detail(AUTH, NOT_CREATED, note=exc.message)
+        )
+    return failed(exc, exc.message, detail=detail(ERROR, NOT_CREATED, note=exc.message))
 
 
 def retry_time(seconds: int | None):
@@ -431,7 +446,9 @@ def failed(exc: FactusError, message: str, outcome: str = Outcome.FAILED, *, det
     )
 
 
-def _unverified(exc: FactusError, found: Lookup, message: str, kind: str | None = None) -> Resolution:
+def _unverified(
+    exc: FactusError, found: Lookup, message: str, kind: str | None = None, *, note: str = ""
+) -> Resolution:
     return Resolution(
         Status.UNVERIFIED,
         Outcome.UNVERIFIED,
@@ -439,7 +456,7 @@ def _unverified(exc: FactusError, found: Lookup, message: str, kind: str | None 
         "para consultarla por su referencia antes de cualquier reenvío.",
         http_status=exc.status_code,
         response=exc.body,
-        detail=detail(kind or fault_kind(exc), MAYBE, **found.note()),
+        detail=detail(kind or fault_kind(exc), MAYBE, note=note, **found.note()),
     )
 
 
@@ -482,16 +499,16 @@ def _invalid(client, reference: str, exc: FactusValidationError) -> Resolution:
     if taken:  # an earlier, uncertain attempt did create it: adopt that bill
         found = look_up(client, reference)
         if found.state == FOUND:
-            found.resolution.message = (
-                "Factus ya tenía esta referencia (de un intento anterior): se adoptó esa factura. "
-                + found.resolution.message
-            )
+            adopted = "Factus ya tenía esta referencia (de un intento anterior): se adoptó esa factura."
+            found.resolution.message = f"{adopted} {found.resolution.message}"
+            found.resolution.detail["note"] = adopted
             return found.resolution
         return _unverified(
             exc,
             found,
             "Factus dice que la referencia ya está registrada, pero no fue posible traer esa factura.",
             INVALID,
+            note="Factus dice que la referencia ya está registrada, pero no fue posible traer esa factura.",
         )
     return Resolution(
         Status.INVALID,
@@ -506,8 +523,12 @@ def _invalid(client, reference: str, exc: FactusValidationError) -> Resolution:
 
 def _conflict(client, exc: FactusConflict) -> Resolution:
     blocking = blocking_bill(client)
+    blocks = "Factus no acepta otra factura hasta que esa se valide o se elimine"
+    # The panel's rows say the blocking bill (its table) and that this one was not created.
+    note = f"{exc.message.rstrip('.')}. {blocks}."
     if blocking is None:
         about = "No fue posible identificar el documento pendiente."
+        note = f"{note} {about}"
     else:
         whose = "creada desde esta aplicación" if blocking["ours"] else "creada fuera de esta aplicación"
         state = "rechazada por la DIAN" if blocking["rejected"] else "pendiente en la DIAN"
@@ -515,10 +536,7 @@ def _conflict(client, exc: FactusConflict) -> Resolution:
             f"El documento que bloquea es {blocking['number'] or 'uno sin número legible'} (referencia "
             f"{blocking['reference_code'] or 'sin referencia'}, {whose}, {state})."
         )
-    message = (
-        f"{exc.message.rstrip('.')}. Factus no acepta otra factura hasta que esa se valide o se elimine; "
-        f"esta no se creó. {about}"
-    )
+    message = f"{exc.message.rstrip('.')}. {blocks}; esta no se creó. {about}"
     return Resolution(
         Status.FAILED,
         Outcome.CONFLICT,
@@ -526,7 +544,7 @@ def _conflict(client, exc: FactusConflict) -> Resolution:
         http_status=exc.status_code,
         response=exc.body,
         blocking=blocking,
-        detail=detail(CONFLICT, NOT_CREATED, blocking=blocking),
+        detail=detail(CONFLICT, NOT_CREATED, blocking=blocking, note=note),
     )
 
 
