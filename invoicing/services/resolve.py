@@ -279,7 +279,11 @@ def lookup(client, reference: str) -> Resolution | None:
 
 def look_up(client, reference: str) -> Lookup:
     """``lookup``, retried with backoff on 5xx, timeouts, dropped connections and 429 while the
-    request's budget allows (outside any budget: ``len(LOOKUP_DELAYS)`` retries)."""
+    request's budget allows (outside any budget: ``len(LOOKUP_DELAYS)`` retries).
+
+    An answer that makes no sense (FactusBadResponse: two bills under our reference, a list without
+    its shape) is not retried: asking again gets the same answer and only spends the budget.
+    """
     tries = 0
     while True:
         left = remaining()
@@ -292,6 +296,8 @@ def look_up(client, reference: str) -> Lookup:
         tries += 1
         try:
             found = lookup(client, reference)
+        except FactusBadResponse as exc:  # nonsense (a FactusServerError too) is not retried: see below
+            return Lookup(LOOKUP_FAILED, tries, error=exc)
         except (FactusServerError, FactusConnectionError, FactusRateLimited) as exc:
             delay = _next_delay(tries, exc)
             if delay is None:
@@ -485,6 +491,12 @@ def _after_uncertain(client, reference: str, exc: FactusError) -> Resolution:
         return _unverified(
             exc, found, f"{fault} y no quedó tiempo para consultar Factus por la referencia.", kind
         )
+    if isinstance(found.error, FactusBadResponse):
+        resolution = _unverified(
+            exc, found, f"{fault}; al consultarla por su referencia: {found.error.message}", kind
+        )
+        resolution.detail["problem"] = found.error.message
+        return resolution
     return _unverified(
         exc,
         found,

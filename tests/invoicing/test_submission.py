@@ -294,6 +294,32 @@ def test_an_odd_lookup_row_leaves_it_unverified(make_invoice, staff, row):
     assert (detail["lookup"], detail["may_exist"]) == ("found", "yes")
 
 
+def test_two_bills_under_our_reference_leave_it_unverified_after_one_lookup(make_invoice, staff):
+    import responses
+
+    from tests.invoicing.conftest import BASE, make_client
+
+    invoice = make_invoice()
+    row = {**ROW, "reference_code": invoice.reference_code}
+    rows = [row, {**row, "id": 821, "number": "SETP990000494"}]
+    token = {"token_type": "Bearer", "expires_in": 3600, "access_token": "t", "refresh_token": "r"}
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        rsps.post(f"{BASE}/oauth/token", json=token)
+        rsps.post(f"{BASE}/v1/bills/validate", status=500, json={"message": "Server Error"})
+        listed = rsps.get(f"{BASE}/v1/bills", json={"status": "OK", "data": {"data": rows}})
+        result = submit(invoice, staff, make_client(BASE))
+    assert result.outcome == "unverified" and invoice.status == Status.UNVERIFIED
+    assert invoice.number == ""
+    assert "2 documentos con la referencia" in result.message
+    assert listed.call_count == 1  # the same nonsense is not asked for again
+
+
+def test_a_lookup_answer_that_makes_no_sense_is_not_retried(no_backoff_sleep):
+    fake = FakeFactus(find=[FactusBadResponse("dos facturas"), ROW])
+    found = resolve.look_up(fake, "FAC-X")
+    assert (found.state, found.tries, no_backoff_sleep) == ("failed", 1, [])
+
+
 def test_the_lookup_stops_when_the_request_budget_runs_out(make_invoice, staff, no_backoff_sleep):
     fake = FakeFactus(find=[FactusServerError(status_code=500)])
     with budget(resolve.LOOKUP_DELAYS[0] + resolve.LOOKUP_MIN_WINDOW - 0.1):
