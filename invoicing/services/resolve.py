@@ -1,6 +1,7 @@
 """Phase (b) of a submission: talk to Factus and turn its answer into a Resolution.
 
-Nothing here touches the database except one read (is the blocking bill ours?). Whatever
+Nothing here touches the database except two reads (is the blocking bill ours? is a bill number
+already on another of our invoices?). Whatever
 happens, a Resolution says what we now know, and its ``detail`` says it for the "Último intento"
 panel: what happened (``kind``), whether the bill may exist at Factus (``may_exist``) and what we
 did to find out (``lookup``). After any uncertain attempt (timeout, 5xx, dropped connection, an
@@ -268,6 +269,28 @@ def _capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def number_taken(outcome: Resolution, *, invoice_pk: int) -> Resolution:
+    """``outcome``, unless its bill number is already recorded on another of our invoices (another
+    reference): Factus never gives one number to two bills, so that answer makes no sense and is
+    not recorded (UNVERIFIED). Call it with the invoice row locked, just before saving."""
+    number = outcome.fields.get("number")
+    if not number:
+        return outcome
+    other = (
+        Invoice.objects.filter(number=number)
+        .exclude(pk=invoice_pk)
+        .exclude(status=Status.DELETED)
+        .values_list("reference_code", flat=True)
+        .first()
+    )
+    if other is None:
+        return outcome
+    problem = BillDataError(f"el número {number} ya está registrado en otra factura (referencia {other}).")
+    odd = odd_answer(problem, outcome.http_status, outcome.response, reconciled=outcome.reconciled)
+    odd.detail = {**outcome.detail, **odd.detail, "outcome_kind": outcome.detail.get("kind")}
+    return odd
+
+
 def lookup(client, reference: str) -> Resolution | None:
     """What Factus holds under ``reference``, or None when it holds nothing (one try).
 
@@ -493,7 +516,11 @@ def _after_uncertain(client, reference: str, exc: FactusError) -> Resolution:
         )
     if isinstance(found.error, FactusBadResponse):
         resolution = _unverified(
-            exc, found, f"{fault}; al consultarla por su referencia: {found.error.message}", kind
+            exc,
+            found,
+            f"{fault}; al consultarla por su referencia: {found.error.message}",
+            kind,
+            note=f"Al consultarla por su referencia: {found.error.message}",
         )
         resolution.detail["problem"] = found.error.message
         return resolution

@@ -443,6 +443,71 @@ def test_an_outcome_that_cannot_be_stored_never_leaves_the_row_submitting(make_i
     assert invoice.status == Status.UNVERIFIED and invoice.events.get().outcome == "unverified"
 
 
+# --- one bill number, one of our invoices --------------------------------------------------------
+
+
+def _holder(make_invoice, number="SETP990000493", status=Status.VALIDATED):
+    holder = make_invoice()
+    Invoice.objects.filter(pk=holder.pk).update(status=status, number=number, prefix="SETP")
+    return holder
+
+
+def test_a_bill_number_already_on_another_invoice_is_not_recorded_twice(make_invoice, staff):
+    holder = _holder(make_invoice)
+    invoice = make_invoice()
+    result = submit(invoice, staff, FakeFactus(validate=[documented()]))
+    assert result.outcome == "unverified" and invoice.status == Status.UNVERIFIED
+    assert invoice.number == "" and invoice.cufe == ""
+    assert f"ya está registrado en otra factura (referencia {holder.reference_code})" in result.message
+    assert list(Invoice.objects.filter(number="SETP990000493").values_list("pk", flat=True)) == [holder.pk]
+
+
+def test_the_number_of_a_bill_deleted_at_factus_can_be_given_again(make_invoice, staff):
+    _holder(make_invoice, status=Status.DELETED)
+    invoice = make_invoice()
+    result = submit(invoice, staff, FakeFactus(validate=[documented()]))
+    assert result.outcome == "validated" and invoice.number == "SETP990000493"
+
+
+def test_a_number_recorded_meanwhile_by_another_request_is_unverified_not_a_500(
+    make_invoice, staff, monkeypatch
+):
+    holder = _holder(make_invoice)
+    checks = []
+    real = resolve.number_taken
+
+    def late(outcome, *, invoice_pk):  # the first check ran before the other request saved
+        checks.append(invoice_pk)
+        return outcome if len(checks) == 1 else real(outcome, invoice_pk=invoice_pk)
+
+    monkeypatch.setattr(resolve, "number_taken", late)
+    invoice = make_invoice()
+    result = submit(invoice, staff, FakeFactus(validate=[documented()]))
+    assert result.outcome == "unverified" and invoice.status == Status.UNVERIFIED
+    assert invoice.number == "" and result.invoice.number == ""
+    assert Invoice.objects.filter(number="SETP990000493").get().pk == holder.pk
+
+
+def test_import_does_not_record_a_number_twice(make_invoice, staff):
+    from factus.types import Page
+    from invoicing.services import invoices_import
+
+    _holder(make_invoice, number="SETP990000493")
+    pending = make_invoice()
+    Invoice.objects.filter(pk=pending.pk).update(status=Status.PENDING_DIAN)
+    row = {**ROW, "reference_code": pending.reference_code}
+
+    class Lister(FakeFactus):
+        def list_bills(self, **filters):
+            return Page([row], total=1, per_page=10, current_page=1, last_page=1)
+
+    fake = Lister(show=_odd("bill.reference_code", pending.reference_code))
+    summary = invoices_import(user=staff, client=fake)
+    assert summary.failed == 1 and "ya está registrado en otra factura" in summary.errors[0]
+    pending.refresh_from_db()
+    assert pending.number == ""
+
+
 def test_import_counts_an_odd_bill_as_failed_and_goes_on(staff):
     from factus.types import Page
     from invoicing.services import invoices_import
