@@ -180,10 +180,18 @@ class FactusClient:
 
     def _find_document_by_reference(self, routes: DocumentRoutes, reference_code: str) -> dict | None:
         # INFERRED: filter[reference_code] may be a partial match, so only an exact one counts.
-        for row in self._iter_documents(routes, {"reference_code": reference_code}):
-            if str(row.get("reference_code")) == str(reference_code):
-                return row
-        return None
+        rows = self._iter_documents(routes, {"reference_code": reference_code})
+        found = [row for row in rows if str(row.get("reference_code")) == str(reference_code)]
+        distinct = [row for index, row in enumerate(found) if row not in found[:index]]
+        if len(distinct) > 1:
+            # Factus never holds two documents under one reference (the second validate is a 422 "ya
+            # ha sido registrado"): such a list is an answer that makes no sense, not a pick. The
+            # same row repeated (a page that shifted during the walk) is one document.
+            raise FactusBadResponse(
+                f"Factus respondió {len(distinct)} documentos con la referencia «{reference_code}»; "
+                "una referencia identifica un solo documento."
+            )
+        return distinct[0] if distinct else None
 
     def _download_document(self, routes: DocumentRoutes, number: str, kind: str) -> DownloadedFile:
         key, extension, content_type = FILE_KINDS[kind]
@@ -223,7 +231,10 @@ class FactusClient:
         return self._object("GET", BILLS.show(number))
 
     def find_bill_by_reference(self, reference_code: str) -> dict | None:
-        """The bill list row whose reference_code is exactly ``reference_code``, or None."""
+        """The bill list row whose reference_code is exactly ``reference_code``, or None.
+
+        Raises: FactusBadResponse when the list holds two different rows with that exact reference.
+        """
         return self._find_document_by_reference(BILLS, reference_code)
 
     def download_bill_pdf(self, number: str) -> DownloadedFile:
@@ -274,7 +285,10 @@ class FactusClient:
         return self._object("GET", CREDIT_NOTES.show(number))
 
     def find_credit_note_by_reference(self, reference_code: str) -> dict | None:
-        """The credit-note list row whose reference_code is exactly ``reference_code``, or None."""
+        """The credit-note list row whose reference_code is exactly ``reference_code``, or None.
+
+        Raises: FactusBadResponse when the list holds two different rows with that exact reference.
+        """
         return self._find_document_by_reference(CREDIT_NOTES, reference_code)
 
     def download_credit_note_pdf(self, number: str) -> DownloadedFile:

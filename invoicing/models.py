@@ -156,6 +156,17 @@ class Invoice(models.Model):
                 condition=Q(status="submitting", submitting_since__isnull=False) | ~Q(status="submitting"),
                 name="invoice_submitting_has_since",
             ),
+            # One Factus bill number, one of our invoices (resolve.number_taken checks it first, this
+            # catches two recordings at once). The number carries its prefix (SETP990000493), and a
+            # pending or rejected bill is recorded without the prefix column: unique on the number is
+            # unique on prefix + number too. A bill deleted at Factus frees its number (INFERRED:
+            # Factus may give it again), so DELETED rows do not hold it.
+            models.UniqueConstraint(
+                fields=["number"],
+                condition=~Q(number="") & ~Q(status="deleted"),
+                name="invoice_number_unique",
+                violation_error_message="Ese número de factura ya está registrado en otra factura.",
+            ),
             # core.bounds: our estimate and Factus' figures stay within the invoice bound (15
             # significant digits), so every stored row can be read back and rendered, on SQLite too.
             models.CheckConstraint(

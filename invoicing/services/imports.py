@@ -6,7 +6,7 @@ import logging
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -95,6 +95,10 @@ def _import_row(client, row: dict, user, summary: ImportSummary) -> None:
     except FactusError as exc:
         summary.failed += 1
         summary.errors.append(f"{number}: {exc.message}")
+        return
+    except IntegrityError:  # its number is already on another of our invoices: not recorded twice
+        summary.failed += 1
+        summary.errors.append(f"{number}: el número ya está registrado en otra factura.")
         return
     if invoice is None:
         summary.created += 1

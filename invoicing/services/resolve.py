@@ -1,6 +1,7 @@
 """Phase (b) of a submission: talk to Factus and turn its answer into a Resolution.
 
-Nothing here touches the database except one read (is the blocking bill ours?). Whatever
+Nothing here touches the database except two reads (is the blocking bill ours? is a bill number
+already on another of our invoices?). Whatever
 happens, a Resolution says what we now know, and its ``detail`` says it for the "Último intento"
 panel: what happened (``kind``), whether the bill may exist at Factus (``may_exist``) and what we
 did to find out (``lookup``). After any uncertain attempt (timeout, 5xx, dropped connection, an
@@ -268,6 +269,28 @@ def _capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def number_taken(outcome: Resolution, *, invoice_pk: int) -> Resolution:
+    """``outcome``, unless its bill number is already recorded on another of our invoices (another
+    reference): Factus never gives one number to two bills, so that answer makes no sense and is
+    not recorded (UNVERIFIED). Call it with the invoice row locked, just before saving."""
+    number = outcome.fields.get("number")
+    if not number:
+        return outcome
+    other = (
+        Invoice.objects.filter(number=number)
+        .exclude(pk=invoice_pk)
+        .exclude(status=Status.DELETED)
+        .values_list("reference_code", flat=True)
+        .first()
+    )
+    if other is None:
+        return outcome
+    problem = BillDataError(f"el número {number} ya está registrado en otra factura (referencia {other}).")
+    odd = odd_answer(problem, outcome.http_status, outcome.response, reconciled=outcome.reconciled)
+    odd.detail = {**outcome.detail, **odd.detail, "outcome_kind": outcome.detail.get("kind")}
+    return odd
+
+
 def lookup(client, reference: str) -> Resolution | None:
     """What Factus holds under ``reference``, or None when it holds nothing (one try).
 
@@ -279,7 +302,11 @@ def lookup(client, reference: str) -> Resolution | None:
 
 def look_up(client, reference: str) -> Lookup:
     """``lookup``, retried with backoff on 5xx, timeouts, dropped connections and 429 while the
-    request's budget allows (outside any budget: ``len(LOOKUP_DELAYS)`` retries)."""
+    request's budget allows (outside any budget: ``len(LOOKUP_DELAYS)`` retries).
+
+    An answer that makes no sense (FactusBadResponse: two bills under our reference, a list without
+    its shape) is not retried: asking again gets the same answer and only spends the budget.
+    """
     tries = 0
     while True:
         left = remaining()
@@ -292,6 +319,8 @@ def look_up(client, reference: str) -> Lookup:
         tries += 1
         try:
             found = lookup(client, reference)
+        except FactusBadResponse as exc:  # nonsense (a FactusServerError too) is not retried: see below
+            return Lookup(LOOKUP_FAILED, tries, error=exc)
         except (FactusServerError, FactusConnectionError, FactusRateLimited) as exc:
             delay = _next_delay(tries, exc)
             if delay is None:
@@ -485,6 +514,16 @@ def _after_uncertain(client, reference: str, exc: FactusError) -> Resolution:
         return _unverified(
             exc, found, f"{fault} y no quedó tiempo para consultar Factus por la referencia.", kind
         )
+    if isinstance(found.error, FactusBadResponse):
+        resolution = _unverified(
+            exc,
+            found,
+            f"{fault}; al consultarla por su referencia: {found.error.message}",
+            kind,
+            note=f"Al consultarla por su referencia: {found.error.message}",
+        )
+        resolution.detail["problem"] = found.error.message
+        return resolution
     return _unverified(
         exc,
         found,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalog.models import Customer
@@ -71,7 +71,15 @@ def invoice_submit(*, invoice_id: int, user, client=None) -> SubmitResult:
             _finish(invoice, user, claim.action, payload, watch.ms, resolve.internal_error())
             raise
     try:
-        return _finish(invoice, user, claim.action, payload, watch.ms, outcome, ours)
+        try:
+            return _finish(invoice, user, claim.action, payload, watch.ms, outcome, ours)
+        except IntegrityError:
+            # Another request recorded the same bill number between our check and our save (the
+            # unique constraint caught it): recorded again, the check now sees it -> UNVERIFIED.
+            logger.warning("Invoice %s: its bill number was recorded meanwhile; checking again", invoice.pk)
+            if outcome.fields:
+                invoice.refresh_from_db(fields=list(outcome.fields))
+            return _finish(invoice, user, claim.action, payload, watch.ms, outcome, ours)
     except Exception:  # what Factus said could not be stored: record that much, never SUBMITTING
         logger.exception("Could not record the outcome of invoice %s", invoice.pk)
         _finish(invoice, user, claim.action, payload, watch.ms, resolve.internal_error())
@@ -146,6 +154,7 @@ def _finish(
     """
     with transaction.atomic():
         Invoice.objects.select_for_update().filter(pk=invoice.pk).values_list("pk", flat=True).get()
+        outcome = resolve.number_taken(outcome, invoice_pk=invoice.pk)
         resolve.apply(invoice, outcome)
         message = outcome.message + _mismatch(invoice, outcome, ours)
         invoice.save(update_fields=[*OUTCOME_FIELDS, *outcome.fields])

@@ -256,3 +256,27 @@ def test_a_lone_surrogate_escape_is_replaced_pairs_are_kept(rsps, factus):
     rsps.post(VALIDATE, status=201, body=body, content_type="application/json")
     data = factus.validate_bill({"reference_code": "R-1"})
     assert data["bill"] == {"number": "SETP\ufffd", "n\ufffd": "\U0001f600"}
+
+
+def _bills_page(rows):
+    pagination = {"total": len(rows), "per_page": 10, "current_page": 1, "last_page": 1}
+    return {"status": "OK", "data": {"data": rows, "pagination": pagination}}
+
+
+def test_two_bills_under_one_exact_reference_are_a_bad_answer(rsps, factus):
+    rows = [
+        {"id": 1, "number": "SETP1", "reference_code": "R-1", "status": 1},
+        {"id": 2, "number": "SETP2", "reference_code": "R-1", "status": 1},
+    ]
+    rsps.get(f"{BASE}/v1/bills", json=_bills_page(rows))
+    error = bad_answer(lambda: factus.find_bill_by_reference("R-1"))
+    assert "2 documentos con la referencia «R-1»" in error.message
+
+
+def test_a_partial_match_beside_the_exact_one_is_not_a_second_bill(rsps, factus):
+    rows = [
+        {"id": 1, "number": "SETP1", "reference_code": "R-10", "status": 1},
+        {"id": 2, "number": "SETP2", "reference_code": "R-1", "status": 1},
+    ]
+    rsps.get(f"{BASE}/v1/bills", json=_bills_page(rows))
+    assert factus.find_bill_by_reference("R-1")["number"] == "SETP2"

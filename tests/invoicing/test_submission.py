@@ -294,6 +294,32 @@ def test_an_odd_lookup_row_leaves_it_unverified(make_invoice, staff, row):
     assert (detail["lookup"], detail["may_exist"]) == ("found", "yes")
 
 
+def test_two_bills_under_our_reference_leave_it_unverified_after_one_lookup(make_invoice, staff):
+    import responses
+
+    from tests.invoicing.conftest import BASE, make_client
+
+    invoice = make_invoice()
+    row = {**ROW, "reference_code": invoice.reference_code}
+    rows = [row, {**row, "id": 821, "number": "SETP990000494"}]
+    token = {"token_type": "Bearer", "expires_in": 3600, "access_token": "t", "refresh_token": "r"}
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        rsps.post(f"{BASE}/oauth/token", json=token)
+        rsps.post(f"{BASE}/v1/bills/validate", status=500, json={"message": "Server Error"})
+        listed = rsps.get(f"{BASE}/v1/bills", json={"status": "OK", "data": {"data": rows}})
+        result = submit(invoice, staff, make_client(BASE))
+    assert result.outcome == "unverified" and invoice.status == Status.UNVERIFIED
+    assert invoice.number == ""
+    assert "2 documentos con la referencia" in result.message
+    assert listed.call_count == 1  # the same nonsense is not asked for again
+
+
+def test_a_lookup_answer_that_makes_no_sense_is_not_retried(no_backoff_sleep):
+    fake = FakeFactus(find=[FactusBadResponse("dos facturas"), ROW])
+    found = resolve.look_up(fake, "FAC-X")
+    assert (found.state, found.tries, no_backoff_sleep) == ("failed", 1, [])
+
+
 def test_the_lookup_stops_when_the_request_budget_runs_out(make_invoice, staff, no_backoff_sleep):
     fake = FakeFactus(find=[FactusServerError(status_code=500)])
     with budget(resolve.LOOKUP_DELAYS[0] + resolve.LOOKUP_MIN_WINDOW - 0.1):
@@ -415,6 +441,71 @@ def test_an_outcome_that_cannot_be_stored_never_leaves_the_row_submitting(make_i
         submit(invoice, staff, FakeFactus(validate=[documented()]))
     invoice.refresh_from_db()
     assert invoice.status == Status.UNVERIFIED and invoice.events.get().outcome == "unverified"
+
+
+# --- one bill number, one of our invoices --------------------------------------------------------
+
+
+def _holder(make_invoice, number="SETP990000493", status=Status.VALIDATED):
+    holder = make_invoice()
+    Invoice.objects.filter(pk=holder.pk).update(status=status, number=number, prefix="SETP")
+    return holder
+
+
+def test_a_bill_number_already_on_another_invoice_is_not_recorded_twice(make_invoice, staff):
+    holder = _holder(make_invoice)
+    invoice = make_invoice()
+    result = submit(invoice, staff, FakeFactus(validate=[documented()]))
+    assert result.outcome == "unverified" and invoice.status == Status.UNVERIFIED
+    assert invoice.number == "" and invoice.cufe == ""
+    assert f"ya está registrado en otra factura (referencia {holder.reference_code})" in result.message
+    assert list(Invoice.objects.filter(number="SETP990000493").values_list("pk", flat=True)) == [holder.pk]
+
+
+def test_the_number_of_a_bill_deleted_at_factus_can_be_given_again(make_invoice, staff):
+    _holder(make_invoice, status=Status.DELETED)
+    invoice = make_invoice()
+    result = submit(invoice, staff, FakeFactus(validate=[documented()]))
+    assert result.outcome == "validated" and invoice.number == "SETP990000493"
+
+
+def test_a_number_recorded_meanwhile_by_another_request_is_unverified_not_a_500(
+    make_invoice, staff, monkeypatch
+):
+    holder = _holder(make_invoice)
+    checks = []
+    real = resolve.number_taken
+
+    def late(outcome, *, invoice_pk):  # the first check ran before the other request saved
+        checks.append(invoice_pk)
+        return outcome if len(checks) == 1 else real(outcome, invoice_pk=invoice_pk)
+
+    monkeypatch.setattr(resolve, "number_taken", late)
+    invoice = make_invoice()
+    result = submit(invoice, staff, FakeFactus(validate=[documented()]))
+    assert result.outcome == "unverified" and invoice.status == Status.UNVERIFIED
+    assert invoice.number == "" and result.invoice.number == ""
+    assert Invoice.objects.filter(number="SETP990000493").get().pk == holder.pk
+
+
+def test_import_does_not_record_a_number_twice(make_invoice, staff):
+    from factus.types import Page
+    from invoicing.services import invoices_import
+
+    _holder(make_invoice, number="SETP990000493")
+    pending = make_invoice()
+    Invoice.objects.filter(pk=pending.pk).update(status=Status.PENDING_DIAN)
+    row = {**ROW, "reference_code": pending.reference_code}
+
+    class Lister(FakeFactus):
+        def list_bills(self, **filters):
+            return Page([row], total=1, per_page=10, current_page=1, last_page=1)
+
+    fake = Lister(show=_odd("bill.reference_code", pending.reference_code))
+    summary = invoices_import(user=staff, client=fake)
+    assert summary.failed == 1 and "ya está registrado en otra factura" in summary.errors[0]
+    pending.refresh_from_db()
+    assert pending.number == ""
 
 
 def test_import_counts_an_odd_bill_as_failed_and_goes_on(staff):
