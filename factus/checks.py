@@ -5,10 +5,10 @@ from django.core.checks import Warning, register
 
 from .conf import (
     DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_REQUEST_BUDGET,
     DEFAULT_TIMEOUT,
     DEFAULT_WEB_TIMEOUT,
     WEB_TIMEOUT_MARGIN,
+    request_budget,
 )
 
 CREDENTIALS = ("FACTUS_CLIENT_ID", "FACTUS_CLIENT_SECRET", "FACTUS_USERNAME", "FACTUS_PASSWORD")
@@ -40,7 +40,7 @@ def timeouts_check(app_configs, **kwargs):
     """
     timeout = float(getattr(settings, "FACTUS_TIMEOUT", DEFAULT_TIMEOUT))
     connect = float(getattr(settings, "FACTUS_CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT))
-    budget = float(getattr(settings, "FACTUS_REQUEST_BUDGET", DEFAULT_REQUEST_BUDGET))
+    budget = request_budget()
     web = float(getattr(settings, "WEB_TIMEOUT", DEFAULT_WEB_TIMEOUT))
     warnings = []
     if budget + WEB_TIMEOUT_MARGIN > web:

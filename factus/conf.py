@@ -49,3 +49,8 @@ class FactusSettings:
     @property
     def has_credentials(self) -> bool:
         return all((self.client_id, self.client_secret, self.username, self.password))
+
+
+def request_budget() -> float:
+    """Seconds one web request may spend on Factus in all (``settings.FACTUS_REQUEST_BUDGET``)."""
+    return float(getattr(settings, "FACTUS_REQUEST_BUDGET", DEFAULT_REQUEST_BUDGET))

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-
 from . import deadline
-from .conf import DEFAULT_REQUEST_BUDGET
+from .conf import request_budget
 
 
 class FactusBudgetMiddleware:
@@ -22,6 +20,5 @@ class FactusBudgetMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        seconds = float(getattr(settings, "FACTUS_REQUEST_BUDGET", DEFAULT_REQUEST_BUDGET))
-        with deadline.budget(seconds):
+        with deadline.budget(request_budget()):
             return self.get_response(request)

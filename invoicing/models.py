@@ -11,16 +11,12 @@ from django.utils import timezone
 
 from core import bounds
 from factus.codes import PAYMENT_FORM_CASH, PAYMENT_FORM_CREDIT
+from factus.conf import request_budget
 
 # A SUBMITTING row is stale (its request is surely over: dead worker, killed process) once the
 # request's whole Factus budget has passed, plus this margin for recording the outcome.
 STALE_MARGIN = timedelta(seconds=5)
 _BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-
-
-def request_budget() -> float:
-    """Seconds one web request may spend on Factus in all (``settings.FACTUS_REQUEST_BUDGET``)."""
-    return float(getattr(settings, "FACTUS_REQUEST_BUDGET", 40))
 
 
 def submit_stale_after() -> timedelta:
