@@ -48,9 +48,7 @@ def test_a_void_note_credits_the_whole_invoice_and_it_reads_as_voided(live, staf
     assert invoices_with_credit_state(Invoice.objects.filter(pk=invoice.pk)).get().is_voided
 
 
-def test_the_note_sent_references_our_bill_and_its_concept(
-    live, staff, note_range, sandbox
-):
+def test_the_note_sent_references_our_bill_and_its_concept(live, staff, note_range, sandbox):
     invoice = validated_invoice(live, staff)
     _submit(credit_note_create_void(invoice_id=invoice.pk, user=staff), staff, live)
     sent = credit_notes(sandbox)[0]["data"]["credit_note"]
