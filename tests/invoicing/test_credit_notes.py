@@ -306,3 +306,33 @@ def test_sync_refuses_a_note_whose_bill_is_not_ours(live, staff, note_range):
     Invoice.objects.all().delete()
     summary = credit_notes_import(user=staff, client=live)
     assert summary.failed == 1 and "no está en la aplicación" in summary.errors[0]
+
+
+def test_voiding_after_a_reduction_credits_exactly_what_is_left(live, staff, note_range):
+    invoice = validated_invoice(live, staff)
+    first = _lines(invoice)[0]
+    reduce = credit_note_create_partial(
+        invoice_id=invoice.pk, user=staff, concept=DISCOUNT, lines=[CreditLine(first.pk, 1, Decimal("0.01"))]
+    )
+    _submit(reduce, staff, live)
+    void = credit_note_create_void(invoice_id=invoice.pk, user=staff)
+    assert _submit(void, staff, live).outcome == "validated"
+    void.refresh_from_db()
+    assert void.total == invoice.total - Decimal("0.01")
+    assert invoice_credit_balance(invoice).is_voided
+
+
+def test_voiding_after_a_partial_return_returns_the_units_left(live, staff, note_range):
+    invoice = validated_invoice(live, staff)
+    first = _lines(invoice)[0]
+    _submit(
+        credit_note_create_partial(
+            invoice_id=invoice.pk, user=staff, concept=RETURN, lines=[CreditLine(first.pk, 1)]
+        ),
+        staff,
+        live,
+    )
+    void = credit_note_create_void(invoice_id=invoice.pk, user=staff)
+    assert void.items.get(invoice_item=first).quantity == 1
+    assert _submit(void, staff, live).outcome == "validated"
+    assert invoice_credit_balance(invoice).balance == 0
