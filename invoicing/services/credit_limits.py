@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Prefetch, prefetch_related_objects
+
 from core.numbers import format_money, format_number
 from invoicing.credit_selectors import CreditBalance, invoice_credit_balance
 from invoicing.models import CreditNote, CreditNoteItem, Invoice
@@ -211,6 +213,21 @@ def totals_of(items: list[CreditNoteItem]) -> InvoiceTotals:
     return compute_invoice([line_input(item) for item in items])
 
 
+def load_items(note: CreditNote) -> list[CreditNoteItem]:
+    """The note's saved items in the order they are sent, with what the payload reads (unit, standard
+    code, tribute), read once per instance: kept in ``note``'s prefetch cache (``note.items.all()``)."""
+    prefetch_related_objects(
+        [note],
+        Prefetch(
+            "items",
+            CreditNoteItem.objects.select_related("unit", "standard_code", "tribute").order_by(
+                "position", "id"
+            ),
+        ),
+    )
+    return list(note.items.all())
+
+
 def recheck(note: CreditNote, invoice: Invoice) -> None:
     """The note's saved items still fit what is left of ``invoice`` (locked by the caller), the
     other notes counted as they are now. Keys name the item's position (the posted row).
@@ -219,7 +236,7 @@ def recheck(note: CreditNote, invoice: Invoice) -> None:
     """
     check_invoice(invoice)
     balance = invoice_credit_balance(invoice, excluding=note.pk)
-    items = list(note.items.order_by("position", "id"))
+    items = load_items(note)
     returns = note.correction_concept not in REDUCTION_CONCEPTS
     errors, used = _Errors(), {}
     for item in items:
