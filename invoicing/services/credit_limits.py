@@ -11,7 +11,7 @@ quantity 0 is not credited (the form may post every invoice line).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import Prefetch, prefetch_related_objects
@@ -29,6 +29,7 @@ REDUCTION_CONCEPTS = frozenset(
     {Concept.DISCOUNT, Concept.PRICE_ADJUSTMENT, Concept.PROMPT_PAYMENT, Concept.VOLUME}
 )
 ALL = "__all__"
+REDUCTION_NEEDED = "Indique la rebaja por unidad (IVA incluido), de al menos un centavo."
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,30 @@ def plan(
     return items
 
 
+def whole_units(value) -> int | None:
+    """``value`` as a whole number of units (an int, or a Decimal with no fraction), else None: a
+    fraction, a float, a bool, text, NaN or infinity is not a quantity of units."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    return None
+
+
+def money(value) -> Decimal | None:
+    """``value`` (a Decimal or an int) as a finite Decimal, else None (a float, text, NaN, infinity)."""
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        return None
+    value = Decimal(value)
+    return value if value.is_finite() else None
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _nothing_left(balance: CreditBalance) -> str:
     return (
         "A la factura no le queda nada por acreditar." if balance.committed else "La factura no tiene líneas."
@@ -126,12 +151,17 @@ def _item(
     errors: _Errors, balance, concept, index: int, line: CreditLine, seen: set
 ) -> CreditNoteItem | None:
     key = f"lines-{index}-"
-    if line.quantity is None or line.quantity < 0:
+    quantity = whole_units(line.quantity)
+    if quantity is None:
+        errors.add(key + "quantity", "La cantidad debe ser un número entero de unidades.")
+        return None
+    if quantity < 0:
         errors.add(key + "quantity", "La cantidad no puede ser negativa.")
         return None
-    if line.quantity == 0:
+    if quantity == 0:
         return None
-    left = balance.line(line.invoice_item_id)
+    line = replace(line, quantity=quantity)
+    left = balance.line(line.invoice_item_id) if _is_id(line.invoice_item_id) else None
     if left is None:
         errors.add(ALL, f"La línea {index + 1} no pertenece a esta factura.")
         return None
@@ -162,18 +192,23 @@ def _item(
 
 
 def _reduction(errors: _Errors, key: str, left, line: CreditLine) -> CreditNoteItem | None:
-    if line.price is None or line.price <= 0:
-        errors.add(key + "price", "Indique la rebaja por unidad (IVA incluido), mayor que cero.")
+    price = money(line.price)
+    if price is None or price <= 0:
+        errors.add(key + "price", REDUCTION_NEEDED)
         return None
-    if line.price > left.unit_price:
+    if price > left.unit_price:
         errors.add(
             key + "price",
             f"La rebaja por unidad no puede superar el precio facturado ({format_money(left.unit_price)}).",
         )
         return None
+    price = round_cents(price)  # below the unit price: it fits in cents
+    if price <= 0:  # less than half a cent
+        errors.add(key + "price", REDUCTION_NEEDED)
+        return None
     # INFERRED: the reduction is what the customer stops paying per unit, tax included: the line
     # carries no discount of its own (the invoice line's discount was already applied to its price).
-    item = _copy(left.item, quantity=line.quantity, price=round_cents(line.price), discount_rate=ZERO)
+    item = _copy(left.item, quantity=line.quantity, price=price, discount_rate=ZERO)
     return _within_line(errors, key + "price", left, item)
 
 
