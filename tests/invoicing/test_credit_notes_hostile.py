@@ -1,6 +1,7 @@
 """Credit notes from a hostile caller: odd quantities and prices, lines and invoices that do not fit,
 an invoice that changed under a draft, 200-line invoices (the emulator behind ``responses``)."""
 
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -124,6 +125,15 @@ def test_a_draft_whose_invoice_is_no_longer_validated_is_not_sent(factus, staff,
     result = credit_note_submit(credit_note_id=note.pk, user=staff, client=factus)
     assert (result.outcome, result.recorded) == ("invalid", False)
     assert credit_notes(sandbox) == []
+
+
+def test_a_form_token_replayed_on_another_invoice_is_refused(factus, staff, note_range):
+    invoice, other = validated_invoice(factus, staff), validated_invoice(factus, staff)
+    token = uuid.uuid4()
+    credit_note_create_void(invoice_id=invoice.pk, user=staff, form_token=token)
+    with pytest.raises(CreditLimitError):
+        credit_note_create_void(invoice_id=other.pk, user=staff, form_token=token)
+    assert not CreditNote.objects.filter(invoice=other).exists()
 
 
 def test_a_note_on_an_invoice_that_does_not_exist_is_not_found_and_nothing_is_created(staff, note_range):
