@@ -126,6 +126,9 @@ def _build_credit_note(note: CreditNote) -> tuple[dict, InvoiceTotals]:
     return credit_note_payload(note, items), compute_invoice([line_input(item) for item in items])
 
 
+LIMIT_FIELDS = ("pk", "status", "factus_id", "total")  # check_invoice, the balance, the payload
+
+
 def _credit_note_limits(note: CreditNote) -> None:
     """A note not yet at Factus still fits what is left of its invoice, the invoice row locked
     (SELECT ... FOR UPDATE) until the note is SUBMITTING: a second note claimed at the same time
@@ -139,7 +142,8 @@ def _credit_note_limits(note: CreditNote) -> None:
     """
     if note.status not in CreditNote.EDITABLE:
         return
-    note.invoice = Invoice.objects.select_for_update().get(pk=note.invoice_id)
+    # Only what the check and the payload read: not the invoice's Factus answer, QR image...
+    note.invoice = Invoice.objects.select_for_update().only(*LIMIT_FIELDS).get(pk=note.invoice_id)
     recheck(note, note.invoice)
 
 
