@@ -158,7 +158,7 @@ def _item(
     if quantity < 0:
         errors.add(key + "quantity", "La cantidad no puede ser negativa.")
         return None
-    if quantity == 0:
+    if quantity == 0 and concept != Concept.VOID:
         return None
     line = replace(line, quantity=quantity)
     left = balance.line(line.invoice_item_id) if _is_id(line.invoice_item_id) else None
@@ -169,6 +169,11 @@ def _item(
         errors.add(key + "quantity", "Esta línea de la factura ya está en la nota.")
         return None
     seen.add(line.invoice_item_id)
+    if concept == Concept.VOID and line.quantity == 0:
+        # Every unit of the line was returned and rounding left cents (3 x 1,00 returned of a line
+        # of 3,01): the void credits them as the rest of the line (void_lines names only lines
+        # with something left).
+        return _within_line(errors, key + "quantity", left, _rest(left))
     if line.quantity > left.quantity_left:
         errors.add(
             key + "quantity",
@@ -187,8 +192,13 @@ def _item(
         # Part of this line was reduced (or rounded apart by earlier returns): its units at the
         # billed price are not what is left. INFERRED: the void credits the rest of the line as one
         # unit at exactly what is left, so the invoice ends at zero to the cent.
-        item = _copy(left.item, quantity=1, price=left.amount_left, discount_rate=ZERO)
+        item = _rest(left)
     return _within_line(errors, key + "quantity", left, item)
+
+
+def _rest(left) -> CreditNoteItem:
+    """What is left of a line as one unit at exactly that amount, no discount of its own."""
+    return _copy(left.item, quantity=1, price=left.amount_left, discount_rate=ZERO)
 
 
 def _reduction(errors: _Errors, key: str, left, line: CreditLine) -> CreditNoteItem | None:
@@ -273,12 +283,15 @@ def recheck(note: CreditNote, invoice: Invoice) -> None:
     balance = invoice_credit_balance(invoice, excluding=note.pk)
     items = load_items(note)
     returns = note.correction_concept not in REDUCTION_CONCEPTS
+    void = note.correction_concept == Concept.VOID
     errors, used = _Errors(), {}
     for item in items:
         key = f"lines-{item.position}-"
         left = balance.line(item.invoice_item_id)
         quantity, amount = used.get(item.invoice_item_id, (0, ZERO))
-        quantity += item.quantity if returns else 0
+        # A void's rest of a line with no unit left (cents left by rounding) returns no unit.
+        rest = void and left is not None and left.quantity_left == 0
+        quantity += item.quantity if returns and not rest else 0
         amount += compute_line(line_input(item)).total
         used[item.invoice_item_id] = (quantity, amount)
         if left is None or quantity > left.quantity_left:

@@ -168,3 +168,17 @@ def _submit_queries(factus, staff, lines) -> int:
 
 def test_sending_a_note_costs_the_same_queries_at_1_and_200_lines(factus, staff, note_range):
     assert _submit_queries(factus, staff, WIDE[:1]) == _submit_queries(factus, staff, WIDE)
+
+
+def test_a_cent_left_by_rounding_after_every_unit_was_returned_is_voided(factus, staff, note_range):
+    # 3 x 1.08 less 7 %: the line totals 3.01, one unit 1.00; three returns leave a cent, no unit.
+    invoice = validated_invoice(factus, staff, lines=((3, "1.08", "7"),))
+    line = _first(invoice)
+    for _ in range(3):
+        note = credit_note_create_partial(
+            invoice_id=invoice.pk, user=staff, concept=RETURN, lines=[CreditLine(line.pk, 1)]
+        )
+        assert credit_note_submit(credit_note_id=note.pk, user=staff, client=factus).ok
+    void = credit_note_create_void(invoice_id=invoice.pk, user=staff)
+    assert credit_note_submit(credit_note_id=void.pk, user=staff, client=factus).ok
+    assert invoice_credit_balance(invoice).is_voided
