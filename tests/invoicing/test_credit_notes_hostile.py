@@ -170,8 +170,8 @@ def test_sending_a_note_costs_the_same_queries_at_1_and_200_lines(factus, staff,
     assert _submit_queries(factus, staff, WIDE[:1]) == _submit_queries(factus, staff, WIDE)
 
 
-def test_a_cent_left_by_rounding_after_every_unit_was_returned_is_voided(factus, staff, note_range):
-    # 3 x 1.08 less 7 %: the line totals 3.01, one unit 1.00; three returns leave a cent, no unit.
+def test_returning_every_unit_one_by_one_credits_the_cent_rounding_left(factus, staff, note_range):
+    # 3 x 1.08 less 7 %: the line totals 3.01, one unit 1.00; the last return credits 1.01.
     invoice = validated_invoice(factus, staff, lines=((3, "1.08", "7"),))
     line = _first(invoice)
     for _ in range(3):
@@ -179,6 +179,55 @@ def test_a_cent_left_by_rounding_after_every_unit_was_returned_is_voided(factus,
             invoice_id=invoice.pk, user=staff, concept=RETURN, lines=[CreditLine(line.pk, 1)]
         )
         assert credit_note_submit(credit_note_id=note.pk, user=staff, client=factus).ok
+    assert invoice_credit_balance(invoice).is_voided
+
+
+def test_a_cent_left_on_a_line_with_no_unit_left_is_voided(factus, staff, note_range):
+    # A line whose units were all returned at 1.00 each (a note of an earlier version, or imported)
+    # but totals 3.01: the void credits the cent.
+    invoice = validated_invoice(factus, staff, lines=((3, "1.08", "7"),))
+    line = _first(invoice)
+    for _ in range(2):
+        note = credit_note_create_partial(
+            invoice_id=invoice.pk, user=staff, concept=RETURN, lines=[CreditLine(line.pk, 1)]
+        )
+        assert credit_note_submit(credit_note_id=note.pk, user=staff, client=factus).ok
+    last = credit_note_create_partial(
+        invoice_id=invoice.pk, user=staff, concept=RETURN, lines=[CreditLine(line.pk, 1)]
+    )
+    last.items.update(price=Decimal("1.00"), discount_rate=0)
+    CreditNote.objects.filter(pk=last.pk).update(estimated_total=Decimal("1.00"))
+    assert credit_note_submit(credit_note_id=last.pk, user=staff, client=factus).ok
+    assert invoice_credit_balance(invoice).balance == Decimal("0.01")
     void = credit_note_create_void(invoice_id=invoice.pk, user=staff)
     assert credit_note_submit(credit_note_id=void.pk, user=staff, client=factus).ok
+    assert invoice_credit_balance(invoice).is_voided
+
+
+def test_returning_the_last_unit_credits_what_rounding_left_of_the_line(factus, staff, note_range):
+    # 2 x 1.06 less 5 %: the line totals 2.01, one unit 1.01; the last unit has 1.00 left.
+    invoice = validated_invoice(factus, staff, lines=((2, "1.06", "5"),))
+    line = _first(invoice)
+    for _ in range(2):
+        note = credit_note_create_partial(
+            invoice_id=invoice.pk, user=staff, concept=RETURN, lines=[CreditLine(line.pk, 1)]
+        )
+        assert credit_note_submit(credit_note_id=note.pk, user=staff, client=factus).ok
+    assert invoice_credit_balance(invoice).is_voided
+
+
+def test_returning_the_last_units_after_a_reduction_credits_what_is_left_and_keeps_the_units(
+    factus, staff, note_range
+):
+    invoice = validated_invoice(factus, staff, lines=((3, "100.00", "0"),))
+    line = _first(invoice)
+    reduce = credit_note_create_partial(
+        invoice_id=invoice.pk, user=staff, concept=DISCOUNT, lines=[CreditLine(line.pk, 1, Decimal("10"))]
+    )
+    assert credit_note_submit(credit_note_id=reduce.pk, user=staff, client=factus).ok
+    back = credit_note_create_partial(
+        invoice_id=invoice.pk, user=staff, concept=RETURN, lines=[CreditLine(line.pk, 3)]
+    )
+    assert credit_note_submit(credit_note_id=back.pk, user=staff, client=factus).ok
+    assert sum(item.quantity for item in back.items.all()) == 3
     assert invoice_credit_balance(invoice).is_voided
