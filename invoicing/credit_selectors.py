@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import (
     BooleanField,
@@ -67,7 +68,11 @@ class CreditBalance:
     lines: tuple[LineBalance, ...]
 
     def line(self, invoice_item_id: int) -> LineBalance | None:
-        return next((line for line in self.lines if line.item.pk == invoice_item_id), None)
+        return self._by_item.get(invoice_item_id)
+
+    @cached_property
+    def _by_item(self) -> dict[int, LineBalance]:
+        return {line.item.pk: line for line in self.lines}
 
     @property
     def has_credit_left(self) -> bool:
@@ -92,12 +97,12 @@ def invoice_credit_balance(invoice: Invoice, *, excluding: int | None = None) ->
     credited = round_cents(sum((note_total(n) for n in notes if n.status == Status.VALIDATED), ZERO))
     committed = round_cents(sum((note_total(n) for n in notes), ZERO))
     concepts = {n.pk: n.correction_concept for n in notes}
-    credit_lines = CreditNoteItem.objects.filter(credit_note_id__in=list(concepts)).order_by()
+    credits: dict[int, list[CreditNoteItem]] = {}
+    if concepts:
+        for credit in CreditNoteItem.objects.filter(credit_note_id__in=list(concepts)).order_by():
+            credits.setdefault(credit.invoice_item_id, []).append(credit)
     items = list(invoice.items.order_by("position", "id"))
-    lines = tuple(
-        _line_balance(item, [c for c in credit_lines if c.invoice_item_id == item.pk], concepts)
-        for item in items
-    )
+    lines = tuple(_line_balance(item, credits.get(item.pk, ()), concepts) for item in items)
     total = _invoice_total(invoice, lines)
     voided = invoice.status == Invoice.Status.VALIDATED and credited > 0 and credited >= total
     return CreditBalance(total, credited, committed, total - committed, voided, lines)

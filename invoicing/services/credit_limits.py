@@ -11,8 +11,10 @@ quantity 0 is not credited (the form may post every invoice line).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
+
+from django.db.models import Prefetch, prefetch_related_objects
 
 from core.numbers import format_money, format_number
 from invoicing.credit_selectors import CreditBalance, invoice_credit_balance
@@ -27,6 +29,7 @@ REDUCTION_CONCEPTS = frozenset(
     {Concept.DISCOUNT, Concept.PRICE_ADJUSTMENT, Concept.PROMPT_PAYMENT, Concept.VOLUME}
 )
 ALL = "__all__"
+REDUCTION_NEEDED = "Indique la rebaja por unidad (IVA incluido), de al menos un centavo."
 
 
 @dataclass(frozen=True)
@@ -92,8 +95,7 @@ def plan(
         lines = void_lines(balance)
     errors, items, seen = _Errors(), [], set()
     for index, line in enumerate(lines):
-        item = _item(errors, balance, concept, index, line, seen)
-        if item is not None:
+        for item in _item(errors, balance, concept, index, line, seen):
             item.position = index  # a 422 on this item names the posted row again
             items.append(item)
     if not items and not errors:
@@ -114,76 +116,130 @@ def plan(
     return items
 
 
+def whole_units(value) -> int | None:
+    """``value`` as a whole number of units (an int, or a Decimal with no fraction), else None: a
+    fraction, a float, a bool, text, NaN or infinity is not a quantity of units."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    return None
+
+
+def money(value) -> Decimal | None:
+    """``value`` (a Decimal or an int) as a finite Decimal, else None (a float, text, NaN, infinity)."""
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        return None
+    value = Decimal(value)
+    return value if value.is_finite() else None
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _nothing_left(balance: CreditBalance) -> str:
     return (
         "A la factura no le queda nada por acreditar." if balance.committed else "La factura no tiene líneas."
     )
 
 
-def _item(
-    errors: _Errors, balance, concept, index: int, line: CreditLine, seen: set
-) -> CreditNoteItem | None:
+def _item(errors: _Errors, balance, concept, index: int, line: CreditLine, seen: set) -> list[CreditNoteItem]:
     key = f"lines-{index}-"
-    if line.quantity is None or line.quantity < 0:
+    quantity = whole_units(line.quantity)
+    if quantity is None:
+        errors.add(key + "quantity", "La cantidad debe ser un número entero de unidades.")
+        return []
+    if quantity < 0:
         errors.add(key + "quantity", "La cantidad no puede ser negativa.")
-        return None
-    if line.quantity == 0:
-        return None
-    left = balance.line(line.invoice_item_id)
+        return []
+    if quantity == 0 and concept != Concept.VOID:
+        return []
+    line = replace(line, quantity=quantity)
+    left = balance.line(line.invoice_item_id) if _is_id(line.invoice_item_id) else None
     if left is None:
         errors.add(ALL, f"La línea {index + 1} no pertenece a esta factura.")
-        return None
+        return []
     if line.invoice_item_id in seen:
         errors.add(key + "quantity", "Esta línea de la factura ya está en la nota.")
-        return None
+        return []
     seen.add(line.invoice_item_id)
+    if concept == Concept.VOID and line.quantity == 0:
+        # Every unit of the line was returned and rounding left cents (3 x 1,00 returned of a line
+        # of 3,01): the void credits them as the rest of the line (void_lines names only lines
+        # with something left).
+        return _within_line(errors, key + "quantity", left, _rest(left))
     if line.quantity > left.quantity_left:
         errors.add(
             key + "quantity",
             f"Quedan {format_number(left.quantity_left, 0)} unidad(es) por acreditar en esta línea "
             f"(pidió {format_number(line.quantity, 0)}).",
         )
-        return None
+        return []
     if concept in REDUCTION_CONCEPTS:
         return _reduction(errors, key, left, line)
     if line.price is not None and concept != Concept.VOID:
         errors.add(key + "price", "Una devolución acredita el precio de la factura: deje la rebaja vacía.")
-        return None
-    item = _copy(left.item, quantity=line.quantity)
-    rest = concept == Concept.VOID and line.quantity == left.quantity_left
-    if rest and compute_line(line_input(item)).total != left.amount_left:
-        # Part of this line was reduced (or rounded apart by earlier returns): its units at the
-        # billed price are not what is left. INFERRED: the void credits the rest of the line as one
-        # unit at exactly what is left, so the invoice ends at zero to the cent.
-        item = _copy(left.item, quantity=1, price=left.amount_left, discount_rate=ZERO)
-    return _within_line(errors, key + "quantity", left, item)
+        return []
+    items = [_copy(left.item, quantity=line.quantity)]
+    if line.quantity == left.quantity_left and compute_line(line_input(items[0])).total != left.amount_left:
+        # The last units of the line (a void, or a return of what is left), but part of the line
+        # was reduced, or earlier returns rounded apart (2 x 1,06 less 5 % is 2,01; one unit 1,01):
+        # its units at the billed price are not what is left. INFERRED: they credit exactly what is
+        # left, so the line ends at zero to the cent.
+        items = _last_units(left, line.quantity)
+    return _within_line(errors, key + "quantity", left, *items)
 
 
-def _reduction(errors: _Errors, key: str, left, line: CreditLine) -> CreditNoteItem | None:
-    if line.price is None or line.price <= 0:
-        errors.add(key + "price", "Indique la rebaja por unidad (IVA incluido), mayor que cero.")
-        return None
-    if line.price > left.unit_price:
+def _last_units(left, quantity: int) -> list[CreditNoteItem]:
+    """``quantity`` units, the last of the line, crediting exactly its ``amount_left``: the units but
+    one at the billed price and one unit at the remainder; one unit at exactly what is left when
+    the remainder is not positive (a reduction took more than that unit) or there is one unit."""
+    if quantity > 1:
+        units = _copy(left.item, quantity=quantity - 1)
+        remainder = left.amount_left - compute_line(line_input(units)).total
+        if remainder > 0:
+            return [units, _copy(left.item, quantity=1, price=remainder, discount_rate=ZERO)]
+    return [_rest(left)]
+
+
+def _rest(left) -> CreditNoteItem:
+    """What is left of a line as one unit at exactly that amount, no discount of its own."""
+    return _copy(left.item, quantity=1, price=left.amount_left, discount_rate=ZERO)
+
+
+def _reduction(errors: _Errors, key: str, left, line: CreditLine) -> list[CreditNoteItem]:
+    price = money(line.price)
+    if price is None or price <= 0:
+        errors.add(key + "price", REDUCTION_NEEDED)
+        return []
+    if price > left.unit_price:
         errors.add(
             key + "price",
             f"La rebaja por unidad no puede superar el precio facturado ({format_money(left.unit_price)}).",
         )
-        return None
+        return []
+    price = round_cents(price)  # below the unit price: it fits in cents
+    if price <= 0:  # less than half a cent
+        errors.add(key + "price", REDUCTION_NEEDED)
+        return []
     # INFERRED: the reduction is what the customer stops paying per unit, tax included: the line
     # carries no discount of its own (the invoice line's discount was already applied to its price).
-    item = _copy(left.item, quantity=line.quantity, price=round_cents(line.price), discount_rate=ZERO)
+    item = _copy(left.item, quantity=line.quantity, price=price, discount_rate=ZERO)
     return _within_line(errors, key + "price", left, item)
 
 
-def _within_line(errors: _Errors, key: str, left, item: CreditNoteItem) -> CreditNoteItem | None:
-    amount = compute_line(line_input(item)).total
+def _within_line(errors: _Errors, key: str, left, *items: CreditNoteItem) -> list[CreditNoteItem]:
+    amount = sum((compute_line(line_input(item)).total for item in items), ZERO)
     if amount > left.amount_left:
         errors.add(
             key,
             f"Esta línea acreditaría {format_money(amount)} y le quedan {format_money(left.amount_left)}.",
         )
-        return None
-    return item
+        return []
+    return list(items)
 
 
 def _copy(invoice_item, **changes) -> CreditNoteItem:
@@ -211,6 +267,21 @@ def totals_of(items: list[CreditNoteItem]) -> InvoiceTotals:
     return compute_invoice([line_input(item) for item in items])
 
 
+def load_items(note: CreditNote) -> list[CreditNoteItem]:
+    """The note's saved items in the order they are sent, with what the payload reads (unit, standard
+    code, tribute), read once per instance: kept in ``note``'s prefetch cache (``note.items.all()``)."""
+    prefetch_related_objects(
+        [note],
+        Prefetch(
+            "items",
+            CreditNoteItem.objects.select_related("unit", "standard_code", "tribute").order_by(
+                "position", "id"
+            ),
+        ),
+    )
+    return list(note.items.all())
+
+
 def recheck(note: CreditNote, invoice: Invoice) -> None:
     """The note's saved items still fit what is left of ``invoice`` (locked by the caller), the
     other notes counted as they are now. Keys name the item's position (the posted row).
@@ -219,14 +290,17 @@ def recheck(note: CreditNote, invoice: Invoice) -> None:
     """
     check_invoice(invoice)
     balance = invoice_credit_balance(invoice, excluding=note.pk)
-    items = list(note.items.order_by("position", "id"))
+    items = load_items(note)
     returns = note.correction_concept not in REDUCTION_CONCEPTS
+    void = note.correction_concept == Concept.VOID
     errors, used = _Errors(), {}
     for item in items:
         key = f"lines-{item.position}-"
         left = balance.line(item.invoice_item_id)
         quantity, amount = used.get(item.invoice_item_id, (0, ZERO))
-        quantity += item.quantity if returns else 0
+        # A void's rest of a line with no unit left (cents left by rounding) returns no unit.
+        rest = void and left is not None and left.quantity_left == 0
+        quantity += item.quantity if returns and not rest else 0
         amount += compute_line(line_input(item)).total
         used[item.invoice_item_id] = (quantity, amount)
         if left is None or quantity > left.quantity_left:

@@ -93,7 +93,7 @@ def credit_note_create_partial(
 
 def _create_once(*, invoice_id, user, concept, lines, form_token, observation, payment_method_code):
     if form_token is not None and (existing := CreditNote.objects.filter(form_token=form_token).first()):
-        return existing
+        return _same_invoice(existing, invoice_id)
     try:
         with transaction.atomic():
             invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
@@ -116,8 +116,18 @@ def _create_once(*, invoice_id, user, concept, lines, form_token, observation, p
         existing = CreditNote.objects.filter(form_token=form_token).first() if form_token else None
         if existing is None:
             raise
-        return existing
+        return _same_invoice(existing, invoice_id)
     return note
+
+
+def _same_invoice(existing: CreditNote, invoice_id: int) -> CreditNote:
+    """The note a form token already made, if it is a note of ``invoice_id``: a token replayed on
+    another invoice's form is refused, never answered with a note of another invoice."""
+    if existing.invoice_id != invoice_id:
+        raise CreditLimitError(
+            "Este formulario ya se usó para otra factura: recargue la página e intente de nuevo."
+        )
+    return existing
 
 
 def _save(note: CreditNote, items) -> None:

@@ -32,7 +32,7 @@ from invoicing.payloads import (
 )
 from invoicing.totals import InvoiceTotals, compute_invoice
 
-from .credit_limits import recheck
+from .credit_limits import load_items, recheck
 
 
 @dataclass(frozen=True)
@@ -118,9 +118,15 @@ def _build_bill(invoice: Invoice) -> tuple[dict, InvoiceTotals]:
 
 
 def _build_credit_note(note: CreditNote) -> tuple[dict, InvoiceTotals]:
-    note.invoice = Invoice.objects.only("pk", "factus_id").get(pk=note.invoice_id)
-    items = list(note.items.select_related("unit", "standard_code", "tribute").order_by("position", "id"))
+    """The note's payload and totals. What the claim check loaded under the lock (the invoice, the
+    items with their unit, standard and tribute) is reused, not read again."""
+    if not CreditNote.invoice.is_cached(note):  # a pending / por verificar note skips the check
+        note.invoice = Invoice.objects.only("pk", "factus_id").get(pk=note.invoice_id)
+    items = load_items(note)
     return credit_note_payload(note, items), compute_invoice([line_input(item) for item in items])
+
+
+LIMIT_FIELDS = ("pk", "status", "factus_id", "total")  # check_invoice, the balance, the payload
 
 
 def _credit_note_limits(note: CreditNote) -> None:
@@ -129,12 +135,16 @@ def _credit_note_limits(note: CreditNote) -> None:
     waits, then counts this one. A note that may already exist at Factus (pending, por verificar,
     a stale send) already counts: it is looked up / resent, never refused here.
 
+    The locked invoice and the items read for the check are kept on ``note`` (Django's relation
+    caches) for the payload builder: the submission reads them once, whatever the number of lines.
+
     Raises: CreditLimitError.
     """
     if note.status not in CreditNote.EDITABLE:
         return
-    invoice = Invoice.objects.select_for_update().get(pk=note.invoice_id)
-    recheck(note, invoice)
+    # Only what the check and the payload read: not the invoice's Factus answer, QR image...
+    note.invoice = Invoice.objects.select_for_update().only(*LIMIT_FIELDS).get(pk=note.invoice_id)
+    recheck(note, note.invoice)
 
 
 def _credit_note_form_errors(note: CreditNote, errors: dict) -> dict:

@@ -127,9 +127,14 @@ def document_submit(
 def _claim(kind: DocumentKind, document_id: int) -> _Claim:
     """Phase (a): lock the row, refuse when it is not submittable, mark it SUBMITTING."""
     with transaction.atomic():
-        # The lock reads the document row alone: a FOR UPDATE over a six-table join cost more
+        # The lock takes the document row alone: a FOR UPDATE over a six-table join cost more
         # (planning, locking) than loading the related rows afterwards (kind.build), outside the lock.
-        document = kind.model.objects.select_for_update().get(pk=document_id)
+        # Its numbering range (one small row every payload names) is read in the same query, unlocked.
+        document = (
+            kind.model.objects.select_for_update(of=("self",))
+            .select_related("numbering_range")
+            .get(pk=document_id)
+        )
         refusal = _refusal(kind, document)
         if refusal is not None:
             return _Claim(document, refusal=refusal)

@@ -2,12 +2,19 @@
 lock of the claim phase makes exactly one of them validated (PostgreSQL, two threads, real locks)."""
 
 import threading
+import uuid
 
 import pytest
 from django.db import connection, connections
 
+from invoicing.credit_selectors import invoice_credit_balance
 from invoicing.models import CreditNote
-from invoicing.services import CreditLine, credit_note_create_partial, credit_note_submit
+from invoicing.services import (
+    CreditLine,
+    credit_note_create_partial,
+    credit_note_create_void,
+    credit_note_submit,
+)
 from tests.invoicing.credit_helpers import credit_notes, validated_invoice
 
 pytestmark = [
@@ -70,3 +77,56 @@ def test_a_double_click_on_one_note_sends_it_once(live, staff, note_range, sandb
     results = _send_together([note, note], staff, live)
     assert sorted(r.outcome for r in results) == ["busy", "validated"]
     assert len(credit_notes(sandbox)) == 1
+
+
+def _run_together(calls):
+    """Each call in its own thread (and connection), started at once; their results or exceptions."""
+    results, start = [], threading.Barrier(len(calls))
+
+    def run(call):
+        try:
+            start.wait()
+            results.append(call())
+        except Exception as exc:  # the test asserts on what each thread got
+            results.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    return results
+
+
+def test_the_same_form_posted_twice_at_once_makes_one_note(live, staff, note_range):
+    invoice = validated_invoice(live, staff)
+    token = uuid.uuid4()
+
+    def create():
+        return credit_note_create_void(invoice_id=invoice.pk, user=staff, form_token=token)
+
+    results = _run_together([create, create])
+    assert len({note.pk for note in results}) == 1
+    assert CreditNote.objects.count() == 1
+
+
+def test_a_void_and_a_partial_note_sent_at_once_never_credit_more_than_the_invoice(
+    live, staff, note_range, sandbox
+):
+    invoice = validated_invoice(live, staff)
+    first = invoice.items.order_by("position").first()
+    void = credit_note_create_void(invoice_id=invoice.pk, user=staff)
+    partial = credit_note_create_partial(
+        invoice_id=invoice.pk,
+        user=staff,
+        concept=CreditNote.Concept.PARTIAL_RETURN,
+        lines=[CreditLine(first.pk, 1)],
+    )
+    sandbox.configure(latency_ms=200)
+    live.token_manager.get_token()
+    results = _send_together([void, partial], staff, live)
+    assert sorted(r.outcome for r in results) == ["invalid", "validated"]
+    assert len(credit_notes(sandbox)) == 1
+    assert invoice_credit_balance(invoice).balance >= 0
