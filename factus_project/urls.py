@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from core import views as core_views
+from factus_project.api import api
 
 admin.site.site_header = "Facturación electrónica · Administración"
 admin.site.site_title = "Administración"
@@ -15,5 +16,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("facturas/", include("invoicing.urls")),
     path("catalogo/", include("catalog.urls")),
+    path("api/v1/", api.urls),
+    path("perfil/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
