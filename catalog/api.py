@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router
 from pydantic import Field
 
-from api.auth import require
+from api.auth import perm
 from api.paging import Page, PageNumber, PageSize, page_of
 from api.problems import ApiProblem, Problem, field_error, validation_problem
 from catalog import selectors, services
@@ -88,21 +88,27 @@ def _save_customer(data: dict, instance: Customer | None = None) -> Customer:
     return form.save()
 
 
-@customers.get("", response={200: Page[CustomerOut]}, summary="Listar y buscar clientes")
+@customers.get(
+    "",
+    auth=perm("catalog.view_customer"),
+    response={200: Page[CustomerOut]},
+    summary="Listar y buscar clientes",
+)
 def customer_list(request, q: Search = "", page: PageNumber = 1, page_size: PageSize = 25):
-    require(request, "catalog.view_customer")
     queryset = selectors.customer_list(q=q).order_by("sort_name", "pk")
     return page_of(queryset, page=page, page_size=page_size, serialize=customer_out)
 
 
-@customers.post("", response={201: CustomerOut}, summary="Crear un cliente")
+@customers.post(
+    "", auth=perm("catalog.add_customer"), response={201: CustomerOut}, summary="Crear un cliente"
+)
 def customer_create(request, payload: CustomerIn):
-    require(request, "catalog.add_customer")
     return 201, customer_out(_save_customer(payload.model_dump()))
 
 
 @customers.get(
     "/dian-lookup",
+    auth=perm("catalog.view_customer"),
     response={200: AcquirerOut},
     summary="Consultar en la DIAN el nombre y correo de una identificación",
 )
@@ -111,7 +117,6 @@ def customer_dian_lookup(
     identification_document_id: int,
     identification: Annotated[str, Field(min_length=1, max_length=20)],
 ):
-    require(request, "catalog.view_customer")
     document = IdentificationDocumentType.objects.filter(pk=identification_document_id).first()
     if document is None:
         raise validation_problem(
@@ -127,17 +132,23 @@ def customer_dian_lookup(
     return {"found": result.found, "message": result.message, "name": result.name, "email": result.email}
 
 
-@customers.get("/{int:customer_id}", response={200: CustomerOut, 404: Problem}, summary="Ver un cliente")
+@customers.get(
+    "/{int:customer_id}",
+    auth=perm("catalog.view_customer"),
+    response={200: CustomerOut, 404: Problem},
+    summary="Ver un cliente",
+)
 def customer_read(request, customer_id: int):
-    require(request, "catalog.view_customer")
     return customer_out(get_object_or_404(Customer, pk=customer_id))
 
 
 @customers.patch(
-    "/{int:customer_id}", response={200: CustomerOut, 404: Problem}, summary="Modificar un cliente"
+    "/{int:customer_id}",
+    auth=perm("catalog.change_customer"),
+    response={200: CustomerOut, 404: Problem},
+    summary="Modificar un cliente",
 )
 def customer_update(request, customer_id: int, payload: CustomerPatch):
-    require(request, "catalog.change_customer")
     customer = get_object_or_404(Customer, pk=customer_id)
     data = {**customer_out(customer), **payload.model_dump(exclude_unset=True)}
     data.pop("id"), data.pop("display_name")
@@ -146,11 +157,11 @@ def customer_update(request, customer_id: int, payload: CustomerPatch):
 
 @customers.delete(
     "/{int:customer_id}",
+    auth=perm("catalog.delete_customer"),
     response={204: None, 404: Problem, 409: Problem},
     summary="Eliminar un cliente sin uso",
 )
 def customer_delete(request, customer_id: int):
-    require(request, "catalog.delete_customer")
     problem = services.record_delete(obj=get_object_or_404(Customer, pk=customer_id))
     if problem:
         raise ApiProblem(409, "in_use", problem)
@@ -188,34 +199,43 @@ def _save_product(data: dict, instance: Product | None = None) -> Product:
     return form.save()
 
 
-@products.get("", response={200: Page[ProductOut]}, summary="Listar y buscar productos")
+@products.get(
+    "",
+    auth=perm("catalog.view_product"),
+    response={200: Page[ProductOut]},
+    summary="Listar y buscar productos",
+)
 def product_list(
     request, q: Search = "", active: bool | None = None, page: PageNumber = 1, page_size: PageSize = 25
 ):
-    require(request, "catalog.view_product")
     queryset = selectors.product_list(q=q, active_only=bool(active)).order_by("name", "pk")
     if active is False:
         queryset = queryset.filter(is_active=False)
     return page_of(queryset, page=page, page_size=page_size, serialize=product_out)
 
 
-@products.post("", response={201: ProductOut}, summary="Crear un producto")
+@products.post("", auth=perm("catalog.add_product"), response={201: ProductOut}, summary="Crear un producto")
 def product_create(request, payload: ProductIn):
-    require(request, "catalog.add_product")
     return 201, product_out(_save_product(payload.model_dump()))
 
 
-@products.get("/{int:product_id}", response={200: ProductOut, 404: Problem}, summary="Ver un producto")
+@products.get(
+    "/{int:product_id}",
+    auth=perm("catalog.view_product"),
+    response={200: ProductOut, 404: Problem},
+    summary="Ver un producto",
+)
 def product_read(request, product_id: int):
-    require(request, "catalog.view_product")
     return product_out(get_object_or_404(selectors.product_list(), pk=product_id))
 
 
 @products.patch(
-    "/{int:product_id}", response={200: ProductOut, 404: Problem}, summary="Modificar un producto"
+    "/{int:product_id}",
+    auth=perm("catalog.change_product"),
+    response={200: ProductOut, 404: Problem},
+    summary="Modificar un producto",
 )
 def product_update(request, product_id: int, payload: ProductPatch):
-    require(request, "catalog.change_product")
     product = get_object_or_404(selectors.product_list(), pk=product_id)
     data = {**product_out(product), **payload.model_dump(exclude_unset=True)}
     data.pop("id")
@@ -226,11 +246,11 @@ def product_update(request, product_id: int, payload: ProductPatch):
 
 @products.delete(
     "/{int:product_id}",
+    auth=perm("catalog.delete_product"),
     response={204: None, 404: Problem, 409: Problem},
     summary="Eliminar un producto sin uso",
 )
 def product_delete(request, product_id: int):
-    require(request, "catalog.delete_product")
     problem = services.record_delete(obj=get_object_or_404(Product, pk=product_id))
     if problem:
         raise ApiProblem(409, "in_use", problem)
@@ -240,21 +260,33 @@ def product_delete(request, product_id: int):
 # --- lookups -------------------------------------------------------------------------------------
 
 
-@lookups.get("/municipalities", response={200: list[MunicipalityOut]}, summary="Buscar municipios")
+@lookups.get(
+    "/municipalities",
+    auth=perm("catalog.view_customer"),
+    response={200: list[MunicipalityOut]},
+    summary="Buscar municipios",
+)
 def municipalities(request, q: Annotated[str, Field(min_length=2, max_length=100)]):
-    require(request, "catalog.view_customer")
     return selectors.search_municipalities(q)
 
 
-@lookups.get("/units", response={200: list[LookupOut]}, summary="Buscar unidades de medida")
+@lookups.get(
+    "/units",
+    auth=perm("catalog.view_product"),
+    response={200: list[LookupOut]},
+    summary="Buscar unidades de medida",
+)
 def units(request, q: Annotated[str, Field(min_length=1, max_length=100)]):
-    require(request, "catalog.view_product")
     return selectors.search_units(q)
 
 
-@lookups.get("/tributes", response={200: list[LookupOut]}, summary="Tributos de producto")
+@lookups.get(
+    "/tributes",
+    auth=perm("catalog.view_product"),
+    response={200: list[LookupOut]},
+    summary="Tributos de producto",
+)
 def tributes(request):
-    require(request, "catalog.view_product")
     return list(selectors.active_tributes())
 
 
@@ -265,49 +297,73 @@ def _reference(model):
     ]
 
 
-@lookups.get("/payment-methods", response={200: list[LookupOut]}, summary="Medios de pago")
+@lookups.get(
+    "/payment-methods",
+    auth=perm("invoicing.view_invoice"),
+    response={200: list[LookupOut]},
+    summary="Medios de pago",
+)
 def payment_methods(request):
-    require(request, "invoicing.view_invoice")
     return _reference(PaymentMethod)
 
 
-@lookups.get("/payment-forms", response={200: list[LookupOut]}, summary="Formas de pago")
+@lookups.get(
+    "/payment-forms",
+    auth=perm("invoicing.view_invoice"),
+    response={200: list[LookupOut]},
+    summary="Formas de pago",
+)
 def payment_forms(request):
-    require(request, "invoicing.view_invoice")
     return _reference(PaymentForm)
 
 
-@lookups.get("/identification-types", response={200: list[LookupOut]}, summary="Tipos de documento")
+@lookups.get(
+    "/identification-types",
+    auth=perm("catalog.view_customer"),
+    response={200: list[LookupOut]},
+    summary="Tipos de documento",
+)
 def identification_types(request):
-    require(request, "catalog.view_customer")
     return _reference(IdentificationDocumentType)
 
 
-@lookups.get("/legal-organizations", response={200: list[LookupOut]}, summary="Tipos de organización")
+@lookups.get(
+    "/legal-organizations",
+    auth=perm("catalog.view_customer"),
+    response={200: list[LookupOut]},
+    summary="Tipos de organización",
+)
 def legal_organizations(request):
-    require(request, "catalog.view_customer")
     return _reference(LegalOrganization)
 
 
-@lookups.get("/customer-tributes", response={200: list[LookupOut]}, summary="Tributos del cliente")
+@lookups.get(
+    "/customer-tributes",
+    auth=perm("catalog.view_customer"),
+    response={200: list[LookupOut]},
+    summary="Tributos del cliente",
+)
 def customer_tributes(request):
-    require(request, "catalog.view_customer")
     return _reference(CustomerTribute)
 
 
-@lookups.get("/standard-codes", response={200: list[LookupOut]}, summary="Estándares de código de producto")
+@lookups.get(
+    "/standard-codes",
+    auth=perm("catalog.view_product"),
+    response={200: list[LookupOut]},
+    summary="Estándares de código de producto",
+)
 def standard_codes(request):
-    require(request, "catalog.view_product")
     return _reference(StandardCode)
 
 
 @lookups.get(
     "/numbering-ranges",
+    auth=perm("invoicing.view_invoice"),
     response={200: list[NumberingRangeOut]},
     summary="Rangos de numeración usables, con números y días restantes",
 )
 def numbering_ranges(request, document: Annotated[str, Field(pattern="^(21|22)$")] = "21"):
-    require(request, "invoicing.view_invoice")
     ranges = (
         selectors.bill_numbering_ranges() if document == "21" else selectors.credit_note_numbering_ranges()
     )

@@ -12,7 +12,7 @@ from django.utils.http import content_disposition_header
 from ninja import Query, Router
 from pydantic import Field
 
-from api.auth import require
+from api.auth import perm, require
 from api.errors import factus_path, factus_problem
 from api.problems import ApiProblem, Problem, field_error, validation_problem
 from factus.errors import FactusError
@@ -100,6 +100,7 @@ def _issue(request, invoice_id: int, *, created: bool, warnings=()):
 
 @invoices.post(
     "",
+    auth=perm("invoicing.add_invoice"),
     response={201: InvoiceOut, 202: InvoiceOut, **ERRORS},
     summary='Crear una factura (borrador), o crearla y emitirla con "issue": true',
     description=(
@@ -109,7 +110,6 @@ def _issue(request, invoice_id: int, *, created: bool, warnings=()):
     ),
 )
 def invoice_create(request, payload: CreateBody):
-    require(request, "invoicing.add_invoice")
     data = payload.root.model_dump()
     issue = data.pop("issue", False)
     if issue:
@@ -128,7 +128,10 @@ Statuses = Annotated[list[Status], Field(max_length=10)]
 
 
 @invoices.get(
-    "", response={200: InvoicePage, 422: Problem}, summary="Listar facturas (filtros y páginas por clave)"
+    "",
+    auth=perm("invoicing.view_invoice"),
+    response={200: InvoicePage, 422: Problem},
+    summary="Listar facturas (filtros y páginas por clave)",
 )
 def invoice_list(
     request,
@@ -142,7 +145,6 @@ def invoice_list(
     cursor: Annotated[str, Field(max_length=200)] = "",
     limit: Annotated[int, Field(ge=1, le=100)] = 25,
 ):
-    require(request, "invoicing.view_invoice")
     filters = {
         "status": status or None,
         "date_from": date_from,
@@ -155,9 +157,13 @@ def invoice_list(
     return api_selectors.invoice_page(filters=filters, cursor=cursor, limit=limit)
 
 
-@invoices.get("/{int:invoice_id}", response={200: InvoiceOut, 404: Problem}, summary="Ver una factura")
+@invoices.get(
+    "/{int:invoice_id}",
+    auth=perm("invoicing.view_invoice"),
+    response={200: InvoiceOut, 404: Problem},
+    summary="Ver una factura",
+)
 def invoice_read(request, invoice_id: int):
-    require(request, "invoicing.view_invoice")
     return _detail(invoice_id)
 
 
@@ -173,11 +179,11 @@ def invoice_issue(request, invoice_id: int):
 
 @invoices.delete(
     "/{int:invoice_id}",
+    auth=perm("invoicing.delete_at_factus"),
     response={200: InvoiceOut, **ERRORS},
     summary="Eliminar en Factus una factura no validada (rechazada o pendiente)",
 )
 def invoice_delete(request, invoice_id: int, reopen: bool = False):
-    require(request, "invoicing.delete_at_factus")
     _detail(invoice_id)
     invoice = services.invoice_delete_at_factus(invoice_id=invoice_id, user=request.user, reopen=reopen)
     return 200, _detail(invoice.pk)
@@ -228,11 +234,11 @@ def invoice_xml(request, invoice_id: int):
 
 @invoices.post(
     "/{int:invoice_id}/email",
+    auth=perm("invoicing.email_invoice"),
     response={200: MessageOut, **ERRORS},
     summary="Enviar por correo (Factus) la factura validada",
 )
 def invoice_email(request, invoice_id: int, payload: EmailIn):
-    require(request, "invoicing.email_invoice")
     _detail(invoice_id)
     try:
         validate_email(payload.email)
