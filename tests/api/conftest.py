@@ -123,3 +123,21 @@ def synced(emulator, db):
 
     catalog_sync()
     return emulator
+
+
+@pytest.fixture
+def product(api, synced):
+    """A product made through the API: 1.190,00 with 19 % IVA, in the first synced unit."""
+    from catalog.models import MeasurementUnit, StandardCode, Tribute
+
+    body = {
+        "code_reference": "P-1",
+        "name": "Producto",
+        "price": "1190.00",
+        "unit_id": MeasurementUnit.objects.filter(is_active=True).first().pk,
+        "standard_code_id": StandardCode.objects.first().pk,
+        "tribute_id": Tribute.objects.filter(is_active=True).first().pk,
+    }
+    response = api.post_json("/api/v1/products", body)
+    assert response.status_code == 201, response.content
+    return response.json()["id"]
