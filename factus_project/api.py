@@ -12,6 +12,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 from ninja import NinjaAPI
@@ -20,7 +21,7 @@ from ninja.openapi.docs import DocsBase
 from api import errors
 from api.auth import TokenAuth, request_token, unauthorized
 from api.idempotency import HEADER, idempotent
-from api.problems import PROBLEM_TYPE, ApiProblem, Problem
+from api.problems import PROBLEM_TYPE, ApiProblem, Problem, field_error, validation_problem
 from api.throttle import TokenRateThrottle
 from catalog.api import customers, lookups, products
 from invoicing.api import invoices
@@ -76,6 +77,9 @@ def api_view(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        problem = _nul_problem(request)
+        if problem is not None:
+            return problem.response()
         response = idempotent(view)(request, *args, **kwargs)
         if isinstance(response, HttpResponseNotAllowed):
             allowed = response["Allow"]
@@ -86,6 +90,22 @@ def api_view(view):
 
     wrapper.csrf_exempt = True  # tokens, never cookies: nothing for CSRF to protect
     return login_not_required(wrapper)
+
+
+def _nul_problem(request) -> ApiProblem | None:
+    """PostgreSQL text cannot hold NUL: a NUL in a query value or a JSON string is a 422, not a 500."""
+    where = [key for key, values in request.GET.lists() if any("\x00" in v for v in values)]
+    try:
+        body = request.body if request.method in ("POST", "PUT", "PATCH") else b""
+    except RequestDataTooBig:
+        body = b""  # the API answers 413 itself
+    if b"\\u0000" in body or b"\x00" in body:
+        where.append("body")
+    if not where:
+        return None
+    return validation_problem(
+        [field_error(path, "El texto no puede contener el carácter NUL (\\u0000).", "nul") for path in where]
+    )
 
 
 class FactusApi(NinjaAPI):
