@@ -108,6 +108,15 @@ def _nul_problem(request) -> ApiProblem | None:
     )
 
 
+@login_not_required
+def not_found(request, *args, **kwargs):
+    """Any other address under /api/v1/ (e.g. a negative id): a 404 problem, not the HTML page."""
+    return ApiProblem(404, "not_found", "No existe ese recurso de la API.").response()
+
+
+not_found.csrf_exempt = True
+
+
 class FactusApi(NinjaAPI):
     def _get_urls(self):
         urls = super()._get_urls()

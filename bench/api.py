@@ -1,0 +1,116 @@
+"""JSON API benchmark on a throw-away PostgreSQL database; prints one line.
+
+    python bench/api.py [--invoices 100000] [--issues 40]
+
+Create+issue: ``POST /api/v1/invoices`` with a Factus body and ``"issue": true`` through Django's
+test client (token auth, throttle, idempotency key, validation, draft, submission), against the
+emulator's HTTP server in a thread; overhead = request time minus the emulator's own server time.
+List: ``GET /api/v1/invoices?limit=100`` at depths spread over 100,000 invoices (pages by key,
+PROVISIONAL selector in invoicing/api_selectors.py until feat-roles' keyset selector lands),
+p95 server time and query count. Targets: overhead p50 < 25 ms, list p95 < 60 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+import invoices as base  # noqa: E402  (bench/invoices.py: settings, database name, seeding)
+
+
+def measure_issue(user, count: int) -> list[float]:
+    from django.test import Client
+
+    from api.services import token_create
+    from catalog.services import catalog_sync
+    from factus_emulator import Sandbox
+    from factus_emulator.server import run_in_thread
+
+    server, _, url = run_in_thread(Sandbox(seed=1))
+    spent = base._time_emulator(server)
+    from django.conf import settings
+
+    settings.FACTUS_BASE_URL = url
+    settings.API_THROTTLE_RATE = "100000/m"
+    catalog_sync()
+    client = Client(headers={"Authorization": f"Bearer {token_create(user=user, name='bench').secret}"})
+    body = json.loads((ROOT.parent / "shared/factus/fixtures/bills-validate-request.json").read_text())
+    overheads = []
+    for number in range(count + 3):
+        payload = json.dumps({**body, "reference_code": f"BENCH-API-{number}", "issue": True})
+        spent.clear()
+        start = time.perf_counter()
+        response = client.post(
+            "/api/v1/invoices", payload, content_type="application/json", HTTP_IDEMPOTENCY_KEY=f"b{number}"
+        )
+        total = (time.perf_counter() - start) * 1000
+        assert response.status_code == 201, response.content[:300]
+        if number >= 3:  # warm-up: token, connections
+            overheads.append(total - sum(spent))
+    server.shutdown()
+    return overheads
+
+
+def measure_list(user, count: int, runs: int = 40) -> tuple[list[float], set[int]]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from api.services import token_create
+    from invoicing.api_selectors import _encode
+    from invoicing.models import Invoice
+
+    client = Client(headers={"Authorization": f"Bearer {token_create(user=user, name='list').secret}"})
+    depths = [int(count * i / runs) for i in range(runs)]
+    cursors = [""] + [
+        _encode(Invoice.objects.order_by("-created_at", "-id").only("created_at")[d]) for d in depths[1:]
+    ]
+    times, queries = [], set()
+    for cursor in cursors:
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.get(f"/api/v1/invoices?limit=100&cursor={cursor}")
+            times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200
+        queries.add(len(captured))
+    return times, queries
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--invoices", type=int, default=100_000)
+    parser.add_argument("--issues", type=int, default=40)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    with base.admin_conn() as conn:
+        conn.execute(f'CREATE DATABASE "{base.DB_NAME}"')
+    try:
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        call_command("migrate", verbosity=0)
+        user, _customers = base.seed(args.invoices)
+        lists, queries = measure_list(user, args.invoices)
+        issue = measure_issue(user, args.issues)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        with base.admin_conn() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{base.DB_NAME}" WITH (FORCE)')
+    print(
+        f"api: create+issue overhead p50 {base.pct(issue, 50):.1f} ms (target < 25) | list p95 "
+        f"{base.pct(lists, 95):.1f} ms at any depth of {args.invoices} invoices (target < 60), "
+        f"queries per page {sorted(queries)} | {time.perf_counter() - started:.0f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()
