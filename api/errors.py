@@ -121,6 +121,20 @@ def factus_path(path: str) -> str:
     return DOTTED_INDEX.sub(r"[\1]", str(path))
 
 
+CREDIT_LINE_KEY = re.compile(r"^lines-(\d+)-(\w+)$")
+
+
+def document_path(key: str) -> str:
+    """A service's field key as an API path: Factus' ``items.1.price`` -> ``items[1].price``, a credit
+    note's ``lines-0-quantity`` -> ``lines[0].quantity``, ``__all__`` -> ``body``."""
+    key = str(key)
+    if key == "__all__":
+        return "body"
+    if match := CREDIT_LINE_KEY.match(key):
+        return f"lines[{match[1]}].{match[2]}"
+    return factus_path(key)
+
+
 def factus_problem(exc: factus_errors.FactusError, **extra) -> ApiProblem:
     """A Factus failure: 422 with Factus' field errors, 409, 429 (with Retry-After), 502/504."""
     if isinstance(exc, factus_errors.FactusValidationError):

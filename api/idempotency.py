@@ -6,6 +6,13 @@
 * The same key with another request: 409 ``idempotency_key_reused``.
 * Two requests with one key at once: the row is inserted (unique) before the first one runs, so the
   second finds it unfinished and gets 409 ``idempotency_in_progress`` (retry later: it then replays).
+* A request that died half-way (worker killed, machine restarted) does not hold its key for 24 h:
+  an unfinished key is a lease of ``lease()`` (FACTUS_REQUEST_BUDGET + 5 s, the time after which a
+  document left SUBMITTING is itself recoverable). After it, the same key with the same request runs
+  again. That is safe: the create endpoints pass ``form_token_of(request)`` (derived from the user,
+  the key and the request) to the services, which return the document the dead request already
+  made instead of making another; issuing it again goes through the submission machinery, which
+  looks a possibly-sent document up by its reference before sending anything.
 * Not stored (the key may be used again): answers given before the request ran (401, 403, 429, 409
   of this layer) and unexpected 500s. Everything else is stored, a 502/504 of Factus
   included: the draft it created is named in the problem (``invoice_id``), so a retry of the same
@@ -17,7 +24,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from datetime import timedelta
+import uuid
+from datetime import datetime, timedelta
 from functools import wraps
 
 from django.core.exceptions import RequestDataTooBig
@@ -28,12 +36,15 @@ from django.utils import timezone
 from api.auth import request_token
 from api.models import IdempotencyRecord
 from api.problems import ApiProblem
+from invoicing.models import submit_stale_after
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
 IDEMPOTENCY_TTL = timedelta(hours=24)
 NOT_STORED = frozenset({401, 403, 429, 500})
 REPLAY_HEADERS = ("Location", "Retry-After")
+FORM_TOKEN_ATTR = "idempotency_form_token"  # noqa: S105 - an attribute name
+FORM_TOKEN_NAMESPACE = uuid.UUID("6f1d3f9e-4d0c-5b7a-9a43-0c1e2f3a4b5c")
 
 
 def fingerprint(request) -> str:
@@ -46,16 +57,40 @@ def fingerprint(request) -> str:
     return digest.hexdigest()
 
 
-def _claim(user, key: str, print_: str) -> tuple[bool, IdempotencyRecord | None]:
-    """Insert the key ((True, None): this request runs), or (False, the row another request holds)."""
-    cutoff = timezone.now() - IDEMPOTENCY_TTL
-    IdempotencyRecord.objects.filter(user=user, key=key, created__lt=cutoff).delete()
+def lease() -> timedelta:
+    """How long an unfinished key is held: a request's Factus budget and a margin (see above)."""
+    return submit_stale_after()
+
+
+def form_token_of(request) -> uuid.UUID | None:
+    """The one-time form token of this POST: the same for a retry with the same key and request
+    (None without an Idempotency-Key). Create services return what it already created."""
+    return getattr(request, FORM_TOKEN_ATTR, None)
+
+
+def _form_token(user, key: str, print_: str) -> uuid.UUID:
+    return uuid.uuid5(FORM_TOKEN_NAMESPACE, f"{user.pk}\n{key}\n{print_}")
+
+
+def _claim(user, key: str, print_: str) -> tuple[datetime | None, IdempotencyRecord | None]:
+    """Insert the key, or take over its lapsed lease: (when this request claimed it, None) and it
+    runs; or (None, the row another request holds or finished)."""
+    now = timezone.now()
+    IdempotencyRecord.objects.filter(user=user, key=key, created__lt=now - IDEMPOTENCY_TTL).delete()
     try:
         with transaction.atomic():
-            IdempotencyRecord.objects.create(user=user, key=key, fingerprint=print_)
+            IdempotencyRecord.objects.create(user=user, key=key, fingerprint=print_, created=now)
     except IntegrityError:
-        return False, IdempotencyRecord.objects.filter(user=user, key=key).first()
-    return True, None
+        record = IdempotencyRecord.objects.filter(user=user, key=key).first()
+    else:
+        return now, None
+    if record is None or record.finished or record.fingerprint != print_ or record.created > now - lease():
+        return None, record
+    # The request that claimed it died (or outlived its budget): one retry takes the lease over.
+    taken = IdempotencyRecord.objects.filter(
+        pk=record.pk, status_code__isnull=True, created=record.created
+    ).update(created=now)
+    return (now, None) if taken else (None, IdempotencyRecord.objects.filter(pk=record.pk).first())
 
 
 def _replay(record: IdempotencyRecord) -> HttpResponse:
@@ -89,8 +124,9 @@ def _answer_existing(record: IdempotencyRecord | None, print_: str) -> HttpRespo
     return _replay(record)
 
 
-def _store(user, key: str, response) -> None:
-    records = IdempotencyRecord.objects.filter(user=user, key=key)
+def _store(user, key: str, started: datetime, response) -> None:
+    """Store the answer on our claim (not on a retry's that took a lapsed lease over)."""
+    records = IdempotencyRecord.objects.filter(user=user, key=key, created=started, status_code__isnull=True)
     if response.status_code in NOT_STORED or getattr(response, "streaming", False):
         records.delete()
         return
@@ -124,15 +160,18 @@ def idempotent(view):
             print_ = fingerprint(request)
         except RequestDataTooBig:
             return view(request, *args, **kwargs)  # the API answers 413 itself
-        claimed, existing = _claim(token.user, key, print_)
-        if not claimed:
+        started, existing = _claim(token.user, key, print_)
+        if started is None:
             return _answer_existing(existing, print_)
+        setattr(request, FORM_TOKEN_ATTR, _form_token(token.user, key, print_))
         try:
             response = view(request, *args, **kwargs)
         except BaseException:
-            IdempotencyRecord.objects.filter(user=token.user, key=key).delete()
+            IdempotencyRecord.objects.filter(
+                user=token.user, key=key, created=started, status_code__isnull=True
+            ).delete()
             raise
-        _store(token.user, key, response)
+        _store(token.user, key, started, response)
         return response
 
     return wrapper

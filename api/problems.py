@@ -46,6 +46,7 @@ class Problem(Schema):
     code: str
     errors: list[FieldError] | None = None
     invoice_id: int | None = None
+    credit_note_id: int | None = None
     may_exist: bool | None = None
     retry_after: int | None = None
 

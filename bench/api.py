@@ -63,7 +63,7 @@ def measure_list(user, count: int, runs: int = 40) -> tuple[list[float], set[int
     from django.test.utils import CaptureQueriesContext
 
     from api.services import token_create
-    from invoicing.api_selectors import _encode
+    from core.keyset import encode_cursor as _encode
     from invoicing.models import Invoice
 
     client = Client(headers={"Authorization": f"Bearer {token_create(user=user, name='list').secret}"})

@@ -8,6 +8,7 @@ logged-in person or a token.
 
 from __future__ import annotations
 
+import inspect
 from functools import wraps
 
 from django.contrib.auth.decorators import login_not_required
@@ -25,7 +26,8 @@ from api.problems import PROBLEM_TYPE, ApiProblem, Problem, field_error, validat
 from api.throttle import TokenRateThrottle
 from catalog.api import customers, lookups, products
 from invoicing.api import invoices
-from invoicing.services import InvoiceActionError
+from invoicing.credit_api import credit_limit_problem, credit_notes
+from invoicing.services import CreditLimitError, InvoiceActionError
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 # What any endpoint may answer besides its own statuses (api.auth, api.throttle, api.idempotency).
@@ -72,11 +74,30 @@ def docs_access(view):
     return wrapper
 
 
+def _operation(view, request):
+    """The ninja operation ``request`` will run (None: the method is not allowed)."""
+    path_view = inspect.getclosurevars(view).nonlocals.get("self")
+    return path_view._find_operation(request) if path_view is not None else None
+
+
+def _authenticate_first(view, request):
+    """The operation's auth (token and permissions) before anything reads the body: a caller
+    without the permission gets 401/403 and no word about the body (ninja runs it again, cheaply:
+    the token is kept on the request)."""
+    operation = _operation(view, request)
+    if operation is None or not operation.auth_callbacks:
+        return None
+    return operation._run_authentication(request)
+
+
 def api_view(view):
     """Every endpoint: token auth instead of the login page, idempotent POSTs, JSON 405."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        denied = _authenticate_first(view, request)
+        if denied is not None:
+            return denied
         problem = _nul_problem(request)
         if problem is not None:
             return problem.response()
@@ -183,4 +204,6 @@ api.add_exception_handler(
 api.add_router("/customers", customers)
 api.add_router("/products", products)
 api.add_router("/lookups", lookups)
+api.add_exception_handler(CreditLimitError, lambda request, exc: credit_limit_problem(exc).response())
 api.add_router("/invoices", invoices)
+api.add_router("/credit-notes", credit_notes)

@@ -13,11 +13,12 @@ from ninja import Query, Router
 from pydantic import Field
 
 from api.auth import perm, require
-from api.errors import factus_path, factus_problem
+from api.errors import document_path, factus_problem
+from api.idempotency import form_token_of
 from api.problems import ApiProblem, Problem, field_error, validation_problem
 from factus.errors import FactusError
 from invoicing import api_selectors, selectors, services
-from invoicing.models import Invoice
+from invoicing.models import CreditNote, Invoice
 from invoicing.schemas import CreateBody, EmailIn, InvoiceOut, InvoicePage, MessageOut
 from invoicing.services.api_intake import invoice_create_from_bill, invoice_create_from_ids
 
@@ -36,14 +37,18 @@ def _detail(invoice_id: int, warnings=()) -> dict:
 
 
 def submit_problem(result) -> ApiProblem | None:
-    """The problem a submission's outcome is for the caller (None: validated or pending)."""
-    outcome, invoice = result.outcome, result.invoice
-    named = {"invoice_id": invoice.pk}
+    """The problem a submission's outcome is for the caller (None: validated or pending).
+
+    The problem names the document: ``invoice_id`` or ``credit_note_id``.
+    """
+    outcome, document = result.outcome, result.document
+    is_note = isinstance(document, CreditNote)
+    named = {"credit_note_id" if is_note else "invoice_id": document.pk}
     if outcome in ("validated", "pending"):
         return None
     if outcome == "invalid":
         errors = [
-            field_error(factus_path(path), message, "factus")
+            field_error(document_path(path), message, "factus")
             for path, messages in (result.field_errors or {}).items()
             for message in (messages if isinstance(messages, list) else [messages])
         ]
@@ -57,7 +62,13 @@ def submit_problem(result) -> ApiProblem | None:
     if outcome == "conflict":
         return ApiProblem(409, "factus_pending_document", result.message, **named)
     if outcome == "busy":
-        return ApiProblem(409, "invoice_busy", result.message, headers={"Retry-After": 5}, **named)
+        return ApiProblem(
+            409,
+            f"{'credit_note' if is_note else 'invoice'}_busy",
+            result.message,
+            headers={"Retry-After": 5},
+            **named,
+        )
     if outcome == "rate_limited":
         wait = result.retry_after or 60
         return ApiProblem(
@@ -69,15 +80,18 @@ def submit_problem(result) -> ApiProblem | None:
             **named,
         )
     if not result.recorded:  # refused before any attempt (e.g. deleted, already rejected)
-        return ApiProblem(409, "invoice_not_submittable", result.message, **named)
-    kind = (selectors.last_attempt(invoice) or {}).get("kind")
-    may_exist = invoice.status == Status.UNVERIFIED
+        code = "credit_note_not_submittable" if is_note else "invoice_not_submittable"
+        return ApiProblem(409, code, result.message, **named)
+    kind = (selectors.last_attempt(document) or {}).get("kind")
+    may_exist = document.status == Status.UNVERIFIED
+    retry = f"/credit-notes/{document.pk}/issue" if is_note else f"/invoices/{document.pk}/issue"
+    what = "La nota crédito" if is_note else "La factura"
     return ApiProblem(
         504 if kind == "timeout" else 502,
         "factus_timeout" if kind == "timeout" else "factus_error",
         result.message
         + (
-            " La factura puede existir en Factus: reintente la emisión (POST /invoices/{id}/issue), que la "
+            f" {what} puede existir en Factus: reintente la emisión (POST /api/v1{retry}), que la "
             "busca por referencia antes de enviar nada."
             if may_exist
             else ""
@@ -115,10 +129,11 @@ def invoice_create(request, payload: CreateBody):
     if issue:
         require(request, "invoicing.issue_invoice")
     warnings: list[str] = []
+    form_token = form_token_of(request)
     if "customer" in data:
-        invoice, warnings = invoice_create_from_bill(user=request.user, body=data)
+        invoice, warnings = invoice_create_from_bill(user=request.user, body=data, form_token=form_token)
     else:
-        invoice = invoice_create_from_ids(user=request.user, data=data)
+        invoice = invoice_create_from_ids(user=request.user, data=data, form_token=form_token)
     if issue:
         return _issue(request, invoice.pk, created=True, warnings=warnings)
     return 201, _detail(invoice.pk, warnings)
@@ -169,6 +184,7 @@ def invoice_read(request, invoice_id: int):
 
 @invoices.post(
     "/{int:invoice_id}/issue",
+    auth=perm("invoicing.issue_invoice"),
     response={200: InvoiceOut, 202: InvoiceOut, **ERRORS},
     summary="Emitir (o reintentar) una factura",
 )
@@ -190,7 +206,6 @@ def invoice_delete(request, invoice_id: int, reopen: bool = False):
 
 
 def _file(request, invoice_id: int, kind: str):
-    require(request, "invoicing.view_invoice")
     _detail(invoice_id)
     try:
         document = services.invoice_document(invoice_id=invoice_id, user=request.user, kind=kind)
@@ -201,11 +216,11 @@ def _file(request, invoice_id: int, kind: str):
     return response
 
 
-def _file_responses(kind: str) -> dict:
+def file_responses(kind: str, of: str = "de la factura validada") -> dict:
     return {
         "responses": {
             "200": {
-                "description": f"El {kind.upper()} de la factura validada",
+                "description": f"El {kind.upper()} {of}",
                 "content": {FILE_TYPES[kind]: {"schema": {"type": "string", "format": "binary"}}},
             }
         }
@@ -214,9 +229,10 @@ def _file_responses(kind: str) -> dict:
 
 @invoices.get(
     "/{int:invoice_id}/pdf",
+    auth=perm("invoicing.view_invoice"),
     response={**ERRORS},
     summary="PDF de la factura",
-    openapi_extra=_file_responses("pdf"),
+    openapi_extra=file_responses("pdf"),
 )
 def invoice_pdf(request, invoice_id: int):
     return _file(request, invoice_id, "pdf")
@@ -224,9 +240,10 @@ def invoice_pdf(request, invoice_id: int):
 
 @invoices.get(
     "/{int:invoice_id}/xml",
+    auth=perm("invoicing.view_invoice"),
     response={**ERRORS},
     summary="XML de la factura",
-    openapi_extra=_file_responses("xml"),
+    openapi_extra=file_responses("xml"),
 )
 def invoice_xml(request, invoice_id: int):
     return _file(request, invoice_id, "xml")

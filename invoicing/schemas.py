@@ -232,3 +232,83 @@ class InvoiceOut(InvoiceSummary):
 class InvoicePage(Schema):
     items: list[InvoiceSummary]
     next_cursor: str | None = Field(description="pásela como ?cursor= para la página siguiente")
+
+
+# --- credit notes (invoicing/credit_api.py) -------------------------------------------------------
+
+CreditQuantity = Annotated[int, Field(ge=0, le=bounds.MAX_QUANTITY)]
+PartialConcept = Literal["1", "3", "4", "5", "6"]
+
+
+class CreditLineIn(Strict):
+    invoice_item_id: Annotated[int, Field(ge=1, le=2_147_483_647)]
+    quantity: CreditQuantity = Field(
+        description="unidades devueltas (concepto 1) o a las que se aplica la rebaja"
+    )
+    price: Price | None = Field(
+        None,
+        description="omitido: el precio de la línea (devolución); si no, la rebaja por unidad con IVA "
+        "(conceptos 3 a 6)",
+    )
+
+
+class CreditNoteIn(Strict):
+    """A full note (``"void": true``: concept 2, every line at what is left) or a partial one
+    (``concept`` and ``lines``)."""
+
+    void: bool = Field(False, description="true: anular la factura (todo lo que queda por acreditar)")
+    concept: PartialConcept | None = Field(
+        None,
+        description="1 devolución parcial; 3 rebaja; 4 ajuste de precio; 5 pronto pago; 6 volumen "
+        '(el 2, anulación, es "void": true)',
+    )
+    lines: Annotated[list[CreditLineIn], Field(max_length=bounds.MAX_ITEMS)] = []
+    observation: Short = ""
+    payment_method_code: Annotated[str, Field(min_length=1, max_length=4)] | None = None
+    issue: bool = Field(False, description="true: crear y emitir en Factus en la misma solicitud")
+
+
+class CreditNoteItemOut(Schema):
+    position: int
+    invoice_item_id: int
+    code_reference: str
+    name: str
+    quantity: int
+    price: Money
+    discount_rate: Rate
+    tax_rate: Rate
+    is_excluded: bool
+
+
+class CreditNoteSummary(Schema):
+    id: int
+    invoice_id: int
+    reference_code: str
+    number: str
+    status: str
+    status_label: str
+    concept: str
+    concept_label: str
+    created_at: datetime
+    total: Money | None
+    estimated_total: Money | None
+
+
+class CreditNoteOut(CreditNoteSummary):
+    prefix: str
+    cude: str
+    qr_url: str
+    validated_at: datetime | None
+    numbering_range_id: int | None
+    payment_method_code: str
+    observation: str
+    totals: Totals
+    dian_messages: list[str]
+    field_errors: dict[str, Any]
+    items: list[CreditNoteItemOut]
+    events: list[EventOut]
+
+
+class CreditNotePage(Schema):
+    items: list[CreditNoteSummary]
+    next_cursor: str | None = Field(description="pásela como ?cursor= para la página siguiente")

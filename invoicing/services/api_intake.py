@@ -17,6 +17,8 @@ INFERRED (Factus bodies; docs/api.md):
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -36,7 +38,7 @@ from catalog.models import (
 )
 from invoicing.models import Invoice
 
-from .drafts import invoice_create_draft
+from .intake import created_with, invoice_create_once
 
 EXTRA_KEYS = (
     "establishment",
@@ -117,11 +119,16 @@ def _usable_range(range_id: int | None, errors: dict, *, by_factus_id: bool = Fa
     return catalog_selectors.default_bill_range()
 
 
-def invoice_create_from_ids(*, user, data: dict) -> Invoice:
+def invoice_create_from_ids(*, user, data: dict, form_token: uuid.UUID | None = None) -> Invoice:
     """A draft from our body: ``customer_id``, items by ``product_id`` (its fields are the defaults).
+
+    ``form_token`` (from the request's Idempotency-Key): the invoice it already made, if any, is
+    returned and nothing is created (a retry after a request died half-way never bills twice).
 
     Raises: ValidationError keyed by body path.
     """
+    if form_token is not None and (existing := created_with(form_token)) is not None:
+        return existing
     errors: dict = {}
     if not Customer.objects.filter(pk=data["customer_id"]).exists():
         errors["customer_id"] = ["Ese cliente no existe."]
@@ -133,7 +140,10 @@ def invoice_create_from_ids(*, user, data: dict) -> Invoice:
     _check_line_refs(items, errors)
     if errors:
         raise ValidationError(errors)
-    return invoice_create_draft(user=user, items=items, customer_id=data["customer_id"], **header)
+    invoice, _created = invoice_create_once(
+        form_token=form_token, user=user, items=items, customer_id=data["customer_id"], **header
+    )
+    return invoice
 
 
 def _items_from_products(lines: list[dict], errors: dict) -> list[dict]:
@@ -162,11 +172,17 @@ def _items_from_products(lines: list[dict], errors: dict) -> list[dict]:
 
 
 @transaction.atomic
-def invoice_create_from_bill(*, user, body: dict) -> tuple[Invoice, list[str]]:
+def invoice_create_from_bill(
+    *, user, body: dict, form_token: uuid.UUID | None = None
+) -> tuple[Invoice, list[str]]:
     """A draft from a Factus v1 ``bills/validate`` body; returns it with warnings (range chosen).
+
+    ``form_token``: as in ``invoice_create_from_ids`` (the invoice already made, no warnings).
 
     Raises: ValidationError keyed by body path.
     """
+    if form_token is not None and (existing := created_with(form_token)) is not None:
+        return existing, []
     errors: dict = {}
     warnings: list[str] = []
     _check_reference(body.get("reference_code"), errors)
@@ -188,7 +204,8 @@ def invoice_create_from_bill(*, user, body: dict) -> tuple[Invoice, list[str]]:
     extra = {key: body[key] for key in EXTRA_KEYS if body.get(key) not in (None, [], {})}
     if body.get("document", "01") != "01":
         extra["document"] = body["document"]
-    invoice = invoice_create_draft(
+    invoice, _created = invoice_create_once(
+        form_token=form_token,
         user=user,
         items=items,
         customer_id=customer.pk,
