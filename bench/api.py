@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -25,7 +26,17 @@ import invoices as base  # noqa: E402  (bench/invoices.py: settings, database na
 
 
 def measure_issue(user, count: int) -> list[float]:
+    from django.db import connection
     from django.test import Client
+
+    queries: list[tuple[float, str]] = []
+
+    def timed_query(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            queries.append(((time.perf_counter() - started) * 1000, sql))
 
     from api.services import token_create
     from catalog.services import catalog_sync
@@ -45,14 +56,27 @@ def measure_issue(user, count: int) -> list[float]:
     for number in range(count + 3):
         payload = json.dumps({**body, "reference_code": f"BENCH-API-{number}", "issue": True})
         spent.clear()
+        queries.clear()
         start = time.perf_counter()
-        response = client.post(
-            "/api/v1/invoices", payload, content_type="application/json", HTTP_IDEMPOTENCY_KEY=f"b{number}"
-        )
+        with connection.execute_wrapper(timed_query):
+            response = client.post(
+                "/api/v1/invoices",
+                payload,
+                content_type="application/json",
+                HTTP_IDEMPOTENCY_KEY=f"b{number}",
+            )
         total = (time.perf_counter() - start) * 1000
+        if os.environ.get("BENCH_QUERIES") and number == count + 2:
+            print(
+                f"last create+issue: {total:.1f} ms, emulator {sum(spent) * 1000:.1f} ms, {len(queries)} queries "
+                f"{sum(ms for ms, _ in queries):.1f} ms; slowest:",
+                file=sys.stderr,
+            )
+            for ms, sql in sorted(queries, reverse=True)[:8]:
+                print(f"  {ms:7.1f} ms  {sql[:160]}", file=sys.stderr)
         assert response.status_code == 201, response.content[:300]
         if number >= 3:  # warm-up: token, connections
-            overheads.append(total - sum(spent))
+            overheads.append(total - sum(spent) * 1000)  # spent: seconds
     server.shutdown()
     return overheads
 

@@ -139,7 +139,6 @@ def invoice_create(request, payload: CreateBody):
     return 201, _detail(invoice.pk, warnings)
 
 
-Statuses = Annotated[list[Status], Field(max_length=10)]
 
 
 @invoices.get(
@@ -150,7 +149,7 @@ Statuses = Annotated[list[Status], Field(max_length=10)]
 )
 def invoice_list(
     request,
-    status: Statuses = Query(None),  # noqa: B008
+    status: list[Status] | None = Query(None, max_length=10),  # noqa: B008
     date_from: date | None = None,
     date_to: date | None = None,
     customer_id: Annotated[int, Field(ge=1)] | None = None,

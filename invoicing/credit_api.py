@@ -29,7 +29,6 @@ from invoicing.services import CreditLimitError, CreditLine
 
 credit_notes = Router(tags=["Notas crédito"])
 Status = CreditNote.Status
-Statuses = Annotated[list[Status], Field(max_length=10)]
 Cursor = Annotated[str, Field(max_length=200)]
 Limit = Annotated[int, Field(ge=1, le=100)]
 
@@ -142,7 +141,7 @@ def invoice_credit_notes(request, invoice_id: int, cursor: Cursor = "", limit: L
 )
 def credit_note_list(
     request,
-    status: Statuses = Query(None),  # noqa: B008
+    status: list[Status] | None = Query(None, max_length=10),  # noqa: B008
     invoice_id: Annotated[int, Field(ge=1, le=2_147_483_647)] | None = None,
     cursor: Cursor = "",
     limit: Limit = 25,

@@ -17,9 +17,12 @@ from factus_emulator.server import run_in_thread
 # Codenames the endpoints check. The custom invoicing ones come from the roles' migration
 # (feat-roles); created here when missing so these tests do not depend on it.
 CUSTOM = {
-    "issue_invoice": "Emitir facturas",
-    "delete_at_factus": "Eliminar en Factus",
-    "email_invoice": "Enviar por correo",
+    "invoice": {
+        "issue_invoice": "Emitir facturas",
+        "delete_at_factus": "Eliminar en Factus",
+        "email_invoice": "Enviar por correo",
+    },
+    "creditnote": {"issue_creditnote": "Emitir notas crédito", "email_creditnote": "Enviar notas por correo"},
 }
 BILLING = [
     "catalog.view_customer",
@@ -35,18 +38,26 @@ BILLING = [
     "invoicing.issue_invoice",
     "invoicing.email_invoice",
     "invoicing.delete_at_factus",
+    "invoicing.view_creditnote",
+    "invoicing.add_creditnote",
+    "invoicing.issue_creditnote",
+    "invoicing.email_creditnote",
 ]
-READ_ONLY = ["catalog.view_customer", "catalog.view_product", "invoicing.view_invoice"]
+READ_ONLY = [
+    "catalog.view_customer",
+    "catalog.view_product",
+    "invoicing.view_invoice",
+    "invoicing.view_creditnote",
+]
 
 
 def permissions(names: list[str]) -> list[Permission]:
-    from invoicing.models import Invoice
-
-    invoice_type = ContentType.objects.get_for_model(Invoice)
-    for codename, name in CUSTOM.items():
-        Permission.objects.get_or_create(
-            codename=codename, content_type=invoice_type, defaults={"name": name}
-        )
+    for model, custom in CUSTOM.items():
+        content_type = ContentType.objects.get_by_natural_key("invoicing", model)
+        for codename, name in custom.items():
+            Permission.objects.get_or_create(
+                codename=codename, content_type=content_type, defaults={"name": name}
+            )
     found = []
     for name in names:
         app, codename = name.split(".")

@@ -184,3 +184,67 @@ def test_two_threads_one_key_bill_once(clerk, synced):
         thread.join(60)
     assert sorted(status for status, _ in answers) in ([201, 201], [201, 409])
     assert len(synced.snapshot()["bills"]) == 1
+
+
+def test_list_filters_by_status(api, synced):
+    api.post_json("/api/v1/invoices", documented())
+    validated = api.post_json("/api/v1/invoices", documented(reference_code="OTRA-2", issue=True)).json()
+    page = api.get("/api/v1/invoices?status=validated&status=pending_dian").json()
+    assert [row["id"] for row in page["items"]] == [validated["id"]]
+
+
+def _die_mid_way(key: str, *, ago) -> None:
+    """What a request killed after its work leaves behind: its key claimed ``ago``, no answer stored."""
+    from django.utils import timezone
+
+    from api.models import IdempotencyRecord
+
+    IdempotencyRecord.objects.filter(key=key).update(
+        status_code=None, body=None, content_type="", created=timezone.now() - ago
+    )
+
+
+def test_a_dead_request_frees_its_key_after_the_lease(api, synced):
+    from api.idempotency import lease
+
+    first = api.post_json("/api/v1/invoices", documented(issue=True), HTTP_IDEMPOTENCY_KEY="muerta")
+    _die_mid_way("muerta", ago=lease() * 2)
+    again = api.post_json("/api/v1/invoices", documented(issue=True), HTTP_IDEMPOTENCY_KEY="muerta")
+    assert (again.status_code, again.json()["id"]) == (201, first.json()["id"])
+
+
+def test_a_dead_request_retried_bills_once(api, synced):
+    from api.idempotency import lease
+
+    api.post_json("/api/v1/invoices", documented(issue=True), HTTP_IDEMPOTENCY_KEY="muerta-2")
+    _die_mid_way("muerta-2", ago=lease() * 2)
+    api.post_json("/api/v1/invoices", documented(issue=True), HTTP_IDEMPOTENCY_KEY="muerta-2")
+    assert len(synced.snapshot()["bills"]) == 1
+
+
+def test_a_request_within_its_lease_still_holds_the_key(api, synced):
+    from datetime import timedelta
+
+    api.post_json("/api/v1/invoices", documented(), HTTP_IDEMPOTENCY_KEY="viva")
+    _die_mid_way("viva", ago=timedelta(seconds=1))
+    again = api.post_json("/api/v1/invoices", documented(), HTTP_IDEMPOTENCY_KEY="viva")
+    assert (again.status_code, again.json()["code"]) == (409, "idempotency_in_progress")
+
+
+def test_a_lapsed_lease_is_not_taken_by_another_body(api, synced):
+    from api.idempotency import lease
+
+    api.post_json("/api/v1/invoices", documented(), HTTP_IDEMPOTENCY_KEY="muerta-3")
+    _die_mid_way("muerta-3", ago=lease() * 2)
+    other = api.post_json("/api/v1/invoices", documented(observation="otra"), HTTP_IDEMPOTENCY_KEY="muerta-3")
+    assert (other.status_code, other.json()["code"]) == (409, "idempotency_key_reused")
+
+
+def test_permission_is_checked_before_the_body(read_api, synced):
+    response = read_api.post("/api/v1/invoices", "{not json", content_type="application/json")
+    assert response.status_code == 403
+
+
+def test_issue_needs_its_permission(api, read_api, synced):
+    draft = api.post_json("/api/v1/invoices", documented()).json()
+    assert read_api.post_json(f"/api/v1/invoices/{draft['id']}/issue").status_code == 403
