@@ -68,7 +68,8 @@ def measure_issue(user, count: int) -> list[float]:
         total = (time.perf_counter() - start) * 1000
         if os.environ.get("BENCH_QUERIES") and number == count + 2:
             print(
-                f"last create+issue: {total:.1f} ms, emulator {sum(spent) * 1000:.1f} ms, {len(queries)} queries "
+                f"last create+issue: {total:.1f} ms, emulator {sum(spent) * 1000:.1f} ms, "
+                f"{len(queries)} queries "
                 f"{sum(ms for ms, _ in queries):.1f} ms; slowest:",
                 file=sys.stderr,
             )
@@ -95,6 +96,8 @@ def measure_list(user, count: int, runs: int = 40) -> tuple[list[float], set[int
     cursors = [""] + [
         _encode(Invoice.objects.order_by("-created_at", "-id").only("created_at")[d]) for d in depths[1:]
     ]
+    for _ in range(3):  # warm-up: first import of the views, token, connection
+        client.get("/api/v1/invoices?limit=100")
     times, queries = [], set()
     for cursor in cursors:
         with CaptureQueriesContext(connection) as captured:
@@ -103,6 +106,13 @@ def measure_list(user, count: int, runs: int = 40) -> tuple[list[float], set[int
             times.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200
         queries.add(len(captured))
+        if os.environ.get("BENCH_QUERIES") and cursor == cursors[-1]:
+            with connection.cursor() as db:
+                for query in captured.captured_queries:
+                    if "invoicing_invoice" in query["sql"]:
+                        db.execute("EXPLAIN ANALYZE " + query["sql"])
+                        plan = "\n    ".join(row[0] for row in db.fetchall())
+                        print(f"deepest page ({query['time']} s):\n    {plan}", file=sys.stderr)
     return times, queries
 
 

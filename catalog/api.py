@@ -8,6 +8,7 @@ from typing import Annotated
 
 from django.shortcuts import get_object_or_404
 from ninja import Router
+from ninja import Status as Reply
 from pydantic import Field
 
 from api.auth import perm
@@ -103,7 +104,7 @@ def customer_list(request, q: Search = "", page: PageNumber = 1, page_size: Page
     "", auth=perm("catalog.add_customer"), response={201: CustomerOut}, summary="Crear un cliente"
 )
 def customer_create(request, payload: CustomerIn):
-    return 201, customer_out(_save_customer(payload.model_dump()))
+    return Reply(201, customer_out(_save_customer(payload.model_dump())))
 
 
 @customers.get(
@@ -165,7 +166,7 @@ def customer_delete(request, customer_id: int):
     problem = services.record_delete(obj=get_object_or_404(Customer, pk=customer_id))
     if problem:
         raise ApiProblem(409, "in_use", problem)
-    return 204, None
+    return Reply(204, None)
 
 
 def product_out(product: Product) -> dict:
@@ -216,7 +217,7 @@ def product_list(
 
 @products.post("", auth=perm("catalog.add_product"), response={201: ProductOut}, summary="Crear un producto")
 def product_create(request, payload: ProductIn):
-    return 201, product_out(_save_product(payload.model_dump()))
+    return Reply(201, product_out(_save_product(payload.model_dump())))
 
 
 @products.get(
@@ -254,7 +255,7 @@ def product_delete(request, product_id: int):
     problem = services.record_delete(obj=get_object_or_404(Product, pk=product_id))
     if problem:
         raise ApiProblem(409, "in_use", problem)
-    return 204, None
+    return Reply(204, None)
 
 
 # --- lookups -------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.core.validators import validate_email
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from ninja import Query, Router
+from ninja import Status as Reply
 from pydantic import Field
 
 from api.auth import perm, require
@@ -109,7 +110,7 @@ def _issue(request, invoice_id: int, *, created: bool, warnings=()):
     if problem is not None:
         raise problem
     status = 202 if result.outcome == "pending" else 201 if created else 200
-    return status, _detail(invoice_id, warnings)
+    return Reply(status, _detail(invoice_id, warnings))
 
 
 @invoices.post(
@@ -136,9 +137,7 @@ def invoice_create(request, payload: CreateBody):
         invoice = invoice_create_from_ids(user=request.user, data=data, form_token=form_token)
     if issue:
         return _issue(request, invoice.pk, created=True, warnings=warnings)
-    return 201, _detail(invoice.pk, warnings)
-
-
+    return Reply(201, _detail(invoice.pk, warnings))
 
 
 @invoices.get(
@@ -201,7 +200,7 @@ def invoice_issue(request, invoice_id: int):
 def invoice_delete(request, invoice_id: int, reopen: bool = False):
     _detail(invoice_id)
     invoice = services.invoice_delete_at_factus(invoice_id=invoice_id, user=request.user, reopen=reopen)
-    return 200, _detail(invoice.pk)
+    return Reply(200, _detail(invoice.pk))
 
 
 def _file(request, invoice_id: int, kind: str):
@@ -264,4 +263,4 @@ def invoice_email(request, invoice_id: int, payload: EmailIn):
         message = services.invoice_send_email(invoice_id=invoice_id, user=request.user, email=payload.email)
     except FactusError as error:
         raise factus_problem(error, invoice_id=invoice_id) from error
-    return 200, {"message": message or f"Factura enviada a {payload.email}."}
+    return Reply(200, {"message": message or f"Factura enviada a {payload.email}."})

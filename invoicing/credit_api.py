@@ -14,6 +14,7 @@ from django.core.validators import validate_email
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from ninja import Query, Router
+from ninja import Status as Reply
 from pydantic import Field
 
 from api.auth import perm, require
@@ -64,7 +65,7 @@ def _issue(request, credit_note_id: int, *, created: bool):
     if problem is not None:
         raise problem
     status = 202 if result.outcome == "pending" else 201 if created else 200
-    return status, _note(credit_note_id)
+    return Reply(status, _note(credit_note_id))
 
 
 def _lines(payload: CreditNoteIn) -> list[CreditLine]:
@@ -119,7 +120,7 @@ def credit_note_create(request, invoice_id: int, payload: CreditNoteIn):
         note = services.credit_note_create_partial(**common, concept=payload.concept, lines=_lines(payload))
     if payload.issue:
         return _issue(request, note.pk, created=True)
-    return 201, _note(note.pk)
+    return Reply(201, _note(note.pk))
 
 
 @invoices.get(
@@ -182,7 +183,7 @@ def credit_note_delete(request, credit_note_id: int):
         note = services.credit_note_delete_at_factus(credit_note_id=credit_note_id, user=request.user)
     except FactusError as error:
         raise factus_problem(error, credit_note_id=credit_note_id) from error
-    return 200, _note(note.pk)
+    return Reply(200, _note(note.pk))
 
 
 def _file(request, credit_note_id: int, kind: str):
@@ -236,4 +237,4 @@ def credit_note_email(request, credit_note_id: int, payload: EmailIn):
         )
     except FactusError as error:
         raise factus_problem(error, credit_note_id=credit_note_id) from error
-    return 200, {"message": message or f"Nota crédito enviada a {payload.email}."}
+    return Reply(200, {"message": message or f"Nota crédito enviada a {payload.email}."})
