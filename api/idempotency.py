@@ -76,7 +76,6 @@ def _claim(user, key: str, print_: str) -> tuple[datetime | None, IdempotencyRec
     """Insert the key, or take over its lapsed lease: (when this request claimed it, None) and it
     runs; or (None, the row another request holds or finished)."""
     now = timezone.now()
-    IdempotencyRecord.objects.filter(user=user, key=key, created__lt=now - IDEMPOTENCY_TTL).delete()
     try:
         with transaction.atomic():
             IdempotencyRecord.objects.create(user=user, key=key, fingerprint=print_, created=now)
@@ -84,6 +83,11 @@ def _claim(user, key: str, print_: str) -> tuple[datetime | None, IdempotencyRec
         record = IdempotencyRecord.objects.filter(user=user, key=key).first()
     else:
         return now, None
+    if record is not None and record.created < now - IDEMPOTENCY_TTL:
+        # Expired (24 h): the key is new again, whatever it was used for (deleted only when met
+        # again, so a request with a fresh key costs no DELETE).
+        IdempotencyRecord.objects.filter(pk=record.pk, created=record.created).delete()
+        return _claim(user, key, print_)
     if record is None or record.finished or record.fingerprint != print_ or record.created > now - lease():
         return None, record
     # The request that claimed it died (or outlived its budget): one retry takes the lease over.

@@ -31,7 +31,7 @@ ERRORS = {400: Problem, 404: Problem, 409: Problem, 422: Problem, 429: Problem, 
 
 def _detail(invoice_id: int, warnings=()) -> dict:
     try:
-        invoice = selectors.invoice_detail(invoice_id=invoice_id)
+        invoice = api_selectors.invoice_detail(invoice_id=invoice_id)
     except Invoice.DoesNotExist:
         raise ApiProblem(404, "not_found", "Esa factura no existe.") from None
     return {**api_selectors.invoice_out(invoice), "warnings": list(warnings)}

@@ -8,10 +8,12 @@ the two is to go at merge).
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
+
 from api.problems import field_error, validation_problem
 from core.keyset import BadCursor, keyset_page
 from invoicing import selectors
-from invoicing.models import CreditNote, Invoice
+from invoicing.models import CreditNote, Invoice, InvoiceEvent
 
 TOTAL_FIELDS = (
     "gross_value",
@@ -60,8 +62,23 @@ def _event(event) -> dict:
     }
 
 
+def invoice_detail(*, invoice_id: int) -> Invoice:
+    """One invoice with what ``invoice_out`` reads: its customer (joined), items and events (with
+    their user): three light queries (the page's ``selectors.invoice_detail`` joins five catalogue
+    tables and a subquery the API does not show).
+
+    Raises: Invoice.DoesNotExist.
+    """
+    events = InvoiceEvent.objects.select_related("user").order_by("-created_at", "-id")
+    return (
+        Invoice.objects.select_related("customer")
+        .prefetch_related("items", Prefetch("events", queryset=events))
+        .get(pk=invoice_id)
+    )
+
+
 def invoice_out(invoice: Invoice) -> dict:
-    """The API's view of an invoice loaded by ``selectors.invoice_detail``."""
+    """The API's view of an invoice loaded by ``invoice_detail``."""
     attempt = selectors.last_attempt(invoice)
     customer = invoice.customer
     return {

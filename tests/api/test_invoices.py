@@ -248,3 +248,18 @@ def test_permission_is_checked_before_the_body(read_api, synced):
 def test_issue_needs_its_permission(api, read_api, synced):
     draft = api.post_json("/api/v1/invoices", documented()).json()
     assert read_api.post_json(f"/api/v1/invoices/{draft['id']}/issue").status_code == 403
+
+
+def test_a_key_older_than_24_hours_is_new_again(api, synced):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from api.models import IdempotencyRecord
+
+    api.post_json("/api/v1/invoices", documented(), HTTP_IDEMPOTENCY_KEY="vieja")
+    IdempotencyRecord.objects.filter(key="vieja").update(created=timezone.now() - timedelta(hours=25))
+    other = api.post_json(
+        "/api/v1/invoices", documented(reference_code="OTRA-3"), HTTP_IDEMPOTENCY_KEY="vieja"
+    )
+    assert (other.status_code, other.json()["reference_code"]) == (201, "OTRA-3")
