@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from invoicing import selectors, services
 from invoicing.forms import (
     InvoiceForm,
-    ItemFormSet,
+    TotalsFormSet,
     apply_service_error,
     invoice_forms,
     invoice_forms_with_factus_errors,
@@ -135,7 +135,7 @@ def invoice_update(request, pk):
 
 @require_POST
 def invoice_totals(request):
-    formset = ItemFormSet(request.POST)
+    formset = TotalsFormSet(request.POST)
     return render(request, "invoicing/_totals.html", {**totals_context(formset), "oob": True})
 
 
