@@ -166,3 +166,49 @@ def test_creating_without_issue_permission_cannot_issue(api, clerk, invoice):
     clerk.user_permissions.remove(Permission.objects.get(codename="issue_creditnote"))
     response = api.post_json(notes_url(invoice), {"void": True, "issue": True})
     assert (response.status_code, CreditNote.objects.count()) == (403, 0)
+
+
+def test_a_line_of_another_invoice_is_422_saying_so(api, invoice, synced):
+    other = api.post_json("/api/v1/invoices", documented(reference_code="OTRA-9", issue=True)).json()
+    body = {"concept": "1", "lines": [{"invoice_item_id": item_id(other, 0), "quantity": 1}]}
+    response = api.post_json(notes_url(invoice), body)
+    assert (response.status_code, "no pertenece" in response.json()["detail"]) == (422, True)
+
+
+def test_only_zero_quantities_is_422(api, invoice):
+    response = api.post_json(notes_url(invoice), partial(invoice, quantity=0))
+    assert response.status_code == 422
+
+
+def test_a_reduction_above_the_price_names_its_price(api, invoice):
+    body = {
+        "concept": "3",
+        "lines": [{"invoice_item_id": item_id(invoice, 0), "quantity": 1, "price": "99999999.00"}],
+    }
+    response = api.post_json(notes_url(invoice), body)
+    assert [e["path"] for e in response.json()["errors"]] == ["lines[0].price"]
+
+
+def test_unknown_field_is_422(api, invoice):
+    response = api.post_json(notes_url(invoice), {"void": True, "anular": True})
+    assert [e["path"] for e in response.json()["errors"]] == ["anular"]
+
+
+def test_factus_server_error_is_502_naming_the_note(api, invoice, synced):
+    synced.configure(fail_rate=1.0)
+    try:
+        response = api.post_json(notes_url(invoice), {"void": True, "issue": True})
+    finally:
+        synced.configure(fail_rate=0.0)
+    body = response.json()
+    assert (response.status_code, body["credit_note_id"]) == (502, CreditNote.objects.get().pk)
+
+
+def test_factus_rate_limit_is_429_with_retry_after(api, invoice, synced):
+    synced.configure(rate_limit=1)
+    try:
+        api.get(f"/api/v1/invoices/{invoice['id']}/pdf")  # spends the minute's only Factus request
+        response = api.post_json(notes_url(invoice), {"void": True, "issue": True})
+    finally:
+        synced.configure(rate_limit=None)
+    assert (response.status_code, response.has_header("Retry-After")) == (429, True)
