@@ -53,12 +53,13 @@ import psycopg  # noqa: E402
 SEED_SQL = """
 INSERT INTO invoicing_invoice (reference_code, payment_form, payment_method_code, observation,
   send_email, status, number, prefix, cufe, qr_url, qr_image, total, gross_value, tax_amount,
-  withholdings, dian_messages, field_errors, totals_mismatch, raw_response, created_at, updated_at,
+  withholdings, dian_messages, field_errors, totals_mismatch, raw_response, factus_extra, created_at,
+  updated_at,
   created_by_id, customer_id, numbering_range_id)
 SELECT 'BENCH-' || g, '1', '10', '', false,
   (ARRAY['validated','validated','validated','draft','rejected','pending_dian','failed'])[1 + g %% 7],
   'SETP' || (990000000 + g), 'SETP', md5(g::text), '', '', 1335000.00, 1121848.74, 213151.26,
-  '[]', '[]', '{}', '{}', '{}', now() - make_interval(mins => g), now(),
+  '[]', '[]', '{}', '{}', '{}', '{}', now() - make_interval(mins => g), now(),
   %(user)s, (%(customers)s::bigint[])[1 + g %% %(n_customers)s], %(range)s
 FROM generate_series(1, %(count)s) AS g
 """

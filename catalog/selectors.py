@@ -1,5 +1,6 @@
 """Reads of master data used by pages, the invoice form and the API endpoints."""
 
+from django.conf import settings
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, NullIf
 
@@ -117,6 +118,17 @@ def _usable_numbering_ranges(document: str) -> QuerySet[NumberingRange]:
 def bill_numbering_ranges() -> QuerySet[NumberingRange]:
     """Active, unexpired sales-invoice ranges ("21") that still have numbers left."""
     return _usable_numbering_ranges(BILL_RANGE_DOCUMENT)
+
+
+def default_bill_range() -> NumberingRange | None:
+    """The range a new invoice gets when none is named: ``FACTUS_NUMBERING_RANGE_ID`` (a Factus id)
+    when usable, else the only usable bill range; None when that leaves a choice to make."""
+    ranges = list(bill_numbering_ranges()[:50])
+    preferred = getattr(settings, "FACTUS_NUMBERING_RANGE_ID", None)
+    chosen = [r for r in ranges if preferred and r.factus_id == preferred]
+    if chosen:
+        return chosen[0]
+    return ranges[0] if len(ranges) == 1 else None
 
 
 def credit_note_numbering_ranges() -> QuerySet[NumberingRange]:

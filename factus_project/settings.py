@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "factus",
     "catalog",
     "invoicing",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -227,6 +228,11 @@ FACTUS_CONNECT_TIMEOUT = env.float("FACTUS_CONNECT_TIMEOUT", default=_factus_con
 FACTUS_REQUEST_BUDGET = env.float("FACTUS_REQUEST_BUDGET", default=_factus_conf.DEFAULT_REQUEST_BUDGET)
 WEB_TIMEOUT = env.int("WEB_TIMEOUT", default=_factus_conf.DEFAULT_WEB_TIMEOUT)
 FACTUS_TOKEN_LEEWAY = env.int("FACTUS_TOKEN_LEEWAY", default=60)
+
+# --- JSON API (/api/v1/, docs/api.md) -----------------------------------------------------------
+
+# Requests per token: "N/s", "N/m" or "N/h" (api.throttle); counted in the cache (CACHE_URL).
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="120/m")
 
 # --- Logging ----------------------------------------------------------------------------------
 

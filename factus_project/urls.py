@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from core import views as core_views
+from factus_project.api import api, not_found
 
 admin.site.site_header = "Facturación electrónica · Administración"
 admin.site.site_title = "Administración"
@@ -15,5 +16,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("facturas/", include("invoicing.urls")),
     path("catalogo/", include("catalog.urls")),
+    path("api/v1/", api.urls),
+    re_path(r"^api/v1/", not_found),
+    path("perfil/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

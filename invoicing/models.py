@@ -171,7 +171,6 @@ class FactusDocument(models.Model):
     field_errors = models.JSONField("errores por campo", default=dict, blank=True)
     totals_mismatch = models.JSONField("diferencias de totales", default=dict, blank=True)
     raw_response = models.JSONField("respuesta Factus", default=dict, blank=True)
-
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
@@ -256,6 +255,10 @@ class Invoice(FactusDocument):
     )
     payment_due_date = models.DateField("fecha de vencimiento", null=True, blank=True)
     cufe = models.CharField("CUFE", max_length=128, blank=True, editable=False)
+    # Parts of a Factus v1 bills/validate body posted to the API that the invoice has no column for
+    # (document "03", establishment, related_documents, allowance_charges, ...): sent as they came
+    # (invoicing.payloads.bill_payload). Empty for invoices made in the browser.
+    factus_extra = models.JSONField("campos Factus adicionales", default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -22,6 +22,18 @@ from factus.codes import (
 from invoicing.totals import LineInput, to_decimal
 
 BILL_DOCUMENT = "01"
+# Keys of ``Invoice.factus_extra`` (an API caller's Factus body) copied into the bill as they came.
+FACTUS_EXTRA_KEYS = frozenset(
+    {
+        "document",
+        "establishment",
+        "related_documents",
+        "allowance_charges",
+        "billing_period",
+        "order_reference",
+        "operation_type",
+    }
+)
 BOGOTA = ZoneInfo("America/Bogota")
 FACTUS_STAMP = "%d-%m-%Y %I:%M:%S %p"
 MONEY_FIELDS = ("gross_value", "taxable_amount", "tax_amount", "discount_amount", "surcharge_amount", "total")
@@ -108,6 +120,8 @@ def bill_payload(invoice, items=None) -> dict:
         payload["numbering_range_id"] = invoice.numbering_range.factus_id
     if invoice.payment_form == PAYMENT_FORM_CREDIT and invoice.payment_due_date:
         payload["payment_due_date"] = invoice.payment_due_date.isoformat()
+    extra = getattr(invoice, "factus_extra", None) or {}
+    payload.update({key: value for key, value in extra.items() if key in FACTUS_EXTRA_KEYS})
     return payload
 
 

@@ -115,8 +115,16 @@ def _store_items(invoice: Invoice, built: list[InvoiceItem]) -> None:
 
 
 @transaction.atomic
-def invoice_create_draft(*, user, items: list[dict], **header) -> Invoice:
-    """A new DRAFT with its items; the reference_code is generated here, once.
+def invoice_create_draft(
+    *,
+    user,
+    items: list[dict],
+    reference_code: str | None = None,
+    factus_extra: dict | None = None,
+    **header,
+) -> Invoice:
+    """A new DRAFT with its items; the reference_code is generated here, once (or given by an API
+    caller that posts a Factus body with its own). ``factus_extra``: see ``Invoice.factus_extra``.
 
     Raises: ValidationError (no items, credit without due date).
     """
@@ -125,6 +133,8 @@ def invoice_create_draft(*, user, items: list[dict], **header) -> Invoice:
     invoice = Invoice.objects.create(
         created_by=user if user and user.is_authenticated else None,
         estimated_total=items_total(built),
+        reference_code=reference_code or new_reference_code(),
+        factus_extra=factus_extra or {},
         **fields,
     )
     _store_items(invoice, built)

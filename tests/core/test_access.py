@@ -37,11 +37,16 @@ def concrete(route: str, pattern: URLPattern) -> str | None:
     return "/" + path
 
 
-ROUTES = [
+ALL_ROUTES = [
     (name, url)
     for name, route, pattern in walk(get_resolver().url_patterns)
     if (url := concrete(route, pattern)) and name not in PUBLIC and name != "admin:login"
 ]
+# The JSON API (/api/v1/, docs/api.md) answers an anonymous caller with a 401 problem, never the
+# login page; its interactive docs (pages for people) do send to the login page.
+API_PAGES = {"api:api-root", "api:openapi-view"}
+ROUTES = [(n, u) for n, u in ALL_ROUTES if not n.startswith("api:") or n in API_PAGES]
+API_ROUTES = [(n, u) for n, u in ALL_ROUTES if n.startswith("api:") and n not in API_PAGES]
 
 
 def test_the_walk_finds_the_pages():
@@ -58,6 +63,17 @@ def test_anonymous_user_is_sent_to_login(client, name, url):
     assert response.status_code == 302, url
     logins = (reverse(settings.LOGIN_URL) + "?next=", reverse("admin:login") + "?next=")
     assert response["Location"].startswith(logins)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "url"), API_ROUTES, ids=[n for n, _ in API_ROUTES])
+def test_anonymous_api_caller_is_refused(client, name, url):
+    """401 (a token is needed), or 405 for a GET on a POST-only endpoint (nothing runs)."""
+    assert client.get(url).status_code in (401, 405), url
+
+
+def test_the_walk_finds_the_api():
+    assert {"api:invoice_list", "api:credit_note_list"} <= {name for name, _ in API_ROUTES}
 
 
 @pytest.mark.django_db
