@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "factus",
     "catalog",
     "invoicing",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -3,17 +3,19 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from core import views as core_views
+from reports import views as report_views
 
 admin.site.site_header = "Facturación electrónica · Administración"
 admin.site.site_title = "Administración"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", report_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("facturas/", include("invoicing.urls")),
     path("catalogo/", include("catalog.urls")),
+    path("informes/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -215,6 +215,9 @@ def from_data(
     response = fields["raw_response"]
     named = f"La factura {number}" if number else "La factura"  # a pending bill may have no number yet
     if status == 1:
+        # Reports date a bill by its validation: one Factus did not stamp is dated when recorded
+        # (INFERRED: the documented answers always carry ``validated``).
+        fields["validated_at"] = fields.get("validated_at") or timezone.now()
         notes = f" La DIAN dejó {len(messages)} notificación(es)." if messages else ""
         return Resolution(
             Status.VALIDATED,
