@@ -40,7 +40,10 @@ def amount_in_words(value) -> str:
     Rounded half-up to the cent first (as every figure of the invoice).
     """
     try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        amount = Decimal(str(value))
+        if not amount.is_finite():
+            return ""
+        amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     except (InvalidOperation, ValueError, TypeError):
         return ""
     sign = "menos " if amount < 0 else ""

@@ -174,7 +174,8 @@ def sales_report(*, group: str, filters: ReportFilters) -> Report:
         if group == "product":
             row["label"] = f"{row['key']} · {row['label']}" if row.get("label") else str(row["key"])
     columns = (KEY_COLUMNS[group], *SALES_FIGURES)
-    return Report(f"ventas-{group}", SALES_TITLES[group], columns, ordered, _totals(columns, ordered))
+    slug = next(slug for slug, name in SALES_SLUGS.items() if name == group)
+    return Report(slug, SALES_TITLES[group], columns, ordered, _totals(columns, ordered))
 
 
 def _as_key(value):
@@ -333,8 +334,15 @@ def withholdings_report(*, filters: ReportFilters) -> Report:
     )
 
 
+# The address of each report (/informes/<slug>/) and its title, in menu order.
+SALES_SLUGS = {
+    "ventas-dia": "day",
+    "ventas-mes": "month",
+    "ventas-cliente": "customer",
+    "ventas-producto": "product",
+}
 REPORTS = {
-    **{f"ventas-{group}": SALES_TITLES[group] for group in SALES_GROUPS},
+    **{slug: SALES_TITLES[group] for slug, group in SALES_SLUGS.items()},
     "iva": "IVA por tarifa",
     "retenciones": "Retenciones por tipo",
 }
@@ -342,8 +350,8 @@ REPORTS = {
 
 def build_report(*, slug: str, filters: ReportFilters) -> Report:
     """The report named ``slug`` (a key of REPORTS). Raises: KeyError for an unknown slug."""
-    if slug.startswith("ventas-") and slug.removeprefix("ventas-") in SALES_GROUPS:
-        return sales_report(group=slug.removeprefix("ventas-"), filters=filters)
+    if slug in SALES_SLUGS:
+        return sales_report(group=SALES_SLUGS[slug], filters=filters)
     if slug == "iva":
         return vat_report(filters=filters)
     if slug == "retenciones":
