@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
@@ -22,6 +23,8 @@ from invoicing.models import CreditNote, CreditNoteItem, DocumentStatus, Invoice
 ZERO = Decimal("0.00")
 TOP = 5
 MONTHS = 12
+COUNT_CAP = 999
+CLOSED_MONTHS_TTL = 600
 MONTH_NAMES = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
 # The cards that link to the invoice list, filtered: (status, title, what to do).
 ATTENTION = (
@@ -79,42 +82,63 @@ def billed(*, today: date) -> dict[str, Billed]:
 
 
 def attention() -> list[dict]:
-    """Rejected, pending at the DIAN, por verificar and draft invoices: count and list link (1 query)."""
-    counts = dict(
-        Invoice.objects.filter(status__in=[status for status, *_ in ATTENTION])
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    """Rejected, pending at the DIAN, por verificar and draft invoices: count and list link.
+
+    One bounded count per card (``LIMIT``): past COUNT_CAP the card says «1000+», and the work
+    does not grow with the data (4 small queries on the status index).
+    """
     list_url = reverse("invoicing:invoice_list")
-    return [
-        {
-            "status": status,
-            "title": title,
-            "hint": hint,
-            "count": counts.get(status, 0),
-            "url": f"{list_url}?status={status}",
-            "badge": Invoice.BADGES.get(status, "secondary"),
-        }
-        for status, title, hint in ATTENTION
-    ]
+    cards = []
+    for status, title, hint in ATTENTION:
+        count = Invoice.objects.filter(status=status).order_by()[: COUNT_CAP + 1].count()
+        cards.append(
+            {
+                "status": status,
+                "title": title,
+                "hint": hint,
+                "count": count,
+                "capped": count > COUNT_CAP,
+                "url": f"{list_url}?status={status}",
+                "badge": Invoice.BADGES.get(status, "secondary"),
+            }
+        )
+    return cards
+
+
+def _month_sums(since: datetime, until: datetime | None) -> dict[date, dict]:
+    """Validated totals and IVA per local month, invoices minus notes, in [since, until) (2 queries)."""
+    period = Q(status=DocumentStatus.VALIDATED, validated_at__gte=since)
+    if until is not None:
+        period &= Q(validated_at__lt=until)
+    sums: dict[date, dict] = {}
+    for sign, model in ((1, Invoice), (-1, CreditNote)):
+        found = model.objects.filter(period).values(month=TruncMonth("validated_at"))
+        for row in found.annotate(total=Sum("total"), tax=Sum("tax_amount")).order_by():
+            month = sums.setdefault(_as_date(row["month"]), {"total": ZERO, "tax": ZERO})
+            month["total"] += sign * (row["total"] or ZERO)
+            month["tax"] += sign * (row["tax"] or ZERO)
+    return sums
 
 
 def monthly(*, today: date) -> list[dict]:
-    """The last 12 months (this one included): total billed and IVA, net of credit notes (2 queries)."""
-    first = _add_months(today.replace(day=1), -(MONTHS - 1))
-    since = Q(status=DocumentStatus.VALIDATED, validated_at__gte=_start(first))
-    sums = {"total": Sum("total"), "tax": Sum("tax_amount")}
-    rows = {_add_months(first, n): {"total": ZERO, "tax": ZERO} for n in range(MONTHS)}
-    for sign, model in ((1, Invoice), (-1, CreditNote)):
-        for found in model.objects.filter(since).values(month=TruncMonth("validated_at")).annotate(**sums):
-            row = rows.get(_as_date(found["month"]))
-            if row is not None:
-                row["total"] += sign * (found["total"] or ZERO)
-                row["tax"] += sign * (found["tax"] or ZERO)
+    """The last 12 months (this one included): total billed and IVA, net of credit notes.
+
+    This month is summed on every request (2 small queries); the 11 closed months are kept in the
+    cache for CLOSED_MONTHS_TTL seconds (2 queries when they are not): a document is dated when it
+    is validated, so a closed month only changes when an import brings an older bill.
+    """
+    this_month = today.replace(day=1)
+    first = _add_months(this_month, -(MONTHS - 1))
+    closed = cache.get_or_set(
+        f"reports:closed-months:{first:%Y-%m}:{this_month:%Y-%m}",
+        lambda: _month_sums(_start(first), _start(this_month)),
+        CLOSED_MONTHS_TTL,
+    )
+    sums = {**closed, **_month_sums(_start(this_month), None)}
+    empty = {"total": ZERO, "tax": ZERO}
     return [
-        {"month": month, "label": f"{MONTH_NAMES[month.month - 1]} {month.year}", **figures}
-        for month, figures in rows.items()
+        {"month": month, "label": f"{MONTH_NAMES[month.month - 1]} {month.year}", **sums.get(month, empty)}
+        for month in (_add_months(first, n) for n in range(MONTHS))
     ]
 
 

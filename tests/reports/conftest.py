@@ -22,3 +22,13 @@ def staff_client(client, user):
     grant(user, "view_invoice", "view_reports")
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Inicio keeps closed months in the cache: each test starts without another test's figures."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -4,6 +4,7 @@ import random
 from datetime import date, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -111,6 +112,7 @@ def test_top_products_show_at_most_five(rng):
 
 
 def _queries(today) -> int:
+    cache.clear()  # both counts with the closed months computed, not one from the cache
     with CaptureQueriesContext(connection) as captured:
         dashboard.dashboard(today=today)
     return len(captured)
@@ -122,3 +124,24 @@ def test_the_query_count_does_not_grow_with_data():
     before = _queries(TODAY)
     generate(seed=6, start=local(2025, 6, 1), days=290, invoices=30)
     assert _queries(TODAY) == before
+
+
+def test_a_closed_month_is_read_from_the_cache_until_it_expires(rng):
+    dashboard.monthly(today=TODAY)
+    make_invoice(rng, CustomerFactory(), at=local(2026, 1, 10))  # an import of an older bill
+    january = next(row for row in dashboard.monthly(today=TODAY) if row["month"] == date(2026, 1, 1))
+    assert january["total"] == 0
+
+
+def test_this_month_is_always_summed_afresh(rng):
+    dashboard.monthly(today=TODAY)
+    invoice = make_invoice(rng, CustomerFactory(), at=local(2026, 3, 10))
+    assert dashboard.monthly(today=TODAY)[-1]["total"] == invoice.total
+
+
+def test_a_card_over_the_cap_says_so(rng, monkeypatch):
+    monkeypatch.setattr(dashboard, "COUNT_CAP", 2)
+    for _ in range(3):
+        make_invoice(rng, CustomerFactory(), at=local(2026, 3, 10), status=DocumentStatus.DRAFT)
+    card = next(card for card in dashboard.attention() if card["status"] == DocumentStatus.DRAFT)
+    assert card["capped"] is True
