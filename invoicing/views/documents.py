@@ -36,6 +36,7 @@ def invoice_detail(request, pk):
 
 
 @require_GET
+@permission_required("invoicing.view_invoice", raise_exception=True)
 def invoice_print(request, pk):
     """The invoice on one printable page (no navigation, no actions), total in words included."""
     invoice = invoice_or_404(pk)

@@ -12,8 +12,7 @@ from playwright.sync_api import expect
 from core.numbers import format_money
 from invoicing.models import DocumentStatus
 from tests.catalog.factories import CustomerFactory
-from tests.reports.conftest import grant
-from tests.reports.data import make_invoice, make_note
+from tests.reports.data import grant, make_invoice, make_note
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

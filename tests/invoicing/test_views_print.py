@@ -5,9 +5,16 @@ from decimal import Decimal
 import pytest
 
 from tests.invoicing.factories import InvoiceFactory, InvoiceItemFactory
+from tests.reports.data import grant
 
 pytestmark = pytest.mark.django_db
 WORDS = "UN MILLÓN TRESCIENTOS TREINTA Y CINCO MIL PESOS M/CTE"
+
+
+@pytest.fixture
+def user_client(user_client, user):
+    grant(user, "view_invoice")
+    return user_client
 
 
 @pytest.fixture
@@ -37,3 +44,8 @@ def test_the_printable_view_of_a_missing_invoice_is_404(user_client):
 
 def test_the_printable_view_is_get_only(user_client, invoice):
     assert user_client.post(f"/facturas/{invoice.pk}/imprimir/").status_code == 405
+
+
+def test_the_printable_view_needs_permission_to_see_invoices(client, user, invoice):
+    client.force_login(user)
+    assert client.get(f"/facturas/{invoice.pk}/imprimir/").status_code == 403

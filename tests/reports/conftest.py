@@ -1,20 +1,12 @@
 import pytest
-from django.contrib.auth.models import Permission
 
-from tests.reports.data import generate, local
+from tests.reports.data import generate, grant, local
 
 
 @pytest.fixture
 def march():
     """Generated March 2026 data: invoices (most validated) and credit notes (some rejected)."""
     return generate(seed=13, start=local(2026, 3, 1), days=31, invoices=40)
-
-
-def grant(user, *codenames: str):
-    user.user_permissions.add(
-        *Permission.objects.filter(content_type__app_label="invoicing", codename__in=codenames)
-    )
-    return user
 
 
 @pytest.fixture

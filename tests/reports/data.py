@@ -6,6 +6,7 @@ import random
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from invoicing.models import CreditNote, CreditNoteItem, DocumentStatus, Invoice
@@ -113,6 +114,13 @@ def generate(*, seed: int, start: datetime, days: int, invoices: int) -> dict:
             note_status = DocumentStatus.VALIDATED if rng.random() < 0.85 else DocumentStatus.REJECTED
             notes.append(make_note(invoice, at=later, share=rng.choice([0, 1]), status=note_status))
     return {"customers": customers, "invoices": made, "notes": notes}
+
+
+def grant(user, *codenames: str):
+    """Give ``user`` these invoicing permissions (view_invoice, view_reports...)."""
+    permissions = Permission.objects.filter(content_type__app_label="invoicing", codename__in=codenames)
+    user.user_permissions.add(*permissions)
+    return user
 
 
 def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:

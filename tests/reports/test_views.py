@@ -9,8 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.catalog.factories import CustomerFactory
-from tests.reports.conftest import grant
-from tests.reports.data import local, make_invoice, make_note
+from tests.reports.data import grant, local, make_invoice, make_note
 
 pytestmark = pytest.mark.django_db
 MARCH = {"date_from": "2026-03-01", "date_to": "2026-03-31"}
