@@ -264,7 +264,7 @@ def vat_report(*, filters: ReportFilters) -> Report:
     for row in rows.values():
         for name in _VAT_SUMS:
             row[f"net_{name}"] = row[name] - row[f"credited_{name}"]
-    ordered = sorted(rows.values(), key=lambda row: (row["_order"], -row["rate"]))
+    ordered = sorted(rows.values(), key=lambda row: (row["_order"], -(row["rate"] or ZERO)))
     for row in ordered:
         row.pop("_order")
     return Report("iva", "IVA por tarifa", VAT_COLUMNS, ordered, _totals(VAT_COLUMNS, ordered))
@@ -272,7 +272,7 @@ def vat_report(*, filters: ReportFilters) -> Report:
 
 def _vat_row(is_excluded: bool, rate: Decimal) -> dict:
     order, label = _vat_kind(is_excluded, rate)
-    row = {"label": label, "rate": rate, "_order": order}
+    row = {"label": label, "rate": None if is_excluded else rate, "_order": order}  # excluded: no rate
     for prefix in ("", "credited_", "net_"):
         for name in _VAT_SUMS:
             row[f"{prefix}{name}"] = ZERO

@@ -33,9 +33,10 @@ def test_login_lands_on_inicio_with_what_was_billed_today(books, logged_in_page)
     expect(logged_in_page.locator("[data-figure=day-net]")).to_have_text(expected)
 
 
-def test_the_chart_is_drawn_from_the_vendored_chart_js(books, logged_in_page):
+def test_the_chart_draws_this_months_net_total_with_the_vendored_chart_js(books, logged_in_page):
     expect(logged_in_page.locator("#months-chart")).to_be_visible()
-    assert logged_in_page.evaluate("() => typeof window.Chart === 'function'")
+    drawn = logged_in_page.evaluate("() => Chart.getChart('months-chart').data.datasets[0].data.at(-1)")
+    assert Decimal(str(drawn)) == books["invoice"].total - books["note"].total
 
 
 def test_a_card_click_lands_on_the_filtered_list(books, logged_in_page, live_server):
