@@ -10,7 +10,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from core.numbers import format_number
-from reports.selectors import Report, ReportFilters
+from reports.tables import Report, ReportFilters
 
 MONTHS = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
 # Excel number formats; Excel shows them with the reader's own separators (es-CO: 1.335.000,00).

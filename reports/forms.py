@@ -11,7 +11,7 @@ from django.utils import timezone
 from catalog.models import Customer, Product
 from catalog.widgets import SearchChoiceField
 from invoicing.forms import BootstrapForm
-from reports.selectors import ReportFilters
+from reports.tables import ReportFilters
 
 # A longer range is refused: one report over ten years of data is not what the page is for.
 MAX_DAYS = 366 * 3
