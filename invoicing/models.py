@@ -274,7 +274,7 @@ class Invoice(FactusDocument):
                 fields=["validated_at"],
                 name="invoice_validated_at_idx",
                 condition=Q(status="validated"),
-                include=["total", "tax_amount", "customer"],
+                include=["id", "total", "tax_amount", "customer"],
             ),
         ]
         permissions = [("view_reports", "Puede ver los informes de ventas, IVA y retenciones")]
@@ -502,7 +502,7 @@ class CreditNote(FactusDocument):
                 fields=["validated_at"],
                 name="credit_note_validated_at_idx",
                 condition=Q(status="validated"),
-                include=["total", "tax_amount", "invoice"],
+                include=["id", "total", "tax_amount", "invoice"],
             ),
         ]
         constraints = document_constraints(
