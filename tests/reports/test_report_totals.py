@@ -87,14 +87,35 @@ def test_vat_per_rate_equals_the_lines_of_the_invoice_details(march, rate):
     assert rows[rate]["tax_amount"] == _by_rate(march["invoices"])[rate]
 
 
-def test_vat_excluded_has_its_own_row_with_its_value_and_no_tax(march):
-    row = next(row for row in vat_report(filters=MARCH).rows if row["label"] == "Excluido de IVA")
-    assert (row["gross_value"], row["tax_amount"]) == (_by_rate(march["invoices"])["Excluido de IVA"], 0)
+def _excluded_row(march):
+    return next(row for row in vat_report(filters=MARCH).rows if row["label"] == "Excluido de IVA")
 
 
-def test_vat_exempt_row_has_a_base_and_no_tax(march):
+def test_vat_excluded_row_has_the_value_of_the_excluded_lines(march):
+    assert _excluded_row(march)["gross_value"] == _by_rate(march["invoices"])["Excluido de IVA"]
+
+
+def test_vat_excluded_row_has_no_tax(march):
+    assert _excluded_row(march)["tax_amount"] == 0
+
+
+def test_vat_exempt_row_has_the_base_of_the_zero_rate_lines(march):
+    expected = sum(
+        (
+            line.taxable_amount
+            for invoice in _validated(march["invoices"])
+            for item, line in detail_figures(invoice)["lines"]
+            if not item.is_excluded and item.tax_rate == 0
+        ),
+        Decimal(0),
+    )
     row = next(row for row in vat_report(filters=MARCH).rows if row["label"].startswith("Exento"))
-    assert row["taxable_amount"] > 0 and row["tax_amount"] == 0
+    assert row["taxable_amount"] == expected
+
+
+def test_vat_exempt_row_has_no_tax(march):
+    row = next(row for row in vat_report(filters=MARCH).rows if row["label"].startswith("Exento"))
+    assert row["tax_amount"] == 0
 
 
 @pytest.mark.parametrize("code", ["05", "06", "07"])
