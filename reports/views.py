@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
@@ -55,10 +54,7 @@ def _page(request, slug, form, filters):
             "slug": slug,
             "filters": filters,
             "report": selectors.build_report(slug=slug, filters=filters) if filters else None,
-            "tabs": [
-                {"slug": key, "title": title, "url": reverse("reports:report", args=[key])}
-                for key, title in selectors.REPORTS.items()
-            ],
+            "reports": selectors.REPORTS,
             "query": query,
         },
         status=200 if filters else 422,
