@@ -1,5 +1,8 @@
 """Reads of master data used by pages, the invoice form and the API endpoints."""
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.conf import settings
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, NullIf
@@ -134,6 +137,56 @@ def default_bill_range() -> NumberingRange | None:
 def credit_note_numbering_ranges() -> QuerySet[NumberingRange]:
     """Active, unexpired credit-note ranges ("22") that still have numbers left."""
     return _usable_numbering_ranges(CREDIT_NOTE_RANGE_DOCUMENT)
+
+
+# A range needs attention when fewer numbers or days than these are left (Inicio; the daily
+# health check of feat-tasks is meant to read the same selector).
+RANGE_WARN_NUMBERS = 500
+RANGE_WARN_DAYS = 30
+
+
+@dataclass(frozen=True)
+class RangeHealth:
+    """What is left of one numbering range, and whether a person should act on it."""
+
+    range: NumberingRange
+    numbers_left: int
+    days_left: int | None  # None: the range has no end date
+    low_numbers: bool
+    ending_soon: bool
+
+    @property
+    def warning(self) -> bool:
+        return self.low_numbers or self.ending_soon
+
+
+def numbering_range_health(
+    *, today: date, warn_numbers: int = RANGE_WARN_NUMBERS, warn_days: int = RANGE_WARN_DAYS
+) -> list[RangeHealth]:
+    """Numbers and days left of every active invoice and credit-note range (one query).
+
+    An expired range, or one with no numbers left, shows 0 and warns; ``days_left`` counts to the
+    range's ``end_date`` inclusive of neither day (0 on its last day).
+    """
+    ranges = NumberingRange.objects.filter(
+        document__in=(BILL_RANGE_DOCUMENT, CREDIT_NOTE_RANGE_DOCUMENT), is_active=True
+    ).order_by("document", "prefix", "pk")
+    health = []
+    for numbering in ranges:
+        left = 0 if numbering.is_expired else numbering.numbers_left
+        days = None if numbering.end_date is None else max(0, (numbering.end_date - today).days)
+        if numbering.is_expired:
+            days = 0
+        health.append(
+            RangeHealth(
+                range=numbering,
+                numbers_left=left,
+                days_left=days,
+                low_numbers=left < warn_numbers,
+                ending_soon=days is not None and days < warn_days,
+            )
+        )
+    return health
 
 
 def active_units() -> QuerySet[MeasurementUnit]:

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "catalog",
     "invoicing",
     "api",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -4,12 +4,13 @@ from django.urls import include, path, re_path
 
 from core import views as core_views
 from factus_project.api import api, not_found
+from reports import views as report_views
 
 admin.site.site_header = "Facturación electrónica · Administración"
 admin.site.site_title = "Administración"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", report_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -19,5 +20,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/v1/", not_found),
     path("perfil/", include("api.urls")),
+    path("informes/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -271,7 +271,16 @@ class Invoice(FactusDocument):
             # varchar_pattern_ops (PostgreSQL only; ignored elsewhere): LIKE 'SETP99%' uses it.
             models.Index(fields=["number"], name="invoice_number_idx", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["prefix", "number"], name="invoice_prefix_number_idx"),
+            # Inicio and Informes: validated invoices by validation time (reports.selectors).
+            # Covering (PostgreSQL): month sums and top customers read the index alone.
+            models.Index(
+                fields=["validated_at"],
+                name="invoice_validated_at_idx",
+                condition=Q(status="validated"),
+                include=["id", "total", "tax_amount", "customer"],
+            ),
         ]
+        permissions = [("view_reports", "Puede ver los informes de ventas, IVA y retenciones")]
         constraints = document_constraints(
             "invoice", number_taken="Ese número de factura ya está registrado en otra factura."
         )
@@ -351,6 +360,17 @@ class DocumentLine(models.Model):
     withholdings = models.JSONField(
         "retenciones", default=list, blank=True, help_text='[{"code": "06", "rate": "7.00"}]'
     )
+    # The line's figures as Factus computes them (invoicing.totals.compute_line), stored when the line
+    # is written (invoicing.services.figures.with_figures) so that reports are SQL sums. A line never
+    # changes once its document is sent, so these are the figures it was validated with. Null only
+    # for a line written by code that skipped with_figures (docs/reports.md).
+    line_total = _money("total de la línea")
+    line_gross_value = _money("valor bruto de la línea")
+    line_taxable_amount = _money("base gravable de la línea")
+    line_tax_amount = _money("impuesto de la línea")
+    line_rete_iva = _money("ReteIVA de la línea")
+    line_rete_renta = _money("ReteRenta de la línea")
+    line_rete_ica = _money("ReteICA de la línea")
 
     class Meta:
         abstract = True
@@ -483,6 +503,12 @@ class CreditNote(FactusDocument):
             models.Index(fields=["status", "-created_at"], name="credit_note_status_created_idx"),
             models.Index(fields=["invoice", "status"], name="credit_note_invoice_status_idx"),
             models.Index(fields=["number"], name="credit_note_number_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["validated_at"],
+                name="credit_note_validated_at_idx",
+                condition=Q(status="validated"),
+                include=["id", "total", "tax_amount", "invoice"],
+            ),
         ]
         constraints = document_constraints(
             "credit_note", number_taken="Ese número de nota crédito ya está registrado en otra nota."

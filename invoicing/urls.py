@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/editar/", views.invoice_update, name="invoice_update"),
     path("<int:pk>/emitir/", views.invoice_submit, name="invoice_submit"),
     path("<int:pk>/duplicar/", views.invoice_duplicate, name="invoice_duplicate"),
+    path("<int:pk>/imprimir/", views.invoice_print, name="invoice_print"),
     path("<int:pk>/pdf/", views.invoice_pdf, name="invoice_pdf"),
     path("<int:pk>/xml/", views.invoice_xml, name="invoice_xml"),
     path("<int:pk>/correo/", views.invoice_email, name="invoice_email"),

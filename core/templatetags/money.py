@@ -3,6 +3,7 @@
 from django import template
 
 from core.numbers import format_money
+from core.words import amount_in_words
 
 register = template.Library()
 
@@ -10,3 +11,9 @@ register = template.Library()
 @register.filter
 def money(value):
     return format_money(value)
+
+
+@register.filter
+def in_words(value):
+    """``1335000`` -> ``UN MILLÓN TRESCIENTOS TREINTA Y CINCO MIL PESOS M/CTE`` (core.words)."""
+    return amount_in_words(value)

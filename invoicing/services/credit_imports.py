@@ -17,6 +17,7 @@ from invoicing.payloads import parse_money, parse_stamp
 
 from . import resolve
 from .events import Action, Outcome, record_event
+from .figures import lines_with_figures
 from .imports import ImportSummary
 from .kinds import CREDIT_NOTE
 from .submit import apply
@@ -135,7 +136,7 @@ def _create(client, row: dict, user) -> bool:
     note.total = note.total if note.total is not None else parse_money(row.get("total"))
     note.save()
     items, skipped = _items(note, invoice, data.get("items") or [])
-    CreditNoteItem.objects.bulk_create(items)
+    CreditNoteItem.objects.bulk_create(lines_with_figures(items))  # stored figures: the reports sum them
     skipped_text = (
         f" {skipped} ítem(s) sin línea de la factura que les corresponda no se importaron." if skipped else ""
     )

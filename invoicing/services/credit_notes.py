@@ -20,6 +20,7 @@ from invoicing.totals import InvoiceTotals
 from . import documents
 from .credit_limits import CreditLimitError, CreditLine, check_invoice, plan, totals_of
 from .events import Action, InvoiceActionError, Outcome, record_event
+from .figures import lines_with_figures
 from .kinds import CREDIT_NOTE
 from .submit import SubmitResult, document_submit
 
@@ -136,7 +137,7 @@ def _save(note: CreditNote, items) -> None:
     note.items.all().delete()
     for item in items:
         item.credit_note = note
-    note.items.bulk_create(items)
+    note.items.bulk_create(lines_with_figures(items))  # stored figures: the reports sum them
 
 
 @transaction.atomic

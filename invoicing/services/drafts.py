@@ -12,6 +12,7 @@ from invoicing.models import Invoice, InvoiceItem, new_reference_code
 from invoicing.totals import LineInput, compute_invoice, to_decimal
 
 from .events import Action, InvoiceActionError, Outcome, record_event
+from .figures import lines_with_figures
 
 DRAFT_HEADER_FIELDS = (
     "customer_id",
@@ -111,7 +112,7 @@ def _check_bounds(items: list[dict]) -> None:
 def _store_items(invoice: Invoice, built: list[InvoiceItem]) -> None:
     for item in built:
         item.invoice = invoice
-    InvoiceItem.objects.bulk_create(built)
+    InvoiceItem.objects.bulk_create(lines_with_figures(built))
 
 
 @transaction.atomic

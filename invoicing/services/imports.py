@@ -30,6 +30,7 @@ from invoicing.payloads import NIT_DOCUMENT_ID, BillDataError, bill_status, pars
 from . import resolve
 from .drafts import items_total
 from .events import Action, Outcome, record_event
+from .figures import lines_with_figures
 from .kinds import INVOICE
 from .submit import apply
 
@@ -173,7 +174,7 @@ def _create(client, row: dict, user) -> bool:
     # Ours only when every line came across: a partial sum would understate the bill.
     invoice.estimated_total = items_total(items) if items and not skipped else None
     invoice.save()
-    InvoiceItem.objects.bulk_create(items)
+    InvoiceItem.objects.bulk_create(lines_with_figures(items))
     note = f" {skipped} ítem(s) sin unidad, estándar o tributo conocidos no se importaron." if skipped else ""
     record_event(
         invoice,

@@ -223,6 +223,9 @@ def from_data(
     response = fields["raw_response"]
     named = f"{doc.subject} {number}" if number else doc.subject  # a pending one may have no number yet
     if status == 1:
+        # Reports date a bill by its validation: one Factus did not stamp is dated when recorded
+        # (INFERRED: the documented answers always carry ``validated``).
+        fields["validated_at"] = fields.get("validated_at") or timezone.now()
         notes = f" La DIAN dejó {len(messages)} notificación(es)." if messages else ""
         return Resolution(
             Status.VALIDATED,

@@ -5,6 +5,7 @@ from .documents import (
     invoice_detail,
     invoice_email,
     invoice_pdf,
+    invoice_print,
     invoice_xml,
 )
 from .editing import (
@@ -26,6 +27,7 @@ __all__ = [
     "invoice_import",
     "invoice_list",
     "invoice_pdf",
+    "invoice_print",
     "invoice_submit",
     "invoice_totals",
     "invoice_update",

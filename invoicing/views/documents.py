@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET
 
 from invoicing import selectors, services
 from invoicing.forms import EmailForm
@@ -31,6 +32,18 @@ def invoice_detail(request, pk):
             "qr_link": selectors.qr_link(invoice),
             **detail_figures(invoice),
         },
+    )
+
+
+@require_GET
+@permission_required("invoicing.view_invoice", raise_exception=True)
+def invoice_print(request, pk):
+    """The invoice on one printable page (no navigation, no actions), total in words included."""
+    invoice = invoice_or_404(pk)
+    return render(
+        request,
+        "invoicing/invoice_print.html",
+        {"invoice": invoice, "qr_link": selectors.qr_link(invoice), **detail_figures(invoice)},
     )
 
 

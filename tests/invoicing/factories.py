@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from catalog.models import MeasurementUnit, StandardCode, Tribute
 from invoicing.models import Invoice, InvoiceItem
+from invoicing.services.figures import with_figures
 from tests.catalog.factories import CustomerFactory, NumberingRangeFactory
 
 __all__ = [
@@ -52,6 +53,13 @@ class InvoiceItemFactory(factory.django.DjangoModelFactory):
     unit = factory.LazyFunction(lambda: MeasurementUnit.objects.get(factus_id=70))
     standard_code = factory.LazyFunction(lambda: StandardCode.objects.get(factus_id=1))
     tribute = factory.LazyFunction(lambda: Tribute.objects.get(factus_id=1))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # As every service writes a line: with its stored figures (invoicing.services.figures).
+        line = with_figures(model_class(*args, **kwargs))
+        line.save()
+        return line
 
 
 def item_dict(**overrides) -> dict:
