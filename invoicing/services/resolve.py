@@ -436,8 +436,10 @@ def _rate_limited(exc: FactusRateLimited) -> Resolution:
     return Resolution(
         Status.FAILED,
         Outcome.RATE_LIMITED,
-        # The wait is said once, by the panel, from ``retry_at``.
-        "Factus limitó las solicitudes (HTTP 429): la factura no se envió.",
+        # The wait is said once, by the panel, from ``retry_at``. No status: our own fleet limit.
+        "Factus limitó las solicitudes (HTTP 429): la factura no se envió."
+        if exc.status_code
+        else "Se alcanzó el límite de solicitudes por minuto a Factus: la factura no se envió.",
         http_status=exc.status_code,
         response=exc.body,
         retry_after=exc.retry_after,
