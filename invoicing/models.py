@@ -390,6 +390,9 @@ class BulkRun(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = "emisión masiva"
         verbose_name_plural = "emisiones masivas"
+        # TODO(lead, feat-roles): the roles branch owns the permission names; this one is where the
+        # bulk views look until they are reconciled.
+        permissions = [("issue_invoice", "Puede emitir facturas")]
 
     def __str__(self):
         return f"Emisión masiva {self.pk}"
