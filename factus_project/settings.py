@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.factus_environment",
+                "catalog.context_processors.numbering_range_health",
             ],
         },
     },
