@@ -244,6 +244,8 @@ _TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
 _task_backend = env.str("TASKS_BACKEND", default="database")
+# Seconds between two runs of the follow-up cycle (invoicing.tasks.follow_up_tick).
+FOLLOW_UP_TICK_SECONDS = env.int("FOLLOW_UP_TICK_SECONDS", default=30)
 TASKS = {
     "default": {
         "BACKEND": _TASK_BACKENDS.get(_task_backend, _task_backend),

@@ -3,7 +3,7 @@
 The database backend (django-tasks-db) runs a task at most once per enqueue and never retries or
 times out one: a worker SIGKILLed mid-task leaves its row RUNNING for ever. Recovery is therefore
 ours, by lease, in the services (``bulk_recover``, ``follow_up_dispatch``), which ``follow_up_tick``
-runs every ``TICK_SECONDS``.
+runs every ``FOLLOW_UP_TICK_SECONDS``.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django_tasks import TaskResultStatus, default_task_backend, task
@@ -19,9 +20,9 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 from invoicing.services import bulk, follow_up
 
 logger = logging.getLogger(__name__)
-TICK_SECONDS = 30
 # Bulk issuing goes before follow-ups; both use the fleet's bulk priority at Factus.
 BULK_PRIORITY, FOLLOW_UP_PRIORITY = 10, 0
+TICK_PRIORITY = 20  # cheap, and it recovers dead bulk items: never starved by a long queue
 
 
 @task(priority=BULK_PRIORITY)
@@ -34,19 +35,20 @@ def run_follow_up(follow_up_id: int) -> str:
     return follow_up.follow_up_run(follow_up_id=follow_up_id)
 
 
-@task(priority=FOLLOW_UP_PRIORITY + 1)
+@task(priority=TICK_PRIORITY)
 def follow_up_tick(chain: bool = True) -> dict:
     """Recover dead bulk items, find invoices needing follow-up, dispatch what is due.
 
-    With ``chain`` it enqueues its successor first (TICK_SECONDS later), one chain per tick slot
+    With ``chain`` it enqueues its successor first (FOLLOW_UP_TICK_SECONDS later), one chain per tick slot
     (a cache key): a worker killed mid-tick leaves the successor already enqueued, and the cron
     job ``manage.py follow_up`` restarts a chain that was lost anyway.
     """
     if chain:
-        slot = int(timezone.now().timestamp()) // TICK_SECONDS
-        if not cache.add(f"follow-up-tick:{slot}", 1, timeout=TICK_SECONDS * 4):
+        every = settings.FOLLOW_UP_TICK_SECONDS
+        slot = int(timezone.now().timestamp()) // every
+        if not cache.add(f"follow-up-tick:{slot}", 1, timeout=every * 4):
             return {"skipped": True}  # another chain already ticks in this slot: this one ends
-        follow_up_tick.using(run_after=timezone.now() + timedelta(seconds=TICK_SECONDS)).enqueue()
+        follow_up_tick.using(run_after=timezone.now() + timedelta(seconds=every)).enqueue()
     return {
         "recovered": bulk.bulk_recover(),
         "scanned": follow_up.follow_up_scan(),

@@ -30,7 +30,7 @@ MAX_IDS = 1000  # one press issues at most this many invoices
 MAX_ATTEMPTS = 5  # of one item: transient faults and dead workers; then a person looks
 # A running item is re-enqueued once this has passed: the submission's own stale time (after which
 # the invoice is looked up by reference before anything is resent) plus time to record the outcome.
-LEASE_MARGIN = timedelta(seconds=15)
+LEASE_MARGIN = timedelta(seconds=5)
 # A queued item whose task cannot be found (enqueue lost between commit and enqueue) is re-enqueued
 # after this.
 ENQUEUE_GRACE = timedelta(seconds=30)

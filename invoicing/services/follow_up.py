@@ -40,7 +40,7 @@ TRANSIENT = (FactusRateLimited, FactusServerError, FactusConnectionError)
 
 
 def lease() -> timedelta:
-    return submit_stale_after() + timedelta(seconds=15)
+    return submit_stale_after() + timedelta(seconds=5)
 
 
 def delay(kind: str, round_: int) -> timedelta | None:
