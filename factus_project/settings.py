@@ -249,7 +249,7 @@ FOLLOW_UP_TICK_SECONDS = env.int("FOLLOW_UP_TICK_SECONDS", default=30)
 TASKS = {
     "default": {
         "BACKEND": _TASK_BACKENDS.get(_task_backend, _task_backend),
-        "QUEUES": ["default", "interactive", "bulk", "follow_up"],
+        "QUEUES": ["default"],
     }
 }
 
