@@ -49,6 +49,7 @@ DEFAULT_PAUSE = 60
 KEY_TTL = 3600
 
 _priority: contextvars.ContextVar[str] = contextvars.ContextVar("factus_priority", default=INTERACTIVE)
+_in_hand: contextvars.ContextVar[bool] = contextvars.ContextVar("factus_turn_in_hand", default=False)
 sleep = time.sleep  # tests replace it
 
 
@@ -66,6 +67,27 @@ def priority() -> str:
     return _priority.get()
 
 
+@contextlib.contextmanager
+def turn_in_hand() -> Iterator[bool]:
+    """Wait for a turn first (up to MAX_WAIT_OUTSIDE_DEADLINE, outside any page's deadline), so the
+    block's first Factus call goes at once; yields whether a turn is held.
+
+    For tasks: bulk waiters race for each free turn, and one could lose every race within its
+    submission's budget; holding the turn before the budget starts makes that wait harmless.
+    """
+    try:
+        with deadline.budget(MAX_WAIT_OUTSIDE_DEADLINE):
+            take_turn()
+    except FactusThrottled:  # the block's calls wait (or are refused) as usual
+        yield False
+        return
+    token = _in_hand.set(True)
+    try:
+        yield True
+    finally:
+        _in_hand.reset(token)
+
+
 def interval(limit: int) -> float:
     """Seconds between two turns of the fleet."""
     return 60.0 / (limit * SAFETY)
@@ -79,6 +101,9 @@ def take_turn() -> None:
     """
     limit = rate_limit()
     if limit <= 0:
+        return
+    if _in_hand.get():  # taken before the block started (turn_in_hand): this call spends it
+        _in_hand.set(False)
         return
     store, step, bulk = get_store(), interval(limit), priority() == BULK
     while True:

@@ -111,12 +111,12 @@ def bulk_item_run(*, item_id: int, attempt: int) -> str:
 
     A stale copy of the task (an older ``attempt``, or an item already done) does nothing.
     """
-    item = _claim(item_id, attempt)
-    if item is None:
-        return "skipped"
-    user = item.run.created_by
-    with ratelimit.background():
-        result = invoice_submit(invoice_id=item.invoice_id, user=user)
+    with ratelimit.background(), ratelimit.turn_in_hand():
+        # The turn first, then the lease: waiting for a turn never eats into the item's lease.
+        item = _claim(item_id, attempt)
+        if item is None:
+            return "skipped"
+        result = invoice_submit(invoice_id=item.invoice_id, user=item.run.created_by)
     return _record(item, result)
 
 

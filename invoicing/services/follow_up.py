@@ -102,7 +102,7 @@ def follow_up_run(*, follow_up_id: int) -> str:
     row = FollowUp.objects.select_related("invoice").filter(pk=follow_up_id).first()
     if row is None:
         return "gone"
-    with ratelimit.background():
+    with ratelimit.background(), ratelimit.turn_in_hand():
         settled = _email(row) if row.kind == Kind.EMAIL else _submission(row)
     if settled:
         row.delete()

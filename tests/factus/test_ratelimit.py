@@ -113,3 +113,19 @@ def factus_client_and_emulator():
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         register(rsps, sandbox, BASE)
         yield make_client(BASE), sandbox
+
+
+def test_a_turn_in_hand_is_spent_by_the_first_call(limited, slept):
+    ratelimit.take_turn()  # someone else's turn: the next one is a step away
+    with ratelimit.turn_in_hand():
+        waited = sum(slept)
+        ratelimit.take_turn()
+    assert sum(slept) == waited
+
+
+def test_a_turn_in_hand_is_spent_once(limited, slept):
+    with ratelimit.turn_in_hand():
+        ratelimit.take_turn()
+        before = len(slept)
+        ratelimit.take_turn()
+    assert len(slept) == before + 1
