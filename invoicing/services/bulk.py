@@ -27,7 +27,8 @@ State = BulkItem.State
 # What bulk issuing sends: drafts, and invoices whose send certainly failed (FAILED: safe to resend).
 ISSUABLE = (Invoice.Status.DRAFT, Invoice.Status.FAILED)
 MAX_IDS = 1000  # one press issues at most this many invoices
-MAX_ATTEMPTS = 5  # of one item: transient faults and dead workers; then a person looks
+MAX_ATTEMPTS = 8  # of one item: transient faults, dead workers, a pending bill blocking; then a person
+UNBLOCKED_RETRY = timedelta(seconds=5)
 # A running item is re-enqueued once this has passed: the submission's own stale time (after which
 # the invoice is looked up by reference before anything is resent) plus time to record the outcome.
 LEASE_MARGIN = timedelta(seconds=5)
@@ -117,7 +118,21 @@ def bulk_item_run(*, item_id: int, attempt: int) -> str:
         if item is None:
             return "skipped"
         result = invoice_submit(invoice_id=item.invoice_id, user=item.run.created_by)
-    return _record(item, result)
+        unblocked = _unblock(result)
+    return _record(item, result, unblocked=unblocked)
+
+
+def _unblock(result) -> bool:
+    """Factus refuses new bills while one is pending at the DIAN (409). When that bill is one of
+    ours and not rejected, ask again for it now ("Reintentar", its own event) instead of letting
+    the whole run fail on it; the blocked item is tried again shortly after."""
+    blocking = result.blocking or {}
+    if result.outcome != Outcome.CONFLICT or not blocking.get("ours") or blocking.get("rejected"):
+        return False
+    if not blocking.get("invoice_id"):
+        return False
+    invoice_submit(invoice_id=blocking["invoice_id"], user=None)
+    return True
 
 
 def _claim(item_id: int, attempt: int) -> BulkItem | None:
@@ -130,9 +145,9 @@ def _claim(item_id: int, attempt: int) -> BulkItem | None:
     return item
 
 
-def _record(item: BulkItem, result) -> str:
-    """Done, or queued again for later (busy elsewhere, rate limit, transient fault)."""
-    later = _retry_at(item, result)
+def _record(item: BulkItem, result, *, unblocked: bool = False) -> str:
+    """Done, or queued again for later (busy elsewhere, rate limit, transient fault, unblocked)."""
+    later = timezone.now() + UNBLOCKED_RETRY if unblocked else _retry_at(item, result)
     with transaction.atomic():
         current = BulkItem.objects.select_for_update().get(pk=item.pk)
         if current.state != State.RUNNING or current.attempt != item.attempt:

@@ -163,3 +163,18 @@ def test_progress_page_lists_what_needs_a_person(issuer, make_invoice):
     BulkItem.objects.update(state="done", outcome="rejected", message="La DIAN rechazó la factura.")
     page = issuer.get(reverse("invoicing:bulk_run_detail", args=[BulkItem.objects.get().run_id]))
     assert "Requieren atención (1)" in page.content.decode()
+
+
+def test_a_pending_bill_does_not_block_the_rest_of_the_run(
+    make_invoice, staff, factus_settings, django_capture_on_commit_callbacks
+):
+    """Factus refuses new bills while one of ours is pending: that one is asked for again."""
+    pending, blocked = make_invoice(identification="3333333333"), make_invoice()
+    run = issue([pending.pk, blocked.pk], staff, django_capture_on_commit_callbacks).run
+    with django_capture_on_commit_callbacks(execute=True):
+        for item in run.items.order_by("invoice_id"):
+            bulk_item_run(item_id=item.pk, attempt=1)
+    item = run.items.get(invoice=blocked)
+    bulk_item_run(item_id=item.pk, attempt=item.attempt)
+    blocked.refresh_from_db()
+    assert blocked.status == Invoice.Status.VALIDATED
