@@ -250,29 +250,31 @@ def qr_link(invoice: Invoice) -> str:
 
 
 # -- bulk runs ------------------------------------------------------------------------------------
-# What a person must look at after a bulk run (the rest either issued or waits at the DIAN).
-NEEDS_A_PERSON = frozenset({"rejected", "invalid", "conflict", "failed", "unverified"})
+# Invoice statuses a person must look at after a bulk run (the rest issued, or wait at the DIAN
+# where the follow-up re-checks them).
+NEEDS_A_PERSON = frozenset({"rejected", "invalid", "failed", "unverified"})
 
 
 def bulk_run_progress(*, run_id: int) -> dict:
-    """A bulk run's counts by state and outcome, its items (invoice linked) and what needs a person.
+    """A bulk run's counts by state and by invoice status, its items (invoice linked) and what needs a person.
 
     Raises: BulkRun.DoesNotExist.
     """
     from django.db.models import Count
 
-    from invoicing.models import BulkItem, BulkRun, InvoiceEvent
+    from invoicing.models import BulkItem, BulkRun
 
     run = BulkRun.objects.select_related("created_by").get(pk=run_id)
     items = list(
         BulkItem.objects.filter(run=run).select_related("invoice", "invoice__customer").order_by("id")
     )
     by_state = dict(BulkItem.objects.filter(run=run).values_list("state").annotate(n=Count("id")))
-    labels = dict(InvoiceEvent.Outcome.choices) | {"busy": "En uso por otra persona"}
+    # Counted by each invoice's status now (a pending one may have been validated since).
+    labels = dict(Invoice.Status.choices)
     outcomes: dict[str, int] = {}
     for item in items:
         if item.state == BulkItem.State.DONE:
-            outcomes[item.outcome] = outcomes.get(item.outcome, 0) + 1
+            outcomes[item.invoice.status] = outcomes.get(item.invoice.status, 0) + 1
     done = by_state.get(BulkItem.State.DONE, 0)
     return {
         "run": run,
@@ -284,6 +286,7 @@ def bulk_run_progress(*, run_id: int) -> dict:
         "percent": round(100 * done / len(items)) if items else 100,
         "finished": not items or done == len(items),
         "outcomes": [(labels.get(key, key), count, key) for key, count in sorted(outcomes.items())],
-        "attention": [i for i in items if i.state == BulkItem.State.DONE and i.outcome in NEEDS_A_PERSON],
-        "outcome_labels": labels,
+        "attention": [
+            i for i in items if i.state == BulkItem.State.DONE and i.invoice.status in NEEDS_A_PERSON
+        ],
     }

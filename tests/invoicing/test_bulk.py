@@ -161,6 +161,7 @@ def test_progress_page_lists_what_needs_a_person(issuer, make_invoice):
     invoice = make_invoice()
     issuer.post(reverse("invoicing:invoice_bulk_issue"), {"ids": [invoice.pk]})
     BulkItem.objects.update(state="done", outcome="rejected", message="La DIAN rechazó la factura.")
+    Invoice.objects.filter(pk=invoice.pk).update(status=Invoice.Status.REJECTED)
     page = issuer.get(reverse("invoicing:bulk_run_detail", args=[BulkItem.objects.get().run_id]))
     assert "Requieren atención (1)" in page.content.decode()
 
@@ -178,3 +179,13 @@ def test_a_pending_bill_does_not_block_the_rest_of_the_run(
     bulk_item_run(item_id=item.pk, attempt=item.attempt)
     blocked.refresh_from_db()
     assert blocked.status == Invoice.Status.VALIDATED
+
+
+def test_progress_counts_each_invoice_as_it_is_now(issuer, make_invoice):
+    """A bill left pending by the run and validated since is counted as validated."""
+    invoice = make_invoice()
+    issuer.post(reverse("invoicing:invoice_bulk_issue"), {"ids": [invoice.pk]})
+    BulkItem.objects.update(state="done", outcome="pending")
+    Invoice.objects.filter(pk=invoice.pk).update(status=Invoice.Status.VALIDATED)
+    page = issuer.get(reverse("invoicing:bulk_run_detail", args=[BulkItem.objects.get().run_id]))
+    assert 'data-outcome="validated"' in page.content.decode()
