@@ -137,7 +137,10 @@ def _unblock(result) -> bool:
 
 def _claim(item_id: int, attempt: int) -> BulkItem | None:
     with transaction.atomic():
-        item = BulkItem.objects.select_for_update().select_related("run").filter(pk=item_id).first()
+        # of=("self",): the run row is read, not locked (items of one run are claimed concurrently).
+        item = (
+            BulkItem.objects.select_for_update(of=("self",)).select_related("run").filter(pk=item_id).first()
+        )
         if item is None or item.state != State.QUEUED or item.attempt != attempt:
             return None
         item.state, item.lease_until = State.RUNNING, timezone.now() + lease()

@@ -189,3 +189,16 @@ def test_progress_counts_each_invoice_as_it_is_now(issuer, make_invoice):
     Invoice.objects.filter(pk=invoice.pk).update(status=Invoice.Status.VALIDATED)
     page = issuer.get(reverse("invoicing:bulk_run_detail", args=[BulkItem.objects.get().run_id]))
     assert 'data-outcome="validated"' in page.content.decode()
+
+
+def test_nothing_ticked_is_said_not_a_run(issuer):
+    response = issuer.post(reverse("invoicing:invoice_bulk_issue"), {"scope": "selected"}, follow=True)
+    assert "No hay borradores seleccionados" in response.content.decode()
+
+
+def test_the_progress_page_of_an_unknown_run_is_a_404(issuer):
+    assert issuer.get(reverse("invoicing:bulk_run_detail", args=[999999])).status_code == 404
+
+
+def test_issuing_is_a_post(issuer):
+    assert issuer.get(reverse("invoicing:invoice_bulk_issue")).status_code == 405
