@@ -28,12 +28,13 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from . import deadline
 from .conf import rate_limit
-from .errors import FactusThrottled
+from .errors import FactusConnectionError, FactusThrottled
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,11 @@ MAX_WAIT_OUTSIDE_DEADLINE = 120.0
 # How long a 429 pauses the fleet when Factus does not say (seconds).
 DEFAULT_PAUSE = 60
 KEY_TTL = 3600
+
+STORE_DOWN_MESSAGE = (
+    "No fue posible coordinar el límite de solicitudes a Factus (la caché o la base de datos no "
+    "responde); no se envió nada. Intente de nuevo en unos minutos."
+)
 
 _priority: contextvars.ContextVar[str] = contextvars.ContextVar("factus_priority", default=INTERACTIVE)
 _in_hand: contextvars.ContextVar[bool] = contextvars.ContextVar("factus_turn_in_hand", default=False)
@@ -98,6 +104,7 @@ def take_turn() -> None:
 
     Raises:
         FactusThrottled: the turn would come after the current deadline (``retry_after``, ``retry_at``).
+        FactusConnectionError: the shared store (Redis or the database) failed; nothing was sent.
     """
     limit = rate_limit()
     if limit <= 0:
@@ -109,7 +116,10 @@ def take_turn() -> None:
     while True:
         left = deadline.remaining()
         max_wait = MAX_WAIT_OUTSIDE_DEADLINE if left is None else left
-        granted, wait = store.reserve(step=step, bulk=bulk, max_wait=max_wait)
+        try:
+            granted, wait = store.reserve(step=step, bulk=bulk, max_wait=max_wait)
+        except (RedisError, DatabaseError) as exc:  # no turn, no call: never around the budget
+            raise FactusConnectionError(STORE_DOWN_MESSAGE, may_have_reached_server=False) from exc
         if granted:
             if wait > 0:
                 sleep(wait)
@@ -142,7 +152,10 @@ def pause(seconds: int | None) -> None:
         return
     seconds = DEFAULT_PAUSE if seconds is None else max(1, seconds)
     logger.warning("Factus answered 429: the fleet pauses for %s s", seconds)
-    get_store().pause(seconds)
+    try:
+        get_store().pause(seconds)
+    except (RedisError, DatabaseError):  # the 429 itself still reaches the caller
+        logger.exception("Could not pause the fleet after a 429")
 
 
 def account_key() -> str:

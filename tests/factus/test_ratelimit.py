@@ -129,3 +129,19 @@ def test_a_turn_in_hand_is_spent_once(limited, slept):
         before = len(slept)
         ratelimit.take_turn()
     assert len(slept) == before + 1
+
+
+class BrokenStore:
+    def reserve(self, **kwargs):
+        from redis.exceptions import ConnectionError
+
+        raise ConnectionError("Redis is down")
+
+
+def test_a_store_that_fails_sends_nothing_and_says_so(limited, monkeypatch):
+    from factus.errors import FactusConnectionError
+
+    monkeypatch.setattr(ratelimit, "get_store", BrokenStore)
+    with pytest.raises(FactusConnectionError) as caught:
+        ratelimit.take_turn()
+    assert caught.value.may_have_reached_server is False
