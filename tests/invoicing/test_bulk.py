@@ -202,3 +202,38 @@ def test_the_progress_page_of_an_unknown_run_is_a_404(issuer):
 
 def test_issuing_is_a_post(issuer):
     assert issuer.get(reverse("invoicing:invoice_bulk_issue")).status_code == 405
+
+
+def press_in_two_tabs_at_once(ids, user) -> list[Exception]:
+    import threading
+
+    from django.db import connection
+
+    start, errors = threading.Barrier(2), []
+
+    def press():
+        start.wait()
+        try:
+            bulk_issue(invoice_ids=ids, user=user)
+        except Exception as error:  # what the tab would have shown as a 500
+            errors.append(error)
+        finally:
+            connection.close()
+
+    tabs = [threading.Thread(target=press) for _ in range(2)]
+    for tab in tabs:
+        tab.start()
+    for tab in tabs:
+        tab.join()
+    return errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_at_once_enqueue_each_invoice_once(make_invoice, staff):
+    press_in_two_tabs_at_once([make_invoice().pk for _ in range(5)], staff)
+    assert BulkItem.objects.count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_at_once_both_get_an_answer(make_invoice, staff):
+    assert press_in_two_tabs_at_once([make_invoice().pk for _ in range(5)], staff) == []
