@@ -109,3 +109,31 @@ def test_an_email_refused_for_the_moment_is_sent_later(pending):
     follow_up_run(follow_up_id=due_now(pending).pk)
     event = InvoiceEvent.objects.filter(invoice=pending, action=InvoiceEvent.Action.EMAIL).get()
     assert event.outcome == InvoiceEvent.Outcome.OK
+
+
+def test_an_email_factus_refuses_for_now_is_scheduled_again(client, staff, make_invoice, factus_settings):
+    from django.urls import reverse
+
+    invoice = make_invoice()
+    invoice_submit(invoice_id=invoice.pk, user=staff)
+    answer = factus_settings.handle
+
+    def busy_mail(method, path, headers=None, body=b""):
+        if "send-email" in path:
+            return 503, {"Content-Type": "application/json"}, b'{"message": "Service Unavailable"}'
+        return answer(method, path, headers, body)
+
+    factus_settings.handle = busy_mail
+    client.force_login(staff)
+    client.post(reverse("invoicing:invoice_email", args=[invoice.pk]), {"email": "cliente@example.com"})
+    assert FollowUp.objects.get(invoice=invoice, kind=FollowUp.Kind.EMAIL).data == {
+        "email": "cliente@example.com"
+    }
+
+
+def test_the_follow_up_command_starts_the_cycle(db):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    call_command("follow_up")
+    assert DBTaskResult.objects.get().task_path == "invoicing.tasks.follow_up_tick"
