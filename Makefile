@@ -36,15 +36,19 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 
 # Development server on http://$(HOST):$(PORT). With no FACTUS_BASE_URL it starts the offline
 # Factus emulator on port $(EMULATOR_PORT) and points the app at it; it stops with the server.
-# The emulator starts first so that it boots while the migrations run.
+# The emulator starts first so that it boots while the migrations run. One background worker
+# (`manage.py db_worker`, django-tasks-db) runs beside the server and stops with it; `follow_up`
+# starts the follow-up cycle (pending bills, uncertain ones, e-mails, interrupted bulk runs).
 run: $(VENV)/.runtime .env
-	@export DJANGO_DEBUG=$${DJANGO_DEBUG:-true}; set -e; emu=; \
+	@export DJANGO_DEBUG=$${DJANGO_DEBUG:-true}; set -e; emu=; worker=; \
+	trap 'kill $$emu $$worker 2>/dev/null' EXIT INT TERM; \
 	if [ -z "$$FACTUS_BASE_URL" ]; then \
 	  export FACTUS_EMULATOR_URL=http://127.0.0.1:$(EMULATOR_PORT); \
 	  mkdir -p var; $(PY) -m factus_emulator --host 127.0.0.1 --port $(EMULATOR_PORT) --state var/emulator-state.json & emu=$$!; \
-	  trap 'kill $$emu 2>/dev/null' EXIT INT TERM; \
 	fi; \
 	$(PY) manage.py migrate --noinput; \
+	$(PY) manage.py db_worker --no-reload --interval 0.5 & worker=$$!; \
+	$(PY) manage.py follow_up; \
 	$(PY) manage.py ensure_superuser; \
 	if [ -n "$$emu" ]; then \
 	  for i in $$(seq 1 50); do curl -fs -o /dev/null http://127.0.0.1:$(EMULATOR_PORT)/_emulator/stats && break; sleep 0.2; done; \

@@ -258,3 +258,34 @@ def municipality_payload(municipality: Municipality) -> dict:
         "department": municipality.department,
         "label": str(municipality),
     }
+
+
+# A numbering range is running out when it has fewer numbers or days left than these.
+RANGE_MIN_NUMBERS = 200
+RANGE_MIN_DAYS = 30
+
+
+def numbering_range_warnings(*, today=None) -> list[str]:
+    """Spanish warnings for active sales-invoice ranges with few numbers or days left.
+
+    Read from the local copy, which ``manage.py check_numbering_ranges`` refreshes from Factus.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    soon = today + timedelta(days=RANGE_MIN_DAYS)
+    ranges = NumberingRange.objects.filter(
+        document=BILL_RANGE_DOCUMENT, is_active=True, is_expired=False
+    ).filter(Q(to_number__lt=F("current") + RANGE_MIN_NUMBERS) | Q(end_date__lt=soon))
+    warnings = []
+    for numbering in ranges.order_by("prefix"):
+        name = numbering.prefix or "(sin prefijo)"
+        if numbering.numbers_left < RANGE_MIN_NUMBERS:
+            warnings.append(f"Al rango {name} le quedan {numbering.numbers_left} números.")
+        if numbering.end_date and numbering.end_date < soon:
+            days = (numbering.end_date - today).days
+            when = "ya venció" if days < 0 else f"vence en {days} día{'s' if days != 1 else ''}"
+            warnings.append(f"El rango {name} {when} ({numbering.end_date:%d/%m/%Y}).")
+    return warnings

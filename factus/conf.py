@@ -12,6 +12,7 @@ DEFAULT_TIMEOUT = 20.0  # FACTUS_TIMEOUT: total deadline of ONE exchange (connec
 DEFAULT_CONNECT_TIMEOUT = 5.0  # FACTUS_CONNECT_TIMEOUT
 DEFAULT_REQUEST_BUDGET = 40.0  # FACTUS_REQUEST_BUDGET: all Factus calls of one web request
 DEFAULT_WEB_TIMEOUT = 60  # WEB_TIMEOUT: gunicorn's worker timeout
+DEFAULT_RATE_LIMIT = 80  # FACTUS_RATE_LIMIT: Factus requests a minute for the whole fleet
 WEB_TIMEOUT_MARGIN = 10  # what a request needs besides Factus (database, rendering) under WEB_TIMEOUT
 
 
@@ -54,3 +55,8 @@ class FactusSettings:
 def request_budget() -> float:
     """Seconds one web request may spend on Factus in all (``settings.FACTUS_REQUEST_BUDGET``)."""
     return float(getattr(settings, "FACTUS_REQUEST_BUDGET", DEFAULT_REQUEST_BUDGET))
+
+
+def rate_limit() -> int:
+    """Factus requests a minute for the whole fleet (``settings.FACTUS_RATE_LIMIT``; 0 = no limit)."""
+    return int(getattr(settings, "FACTUS_RATE_LIMIT", DEFAULT_RATE_LIMIT))

@@ -111,6 +111,13 @@ class FactusRateLimited(FactusError):
         super().__init__(message, **kwargs)
 
 
+class FactusThrottled(FactusRateLimited):
+    """Our own fleet limit (``factus.ratelimit``) gave no turn before the deadline: nothing was sent
+    (no HTTP status); the message says at what time to try again."""
+
+    may_have_reached_server = False
+
+
 class FactusServerError(FactusError):
     """5xx: Factus failed while handling the request; it may or may not have acted on it."""
 

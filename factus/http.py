@@ -43,9 +43,15 @@ from urllib3.exceptions import (
 from urllib3.util.retry import Retry
 from urllib3.util.timeout import Timeout
 
-from . import deadline
+from . import deadline, ratelimit
 from .conf import DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, FactusSettings
-from .errors import FactusBadResponse, FactusConnectionError, FactusTimeout
+from .errors import (
+    FactusBadResponse,
+    FactusConnectionError,
+    FactusThrottled,
+    FactusTimeout,
+    parse_retry_after,
+)
 
 USER_AGENT = "factus-django-client/1.0 (+python-requests)"
 RETRY_STATUSES = (429, 502, 503, 504)
@@ -202,10 +208,17 @@ class BoundedRetry(Retry):
                 wait = 0
             if wait > MAX_RETRY_AFTER:
                 raise MaxRetryError(_pool, url, ResponseError(f"Retry-After {wait:.0f}s too long"))
+        if response is not None and response.status == 429:
+            ratelimit.pause(parse_retry_after(response.headers.get("Retry-After")))
         new = super().increment(method, url, response, error, _pool, _stacktrace)
         wait = new._planned_wait(response)
         if exchange is not None and wait + MIN_EXCHANGE_SECONDS >= exchange.remaining():
             raise MaxRetryError(_pool, url, error or ResponseError("no time left for a retry"))
+        try:  # a retry is one more request: it takes its turn of the fleet's budget too
+            with deadline.budget(exchange.remaining() if exchange is not None else MAX_RETRY_AFTER):
+                ratelimit.take_turn()
+        except FactusThrottled:
+            raise MaxRetryError(_pool, url, error or ResponseError("no turn left for a retry")) from None
         return new
 
     def _planned_wait(self, response) -> float:
@@ -328,7 +341,9 @@ def send(session: requests.Session, method: str, url: str, **kwargs) -> requests
         FactusConnectionError: refused / unresolvable (``may_have_reached_server=False``) or the
             connection dropped after sending (``True``).
         FactusBadResponse: the body could not be decoded or is absurdly large.
+        FactusThrottled: the fleet's rate limit gave no turn before the deadline (nothing sent).
     """
+    ratelimit.take_turn()  # the fleet's shared budget; FactusThrottled: nothing sent
     seconds = exchange_seconds(session)
     if seconds < MIN_EXCHANGE_SECONDS:
         raise FactusTimeout(NOT_SENT_MESSAGE, may_have_reached_server=False)
@@ -356,6 +371,8 @@ def send(session: requests.Session, method: str, url: str, **kwargs) -> requests
         _current.reset(token)
     if failure is not None or not on_time:
         raise _fault(failure, exchange, on_time) from failure
+    if response.status_code == 429:  # the whole fleet waits what Factus asked
+        ratelimit.pause(parse_retry_after(response.headers.get("Retry-After")))
     return response
 
 

@@ -239,6 +239,7 @@ class Sandbox:
                 "processed_by_reference": copy.deepcopy(self.state.processed_by_reference),
                 "lost_answers": {mode: self.state.lost_answers.get(mode, 0) for mode in LOSE_MODES},
                 "already_registered": dict(self.state.already_registered),
+                "rate_limited": self.state.rate_limited,
                 "duplicates": self._duplicates(),
             }
 
@@ -388,6 +389,7 @@ class Sandbox:
             window = self._windows[key] = [now, 0]
         reset = window[0] + 60
         if window[1] >= self.rate_limit:
+            self.state.rate_limited += 1
             retry = max(1, math.ceil(reset - now))
             return Response(
                 429,

@@ -107,6 +107,7 @@ class State:
     processed_by_reference: dict[str, dict[str, int]] = field(default_factory=dict)
     lost_answers: dict[str, int] = field(default_factory=dict)  # per lose mode
     already_registered: dict[str, int] = field(default_factory=dict)  # per family
+    rate_limited: int = 0  # 429s answered by the --rate-limit knob
 
     def bill_by_number(self, number: str) -> dict | None:
         return next((b for b in self.bills if b["number"] == number), None)

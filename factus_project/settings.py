@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "factus",
     "catalog",
@@ -97,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.factus_environment",
+                "catalog.context_processors.numbering_range_health",
             ],
         },
     },
@@ -229,6 +232,28 @@ FACTUS_CONNECT_TIMEOUT = env.float("FACTUS_CONNECT_TIMEOUT", default=_factus_con
 FACTUS_REQUEST_BUDGET = env.float("FACTUS_REQUEST_BUDGET", default=_factus_conf.DEFAULT_REQUEST_BUDGET)
 WEB_TIMEOUT = env.int("WEB_TIMEOUT", default=_factus_conf.DEFAULT_WEB_TIMEOUT)
 FACTUS_TOKEN_LEEWAY = env.int("FACTUS_TOKEN_LEEWAY", default=60)
+# Requests a minute the whole fleet (every web process and worker on every host) may send to Factus
+# (factus.ratelimit): one shared budget, in Redis when CACHE_URL is Redis, in the database otherwise.
+FACTUS_RATE_LIMIT = env.int("FACTUS_RATE_LIMIT", default=_factus_conf.DEFAULT_RATE_LIMIT)
+
+# --- Background work --------------------------------------------------------------------------
+# Django's Tasks API (the django-tasks backport of Django 6's django.tasks). The default backend is
+# the database (django-tasks-db): `manage.py db_worker` processes on any number of hosts run the
+# work. Another backend (e.g. django-tasks-rq on Redis) is a change of TASKS_BACKEND; see
+# docs/background.md. TASKS_BACKEND=immediate runs each task inside the call that enqueues it.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = env.str("TASKS_BACKEND", default="database")
+# Seconds between two runs of the follow-up cycle (invoicing.tasks.follow_up_tick).
+FOLLOW_UP_TICK_SECONDS = env.int("FOLLOW_UP_TICK_SECONDS", default=30)
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS.get(_task_backend, _task_backend),
+        "QUEUES": ["default"],
+    }
+}
 
 # --- JSON API (/api/v1/, docs/api.md) -----------------------------------------------------------
 

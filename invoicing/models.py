@@ -549,3 +549,106 @@ class CreditNoteEvent(DocumentEvent):
         verbose_name = "evento de nota crédito"
         verbose_name_plural = "eventos de nota crédito"
         indexes = [models.Index(fields=["credit_note", "-created_at"], name="credit_note_event_timeline_idx")]
+
+
+class BulkRun(models.Model):
+    """One press of "Emitir seleccionadas" (or an API call): the invoices it enqueued."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="creada por",
+    )
+    created_at = models.DateTimeField("creada", default=timezone.now)
+    finished_at = models.DateTimeField("terminada", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "emisión masiva"
+        verbose_name_plural = "emisiones masivas"
+        # TODO(lead, feat-roles): the roles branch owns the permission names; this one is where the
+        # bulk views look until they are reconciled.
+        permissions = [("issue_invoice", "Puede emitir facturas")]
+
+    def __str__(self):
+        return f"Emisión masiva {self.pk}"
+
+
+class BulkItem(models.Model):
+    """One invoice of a bulk run. ``state`` is the work's, ``outcome`` what the submission said.
+
+    An invoice is in at most one queued or running item (constraint): a second click, a second tab
+    or an API retry adds nothing. A running item whose ``lease_until`` passed belongs to a worker
+    that died: it is enqueued again (``attempt`` + 1); the submission service itself never sends a
+    bill twice (row lock, reference lookup of a stale SUBMITTING row).
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "En cola"
+        RUNNING = "running", "Emitiendo"
+        DONE = "done", "Terminada"
+
+    ACTIVE = (State.QUEUED, State.RUNNING)
+
+    run = models.ForeignKey(BulkRun, models.CASCADE, related_name="items", verbose_name="emisión")
+    invoice = models.ForeignKey(Invoice, models.CASCADE, related_name="bulk_items", verbose_name="factura")
+    state = models.CharField("estado", max_length=10, choices=State.choices, default=State.QUEUED)
+    outcome = models.CharField("resultado", max_length=20, blank=True)
+    message = models.TextField("mensaje", blank=True)
+    attempt = models.PositiveSmallIntegerField("intento", default=1)
+    task_id = models.CharField("tarea", max_length=64, blank=True)
+    run_after = models.DateTimeField("no antes de", null=True, blank=True)
+    lease_until = models.DateTimeField("asignada hasta", null=True, blank=True)
+    enqueued_at = models.DateTimeField("encolada", default=timezone.now)
+    finished_at = models.DateTimeField("terminada", null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "id"]
+        verbose_name = "factura de emisión masiva"
+        verbose_name_plural = "facturas de emisión masiva"
+        indexes = [models.Index(fields=["run", "state"], name="bulk_item_run_state_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invoice"],
+                condition=Q(state__in=["queued", "running"]),
+                name="bulk_item_one_active_per_invoice",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.run_id}:{self.invoice_id}"
+
+
+class FollowUp(models.Model):
+    """Work the app does later without anyone clicking, one row per invoice and kind.
+
+    ``due_at`` is when it runs next; a task that takes it moves ``due_at`` a lease ahead first, so a
+    worker killed mid-way leaves a row that is simply due again (``invoicing.services.follow_up``).
+    """
+
+    class Kind(models.TextChoices):
+        RECHECK = "recheck", "Consultar DIAN"
+        RECONCILE = "reconcile", "Conciliar por referencia"
+        EMAIL = "email", "Reintentar correo"
+
+    invoice = models.ForeignKey(Invoice, models.CASCADE, related_name="follow_ups", verbose_name="factura")
+    kind = models.CharField("tipo", max_length=10, choices=Kind.choices)
+    round = models.PositiveSmallIntegerField("ronda", default=0)
+    due_at = models.DateTimeField("próxima", default=timezone.now)
+    data = models.JSONField("datos", default=dict, blank=True)
+    created_at = models.DateTimeField("creada", default=timezone.now)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        verbose_name = "seguimiento"
+        verbose_name_plural = "seguimientos"
+        indexes = [models.Index(fields=["due_at"], name="follow_up_due_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "kind"], name="follow_up_one_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.invoice_id}"

@@ -247,3 +247,46 @@ def qr_link(invoice: Invoice) -> str:
     """The DIAN link of the QR, only when it is ``https://`` (anything else is shown as text)."""
     url = (invoice.qr_url or "").strip()
     return url if url.lower().startswith("https://") and not any(c in url for c in "\r\n\t <>\"'") else ""
+
+
+# -- bulk runs ------------------------------------------------------------------------------------
+# Invoice statuses a person must look at after a bulk run (the rest issued, or wait at the DIAN
+# where the follow-up re-checks them).
+NEEDS_A_PERSON = frozenset({"rejected", "invalid", "failed", "unverified"})
+
+
+def bulk_run_progress(*, run_id: int) -> dict:
+    """A bulk run's counts by state and by invoice status, its items (invoice linked) and what needs a person.
+
+    Raises: BulkRun.DoesNotExist.
+    """
+    from django.db.models import Count
+
+    from invoicing.models import BulkItem, BulkRun
+
+    run = BulkRun.objects.select_related("created_by").get(pk=run_id)
+    items = list(
+        BulkItem.objects.filter(run=run).select_related("invoice", "invoice__customer").order_by("id")
+    )
+    by_state = dict(BulkItem.objects.filter(run=run).values_list("state").annotate(n=Count("id")))
+    # Counted by each invoice's status now (a pending one may have been validated since).
+    labels = dict(Invoice.Status.choices)
+    outcomes: dict[str, int] = {}
+    for item in items:
+        if item.state == BulkItem.State.DONE:
+            outcomes[item.invoice.status] = outcomes.get(item.invoice.status, 0) + 1
+    done = by_state.get(BulkItem.State.DONE, 0)
+    return {
+        "run": run,
+        "items": items,
+        "total": len(items),
+        "queued": by_state.get(BulkItem.State.QUEUED, 0),
+        "running": by_state.get(BulkItem.State.RUNNING, 0),
+        "done": done,
+        "percent": round(100 * done / len(items)) if items else 100,
+        "finished": not items or done == len(items),
+        "outcomes": [(labels.get(key, key), count, key) for key, count in sorted(outcomes.items())],
+        "attention": [
+            i for i in items if i.state == BulkItem.State.DONE and i.invoice.status in NEEDS_A_PERSON
+        ],
+    }

@@ -447,8 +447,10 @@ def _rate_limited(doc: DocumentKind, exc: FactusRateLimited) -> Resolution:
     return Resolution(
         Status.FAILED,
         Outcome.RATE_LIMITED,
-        # The wait is said once, by the panel, from ``retry_at``.
-        f"Factus limitó las solicitudes (HTTP 429): {doc.noun} no se envió.",
+        # The wait is said once, by the panel, from ``retry_at``. No status: our own fleet limit.
+        f"Factus limitó las solicitudes (HTTP 429): {doc.noun} no se envió."
+        if exc.status_code
+        else f"Se alcanzó el límite de solicitudes por minuto a Factus: {doc.noun} no se envió.",
         http_status=exc.status_code,
         response=exc.body,
         retry_after=exc.retry_after,

@@ -1,5 +1,6 @@
 """Invoice pages: thin views that parse, call one service or selector, and render."""
 
+from .bulk import bulk_run_detail, invoice_bulk_issue
 from .documents import (
     invoice_delete,
     invoice_detail,
@@ -18,6 +19,8 @@ from .editing import (
 from .listing import invoice_export, invoice_import, invoice_list
 
 __all__ = [
+    "bulk_run_detail",
+    "invoice_bulk_issue",
     "invoice_create",
     "invoice_delete",
     "invoice_detail",

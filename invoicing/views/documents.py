@@ -12,8 +12,12 @@ from django.views.decorators.http import require_GET
 
 from invoicing import selectors, services
 from invoicing.forms import EmailForm
+from invoicing.services import follow_up
 
 from .common import USER_ERRORS, classify_dian, detail_figures, error_text, invoice_or_404
+
+# Factus refused the e-mail for the moment (429, 5xx, no answer): retried by the follow-up cycle.
+TRANSIENT_EMAIL_ERRORS = follow_up.TRANSIENT
 
 DELETE_PERMISSION = "invoicing.delete_invoice"
 
@@ -81,6 +85,12 @@ def invoice_email(request, pk):
             text = services.invoice_send_email(
                 invoice_id=pk, user=request.user, email=form.cleaned_data["email"]
             )
+        except TRANSIENT_EMAIL_ERRORS as error:
+            follow_up.email_retry_schedule(invoice_id=pk, email=form.cleaned_data["email"])
+            messages.warning(
+                request, f"{error_text(error)} El correo se reintentará automáticamente en unos minutos."
+            )
+            return redirect("invoicing:invoice_detail", pk)
         except USER_ERRORS as error:
             form.add_error("email", error_text(error))
         else:
