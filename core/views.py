@@ -6,11 +6,12 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 logger = logging.getLogger(__name__)
 
 
+@require_safe
 def home(request):
     return render(request, "home.html")
 

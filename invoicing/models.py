@@ -139,6 +139,13 @@ class Invoice(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = "factura"
         verbose_name_plural = "facturas"
+        # Actions that are not CRUD (core/roles.py gives them to the roles; docs/roles.md).
+        permissions = [
+            ("issue_invoice", "Puede emitir facturas en Factus (y reintentar o verificar)"),
+            ("email_invoice", "Puede enviar facturas por correo desde Factus"),
+            ("delete_at_factus", "Puede eliminar documentos en Factus"),
+            ("import_invoices", "Puede importar facturas desde Factus"),
+        ]
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="invoice_created_idx"),
             models.Index(fields=["status", "-created_at"], name="invoice_status_created_idx"),

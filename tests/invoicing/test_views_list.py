@@ -36,7 +36,15 @@ def make(number="", status=Invoice.Status.DRAFT, total=None, customer=None):
 
 def test_empty_list_explains_what_to_do(user_client):
     html = user_client.get(reverse("invoicing:invoice_list")).text
-    assert "Aún no hay facturas." in html and "Importar desde Factus" in html
+    assert "Aún no hay facturas." in html and "Crear factura" in html
+
+
+def test_empty_list_offers_the_import_to_who_may_import(manager_client):
+    assert "Importar desde Factus" in manager_client.get(reverse("invoicing:invoice_list")).text
+
+
+def test_empty_list_hides_the_import_from_who_may_not(user_client):
+    assert "Importar desde Factus" not in user_client.get(reverse("invoicing:invoice_list")).text
 
 
 def test_filters_badges_sorting_and_empty_filtered_state(user_client):
@@ -102,7 +110,8 @@ def test_csv_export_queries_do_not_grow_with_the_rows(user_client):
     assert many == few
 
 
-def test_import_from_factus_reports_the_summary(user_client, settings):
+def test_import_from_factus_reports_the_summary(manager_client, settings):
+    user_client = manager_client
     cache.clear()
     settings.FACTUS_BASE_URL = BASE
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
@@ -112,7 +121,8 @@ def test_import_from_factus_reports_the_summary(user_client, settings):
     assert any("Importación desde Factus terminada" in str(m) for m in response.context["messages"])
 
 
-def test_import_when_factus_is_down_is_a_message(user_client, settings):
+def test_import_when_factus_is_down_is_a_message(manager_client, settings):
+    user_client = manager_client
     cache.clear()
     settings.FACTUS_BASE_URL = "http://127.0.0.1:9"  # nothing listens there
     response = user_client.post(reverse("invoicing:invoice_import"), follow=True)
