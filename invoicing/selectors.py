@@ -8,6 +8,7 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from catalog.models import Customer, PaymentMethod
+from core.keyset import KeysetPage, keyset_page
 from invoicing.models import Invoice, InvoiceEvent, InvoiceItem
 
 # Heavy columns the list never shows.
@@ -92,6 +93,16 @@ def invoice_list(*, filters: dict | None = None, with_cufe: bool = False) -> Que
         customer = getattr(customer, "pk", customer)
         qs = qs.filter(customer_id=customer)
     return _text_filters(qs, filters).order_by("-created_at", "-id")
+
+
+def invoice_page(queryset: QuerySet[Invoice], *, cursor: str | None, size: int) -> KeysetPage:
+    """One page of ``queryset`` (e.g. ``invoice_list(...)``, any ``order_by`` ending with ``id``),
+    paged by key, not by OFFSET: the same two queries at any depth and any ``size`` (a count capped
+    at core.keyset.COUNT_CAP, and the rows). ``cursor`` is the opaque ``next_cursor`` /
+    ``previous_cursor`` / ``last_cursor`` of a page (None: the first page; one that does not decode:
+    the first page too). Shared by the list page and the JSON API. See core/keyset.py.
+    """
+    return keyset_page(queryset, cursor=cursor, size=size)
 
 
 def invoice_detail(*, invoice_id: int) -> Invoice:

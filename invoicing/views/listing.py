@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -42,10 +41,10 @@ def _filtered(form: InvoiceFilterForm, **options):
 @permission_required("invoicing.view_invoice")
 def invoice_list(request):
     form = InvoiceFilterForm(request.GET)
-    queryset = _filtered(form)
-    page = Paginator(queryset, form.per_page()).get_page(request.GET.get("page"))
+    page = selectors.invoice_page(_filtered(form), cursor=request.GET.get("cursor"), size=form.per_page())
     query = request.GET.copy()
-    query.pop("page", None)
+    for position in ("cursor", "page"):  # the export takes every row of the filters
+        query.pop(position, None)
     return render(
         request,
         "invoicing/invoice_list.html",

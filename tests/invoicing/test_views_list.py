@@ -72,10 +72,27 @@ def test_pagination_25_by_default_and_page_size_capped_at_100(user_client):
     first = user_client.get(url)
     assert len(first.context["page"].object_list) == 25 and "Página 1 de 2" in first.text
     assert "1–25 de 30 facturas" in first.text
-    filtered = user_client.get(url, {"status": "draft", "page": 1})
-    assert 'href="?status=draft&amp;page=2"' in filtered.text  # the next page keeps the filter
+    filtered = user_client.get(url, {"status": "draft"})
+    next_url = f"?status=draft&amp;cursor={filtered.context['page'].next_cursor}"
+    assert f'href="{next_url}"' in filtered.text  # the next page keeps the filter
     assert len(user_client.get(url, {"page_size": 10}).context["page"].object_list) == 10
-    assert user_client.get(url, {"page_size": 5000}).context["page"].paginator.per_page == 100
+    assert user_client.get(url, {"page_size": 5000}).context["page"].size == 100
+
+
+def test_the_next_page_link_shows_the_rest(user_client):
+    customer = CustomerFactory()
+    for _ in range(30):
+        make(customer=customer)
+    url = reverse("invoicing:invoice_list")
+    cursor = user_client.get(url).context["page"].next_cursor
+    second = user_client.get(url, {"cursor": cursor})
+    assert "26–30 de 30 facturas" in second.text
+
+
+def test_an_altered_cursor_shows_the_first_page(user_client):
+    make()
+    response = user_client.get(reverse("invoicing:invoice_list"), {"cursor": "bm9ub25zZW5zZQ"})
+    assert "1–1 de 1 factura" in response.text
 
 
 def test_csv_export_streams_the_filtered_rows(user_client):
