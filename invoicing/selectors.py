@@ -24,6 +24,23 @@ LIST_DEFERRED = (
     "qr_url",
 )
 MAX_CUSTOMER_IDS = 500
+# The columns the list page shows (and sorts by): ``invoice_list(compact=True)`` loads only these.
+PAGE_FIELDS = (
+    "id",
+    "reference_code",
+    "prefix",
+    "number",
+    "created_at",
+    "status",
+    "total",
+    "estimated_total",
+    "customer__id",
+    "customer__company",
+    "customer__names",
+    "customer__trade_name",
+    "customer__identification",
+    "customer__dv",
+)
 
 
 def _as_date(value) -> date | None:
@@ -69,17 +86,23 @@ def _matching_customers(text: str) -> QuerySet:
     )
 
 
-def invoice_list(*, filters: dict | None = None, with_cufe: bool = False) -> QuerySet[Invoice]:
+def invoice_list(
+    *, filters: dict | None = None, with_cufe: bool = False, compact: bool = False
+) -> QuerySet[Invoice]:
     """Invoices newest first, filtered by status, date range, customer, number, reference, q.
 
-    ``with_cufe`` loads the CUFE too (the CSV export shows it; the page does not).
+    ``with_cufe`` loads the CUFE too (the CSV export shows it; the page does not). ``compact``
+    loads only ``PAGE_FIELDS`` (the list page: a third of the columns, one join).
 
     One query per page whatever the page size (customer, range and author are joined), plus one
     small query for the customers matching ``q`` when it is given.
     """
     filters = filters or {}
     deferred = [name for name in LIST_DEFERRED if not (with_cufe and name == "cufe")]
-    qs = Invoice.objects.select_related("customer", "numbering_range", "created_by").defer(*deferred)
+    if compact:
+        qs = Invoice.objects.select_related("customer").only(*PAGE_FIELDS)
+    else:
+        qs = Invoice.objects.select_related("customer", "numbering_range", "created_by").defer(*deferred)
     statuses = filters.get("status")
     if statuses:
         statuses = [statuses] if isinstance(statuses, str) else list(statuses)

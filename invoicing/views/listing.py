@@ -41,7 +41,8 @@ def _filtered(form: InvoiceFilterForm, **options):
 @permission_required("invoicing.view_invoice")
 def invoice_list(request):
     form = InvoiceFilterForm(request.GET)
-    page = selectors.invoice_page(_filtered(form), cursor=request.GET.get("cursor"), size=form.per_page())
+    queryset = _filtered(form, compact=True)
+    page = selectors.invoice_page(queryset, cursor=request.GET.get("cursor"), size=form.per_page())
     query = request.GET.copy()
     for position in ("cursor", "page"):  # the export takes every row of the filters
         query.pop(position, None)
