@@ -1,5 +1,7 @@
 """The invoice list's keyset pagination (invoicing.selectors.invoice_page, core/keyset.py)."""
 
+import base64
+import json
 from datetime import timedelta
 from decimal import Decimal
 
@@ -7,6 +9,7 @@ import pytest
 from django.db import connection
 from django.db.models.functions import Coalesce
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from core.keyset import KeysetPage, keyset_page
@@ -147,3 +150,28 @@ def test_a_cursor_past_the_end_is_an_empty_page_with_a_way_back(invoices):
 def test_an_ordering_without_the_primary_key_is_refused():
     with pytest.raises(ValueError, match="primary key"):
         invoice_page(Invoice.objects.order_by("-created_at"), cursor=None, size=5)
+
+
+def crafted(payload) -> str:
+    raw = json.dumps(payload).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        ["n", 2, ["2024-01-01T00:00:00", 10**30]],
+        ["n", 2, [{"a": 1}, [1]]],
+        ["p", 3, [None, None]],
+        ["n", True, ["2024-01-01", 1]],
+        ["n", 2, ["no es fecha", 1]],
+        ["l", None, "x"],
+        ["p", 2, ["NaN", "Infinity"]],
+        {"n": 1},
+        "texto",
+    ],
+)
+@pytest.mark.parametrize("sort", ["-date", "total", "-customer"])
+def test_a_crafted_cursor_is_never_a_server_error(user_client, invoices, payload, sort):
+    response = user_client.get(reverse("invoicing:invoice_list"), {"cursor": crafted(payload), "sort": sort})
+    assert response.status_code == 200
