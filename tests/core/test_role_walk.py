@@ -236,3 +236,9 @@ def test_the_sync_action_is_offered_to_administration(make_user):
 
 def test_the_roles_are_groups():
     assert set(Group.objects.values_list("name", flat=True)) >= set(ROLES)
+
+
+def test_the_superuser_reaches_every_url(django_user_model, objects, factus):
+    boss = django_user_model.objects.create_superuser("jefe", password="clave-del-jefe-123")
+    refused = [name for _, name in site_urls() if request_as(boss, name, objects).status_code == 403]
+    assert refused == []
