@@ -137,6 +137,10 @@ def main() -> None:
 
         django.setup()
         call_command("migrate", verbosity=0)
+        # As the server process does at start (factus_project/wsgi.py): load the code, freeze the heap.
+        from core.startup import warm_up_and_freeze
+
+        warm_up_and_freeze()
         p50, p95, cpu_p50, queries, total = measure(args.lines, args.runs)
     finally:
         from django.db import connections

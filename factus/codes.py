@@ -19,3 +19,14 @@ WITHHOLDING_ON_TAX = frozenset({RETE_IVA})
 
 # A DIAN rule message that rejects the document (others are notifications).
 REJECTION_WORD = "Rechazo"
+
+# Credit notes (API.md 4.1; fixtures/static credit_note_correction_codes, credit_note_customization_ids).
+# correction_concept_code: why the note corrects the bill.
+CORRECTION_PARTIAL_RETURN = "1"  # Devolución parcial de los bienes y/o no aceptación parcial del servicio
+CORRECTION_VOID = "2"  # Anulación de factura electrónica
+CORRECTION_DISCOUNT = "3"  # Rebaja o descuento parcial o total
+CORRECTION_PRICE_ADJUSTMENT = "4"  # Ajuste de precio
+CORRECTION_PROMPT_PAYMENT = "5"  # Descuento comercial por pronto pago
+CORRECTION_VOLUME = "6"  # Descuento comercial por volumen de ventas
+# customization_id: 20 = the note references a bill (the only kind this app issues); 22 = without.
+CREDIT_NOTE_REFERENCES_BILL = "20"

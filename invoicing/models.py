@@ -10,7 +10,16 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from core import bounds
-from factus.codes import PAYMENT_FORM_CASH, PAYMENT_FORM_CREDIT
+from factus.codes import (
+    CORRECTION_DISCOUNT,
+    CORRECTION_PARTIAL_RETURN,
+    CORRECTION_PRICE_ADJUSTMENT,
+    CORRECTION_PROMPT_PAYMENT,
+    CORRECTION_VOID,
+    CORRECTION_VOLUME,
+    PAYMENT_FORM_CASH,
+    PAYMENT_FORM_CREDIT,
+)
 from factus.conf import request_budget
 
 # A SUBMITTING row is stale (its request is surely over: dead worker, killed process) once the
@@ -29,27 +38,88 @@ def new_reference_code() -> str:
     return "FAC-" + "".join(secrets.choice(_BASE32) for _ in range(12))
 
 
+def new_credit_note_reference_code() -> str:
+    """A credit note's idempotency key: "NC-" and 12 random upper-case base32 characters."""
+    return "NC-" + "".join(secrets.choice(_BASE32) for _ in range(12))
+
+
 def _money(verbose_name: str) -> models.DecimalField:
     return models.DecimalField(verbose_name, max_digits=16, decimal_places=2, null=True, blank=True)
 
 
-class Invoice(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Borrador"
-        SUBMITTING = "submitting", "Enviando"
-        VALIDATED = "validated", "Validada"
-        PENDING_DIAN = "pending_dian", "Pendiente DIAN"
-        REJECTED = "rejected", "Rechazada DIAN"
-        INVALID = "invalid", "Datos inválidos"
-        FAILED = "failed", "Error de envío"
-        # The bill may exist at Factus and we could not establish it (no answer and no lookup, or an
-        # answer that makes no sense): looked up by reference before anything is sent again.
-        UNVERIFIED = "unverified", "Por verificar"
-        DELETED = "deleted", "Eliminada en Factus"
+class DocumentStatus(models.TextChoices):
+    """The lifecycle of every document sent to Factus (invoices, credit notes): docs/invoicing.md."""
 
-    class PaymentForm(models.TextChoices):
-        CASH = PAYMENT_FORM_CASH, "Pago de contado"
-        CREDIT = PAYMENT_FORM_CREDIT, "Pago a crédito"
+    DRAFT = "draft", "Borrador"
+    SUBMITTING = "submitting", "Enviando"
+    VALIDATED = "validated", "Validada"
+    PENDING_DIAN = "pending_dian", "Pendiente DIAN"
+    REJECTED = "rejected", "Rechazada DIAN"
+    INVALID = "invalid", "Datos inválidos"
+    FAILED = "failed", "Error de envío"
+    # The bill may exist at Factus and we could not establish it (no answer and no lookup, or an
+    # answer that makes no sense): looked up by reference before anything is sent again.
+    UNVERIFIED = "unverified", "Por verificar"
+    DELETED = "deleted", "Eliminada en Factus"
+
+
+def document_constraints(prefix: str, *, number_taken: str) -> list:
+    """What every FactusDocument table keeps, named ``<prefix>_...`` per table."""
+    return [
+        models.CheckConstraint(
+            condition=Q(status="submitting", submitting_since__isnull=False) | ~Q(status="submitting"),
+            name=f"{prefix}_submitting_has_since",
+        ),
+        # One Factus number, one of our documents (resolve.number_taken checks it first, this
+        # catches two recordings at once). The number carries its prefix (SETP990000493), and a
+        # pending or rejected bill is recorded without the prefix column: unique on the number is
+        # unique on prefix + number too. A bill deleted at Factus frees its number (INFERRED:
+        # Factus may give it again), so DELETED rows do not hold it.
+        models.UniqueConstraint(
+            fields=["number"],
+            condition=~Q(number="") & ~Q(status="deleted"),
+            name=f"{prefix}_number_unique",
+            violation_error_message=number_taken,
+        ),
+        # core.bounds: our estimate and Factus' figures stay within the invoice bound (15
+        # significant digits), so every stored row can be read back and rendered, on SQLite too.
+        models.CheckConstraint(
+            condition=Q(estimated_total__isnull=True)
+            | Q(estimated_total__gte=0, estimated_total__lte=bounds.MAX_INVOICE_TOTAL),
+            name=f"{prefix}_estimated_total_bounds",
+            violation_error_message="El total calculado supera el máximo por factura.",
+        ),
+        *[
+            models.CheckConstraint(
+                condition=Q(**{f"{name}__isnull": True})
+                | Q(
+                    **{
+                        f"{name}__gte": -bounds.MAX_INVOICE_TOTAL,
+                        f"{name}__lte": bounds.MAX_INVOICE_TOTAL,
+                    }
+                ),
+                name=f"{prefix}_{name}_fits",
+            )
+            for name in (
+                "gross_value",
+                "taxable_amount",
+                "tax_amount",
+                "discount_amount",
+                "surcharge_amount",
+                "total",
+            )
+        ],
+    ]
+
+
+class FactusDocument(models.Model):
+    """What every document sent to Factus shares: its lifecycle and what Factus returned.
+
+    The submission machinery (invoicing.services.submit) works on this shape whatever the document:
+    the status sets below, ``submitting_since``, the one-time ``form_token`` and the result columns.
+    """
+
+    Status = DocumentStatus
 
     EDITABLE = frozenset({Status.DRAFT, Status.INVALID, Status.FAILED})
     SUBMITTABLE = frozenset(
@@ -68,24 +138,7 @@ class Invoice(models.Model):
         Status.DELETED: "dark",
     }
 
-    reference_code = models.CharField(
-        "código de referencia", max_length=64, unique=True, default=new_reference_code, editable=False
-    )
-    customer = models.ForeignKey(
-        "catalog.Customer", models.PROTECT, related_name="invoices", verbose_name="cliente"
-    )
-    numbering_range = models.ForeignKey(
-        "catalog.NumberingRange",
-        models.PROTECT,
-        null=True,
-        related_name="invoices",
-        verbose_name="rango de numeración",
-    )
-    payment_form = models.CharField(
-        "forma de pago", max_length=2, choices=PaymentForm.choices, default=PaymentForm.CASH
-    )
     payment_method_code = models.CharField("medio de pago", max_length=4, default="10")
-    payment_due_date = models.DateField("fecha de vencimiento", null=True, blank=True)
     observation = models.CharField("observación", max_length=250, blank=True)
     send_email = models.BooleanField("Factus envía el correo al cliente", default=True)
     status = models.CharField("estado", max_length=20, choices=Status.choices, default=Status.DRAFT)
@@ -104,7 +157,6 @@ class Invoice(models.Model):
     factus_id = models.PositiveBigIntegerField("id Factus", null=True, blank=True, editable=False)
     number = models.CharField("número", max_length=40, blank=True, editable=False)
     prefix = models.CharField("prefijo", max_length=20, blank=True, editable=False)
-    cufe = models.CharField("CUFE", max_length=128, blank=True, editable=False)
     qr_url = models.CharField("URL del QR", max_length=500, blank=True, editable=False)
     qr_image = models.TextField("imagen QR (data URI)", blank=True, editable=False)
     validated_at = models.DateTimeField("validada", null=True, blank=True, editable=False)
@@ -136,72 +188,7 @@ class Invoice(models.Model):
     form_token = models.UUIDField("token del formulario", null=True, blank=True, unique=True, editable=False)
 
     class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = "factura"
-        verbose_name_plural = "facturas"
-        # Actions that are not CRUD (core/roles.py gives them to the roles; docs/roles.md).
-        permissions = [
-            ("issue_invoice", "Puede emitir facturas en Factus (y reintentar o verificar)"),
-            ("email_invoice", "Puede enviar facturas por correo desde Factus"),
-            ("delete_at_factus", "Puede eliminar documentos en Factus"),
-            ("import_invoices", "Puede importar facturas desde Factus"),
-        ]
-        indexes = [
-            models.Index(fields=["-created_at", "-id"], name="invoice_created_idx"),
-            models.Index(fields=["status", "-created_at"], name="invoice_status_created_idx"),
-            models.Index(fields=["customer", "-created_at"], name="invoice_customer_created_idx"),
-            # varchar_pattern_ops (PostgreSQL only; ignored elsewhere): LIKE 'SETP99%' uses it.
-            models.Index(fields=["number"], name="invoice_number_idx", opclasses=["varchar_pattern_ops"]),
-            models.Index(fields=["prefix", "number"], name="invoice_prefix_number_idx"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status="submitting", submitting_since__isnull=False) | ~Q(status="submitting"),
-                name="invoice_submitting_has_since",
-            ),
-            # One Factus bill number, one of our invoices (resolve.number_taken checks it first, this
-            # catches two recordings at once). The number carries its prefix (SETP990000493), and a
-            # pending or rejected bill is recorded without the prefix column: unique on the number is
-            # unique on prefix + number too. A bill deleted at Factus frees its number (INFERRED:
-            # Factus may give it again), so DELETED rows do not hold it.
-            models.UniqueConstraint(
-                fields=["number"],
-                condition=~Q(number="") & ~Q(status="deleted"),
-                name="invoice_number_unique",
-                violation_error_message="Ese número de factura ya está registrado en otra factura.",
-            ),
-            # core.bounds: our estimate and Factus' figures stay within the invoice bound (15
-            # significant digits), so every stored row can be read back and rendered, on SQLite too.
-            models.CheckConstraint(
-                condition=Q(estimated_total__isnull=True)
-                | Q(estimated_total__gte=0, estimated_total__lte=bounds.MAX_INVOICE_TOTAL),
-                name="invoice_estimated_total_bounds",
-                violation_error_message="El total calculado supera el máximo por factura.",
-            ),
-            *[
-                models.CheckConstraint(
-                    condition=Q(**{f"{name}__isnull": True})
-                    | Q(
-                        **{
-                            f"{name}__gte": -bounds.MAX_INVOICE_TOTAL,
-                            f"{name}__lte": bounds.MAX_INVOICE_TOTAL,
-                        }
-                    ),
-                    name=f"invoice_{name}_fits",
-                )
-                for name in (
-                    "gross_value",
-                    "taxable_amount",
-                    "tax_amount",
-                    "discount_amount",
-                    "surcharge_amount",
-                    "total",
-                )
-            ],
-        ]
-
-    def __str__(self):
-        return self.number or self.reference_code
+        abstract = True
 
     @property
     def is_editable(self) -> bool:
@@ -246,8 +233,107 @@ class Invoice(models.Model):
         return self.BADGES.get(self.status, "secondary")
 
 
-class InvoiceItem(models.Model):
-    invoice = models.ForeignKey(Invoice, models.CASCADE, related_name="items", verbose_name="factura")
+class Invoice(FactusDocument):
+    class PaymentForm(models.TextChoices):
+        CASH = PAYMENT_FORM_CASH, "Pago de contado"
+        CREDIT = PAYMENT_FORM_CREDIT, "Pago a crédito"
+
+    reference_code = models.CharField(
+        "código de referencia", max_length=64, unique=True, default=new_reference_code, editable=False
+    )
+    customer = models.ForeignKey(
+        "catalog.Customer", models.PROTECT, related_name="invoices", verbose_name="cliente"
+    )
+    numbering_range = models.ForeignKey(
+        "catalog.NumberingRange",
+        models.PROTECT,
+        null=True,
+        related_name="invoices",
+        verbose_name="rango de numeración",
+    )
+    payment_form = models.CharField(
+        "forma de pago", max_length=2, choices=PaymentForm.choices, default=PaymentForm.CASH
+    )
+    payment_due_date = models.DateField("fecha de vencimiento", null=True, blank=True)
+    cufe = models.CharField("CUFE", max_length=128, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "factura"
+        verbose_name_plural = "facturas"
+        # Actions that are not CRUD (core/roles.py gives them to the roles; docs/roles.md).
+        permissions = [
+            ("issue_invoice", "Puede emitir facturas en Factus (y reintentar o verificar)"),
+            ("email_invoice", "Puede enviar facturas por correo desde Factus"),
+            ("delete_at_factus", "Puede eliminar documentos en Factus (facturas y notas crédito)"),
+            ("import_invoices", "Puede importar facturas y notas crédito desde Factus"),
+        ]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="invoice_created_idx"),
+            models.Index(fields=["status", "-created_at"], name="invoice_status_created_idx"),
+            models.Index(fields=["customer", "-created_at"], name="invoice_customer_created_idx"),
+            # varchar_pattern_ops (PostgreSQL only; ignored elsewhere): LIKE 'SETP99%' uses it.
+            models.Index(fields=["number"], name="invoice_number_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["prefix", "number"], name="invoice_prefix_number_idx"),
+        ]
+        constraints = document_constraints(
+            "invoice", number_taken="Ese número de factura ya está registrado en otra factura."
+        )
+
+    def __str__(self):
+        return self.number or self.reference_code
+
+
+def line_constraints(prefix: str) -> list:
+    """The bounds every document line keeps (core.bounds), named ``<prefix>_...`` per table."""
+    return [
+        models.CheckConstraint(
+            condition=Q(quantity__gt=0),
+            name=f"{prefix}_quantity_positive",
+            violation_error_message="La cantidad debe ser mayor que cero.",
+        ),
+        models.CheckConstraint(
+            condition=Q(price__gt=0),
+            name=f"{prefix}_price_positive",
+            violation_error_message="El precio debe ser mayor que cero.",
+        ),
+        models.CheckConstraint(
+            condition=Q(discount_rate__gte=0, discount_rate__lte=100),
+            name=f"{prefix}_discount_range",
+            violation_error_message="El descuento debe estar entre 0 y 100 %.",
+        ),
+        models.CheckConstraint(
+            condition=Q(tax_rate__gte=0, tax_rate__lte=100),
+            name=f"{prefix}_tax_rate_range",
+            violation_error_message="La tarifa debe estar entre 0 y 100 %.",
+        ),
+        models.CheckConstraint(
+            condition=Q(quantity__lte=bounds.MAX_QUANTITY),
+            name=f"{prefix}_quantity_max",
+            violation_error_message=bounds.QUANTITY_TOO_BIG,
+        ),
+        models.CheckConstraint(
+            condition=Q(price__lte=bounds.MAX_PRICE),
+            name=f"{prefix}_price_max",
+            violation_error_message=bounds.PRICE_TOO_BIG,
+        ),
+        models.CheckConstraint(
+            condition=LessThanOrEqual(
+                ExpressionWrapper(
+                    F("price") * F("quantity"),
+                    output_field=models.DecimalField(max_digits=24, decimal_places=2),
+                ),
+                bounds.MAX_LINE_TOTAL,
+            ),
+            name=f"{prefix}_line_amount_max",
+            violation_error_message=bounds.LINE_TOO_BIG,
+        ),
+    ]
+
+
+class DocumentLine(models.Model):
+    """A line of a Factus document (invoice or credit note): the v1 item schema, price tax-included."""
+
     position = models.PositiveSmallIntegerField("posición", default=0)
     product = models.ForeignKey(
         "catalog.Product", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="producto"
@@ -271,58 +357,25 @@ class InvoiceItem(models.Model):
     )
 
     class Meta:
-        ordering = ["invoice", "position", "id"]
-        verbose_name = "ítem de factura"
-        verbose_name_plural = "ítems de factura"
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(quantity__gt=0),
-                name="invoice_item_quantity_positive",
-                violation_error_message="La cantidad debe ser mayor que cero.",
-            ),
-            models.CheckConstraint(
-                condition=Q(price__gt=0),
-                name="invoice_item_price_positive",
-                violation_error_message="El precio debe ser mayor que cero.",
-            ),
-            models.CheckConstraint(
-                condition=Q(discount_rate__gte=0, discount_rate__lte=100),
-                name="invoice_item_discount_range",
-                violation_error_message="El descuento debe estar entre 0 y 100 %.",
-            ),
-            models.CheckConstraint(
-                condition=Q(tax_rate__gte=0, tax_rate__lte=100),
-                name="invoice_item_tax_rate_range",
-                violation_error_message="La tarifa debe estar entre 0 y 100 %.",
-            ),
-            models.CheckConstraint(
-                condition=Q(quantity__lte=bounds.MAX_QUANTITY),
-                name="invoice_item_quantity_max",
-                violation_error_message=bounds.QUANTITY_TOO_BIG,
-            ),
-            models.CheckConstraint(
-                condition=Q(price__lte=bounds.MAX_PRICE),
-                name="invoice_item_price_max",
-                violation_error_message=bounds.PRICE_TOO_BIG,
-            ),
-            models.CheckConstraint(
-                condition=LessThanOrEqual(
-                    ExpressionWrapper(
-                        F("price") * F("quantity"),
-                        output_field=models.DecimalField(max_digits=24, decimal_places=2),
-                    ),
-                    bounds.MAX_LINE_TOTAL,
-                ),
-                name="invoice_item_line_amount_max",
-                violation_error_message=bounds.LINE_TOO_BIG,
-            ),
-        ]
+        abstract = True
 
     def __str__(self):
         return f"{self.code_reference} · {self.name}"
 
 
-class InvoiceEvent(models.Model):
+class InvoiceItem(DocumentLine):
+    invoice = models.ForeignKey(Invoice, models.CASCADE, related_name="items", verbose_name="factura")
+
+    class Meta:
+        ordering = ["invoice", "position", "id"]
+        verbose_name = "ítem de factura"
+        verbose_name_plural = "ítems de factura"
+        constraints = line_constraints("invoice_item")
+
+
+class DocumentEvent(models.Model):
+    """One entry of a document's timeline: an action, and for a Factus attempt what happened."""
+
     class Action(models.TextChoices):
         CREATE = "create", "Creación"
         UPDATE = "update", "Edición"
@@ -347,8 +400,9 @@ class InvoiceEvent(models.Model):
         FAILED = "failed", "Error"
         UNVERIFIED = "unverified", "Por verificar"
         NOT_FOUND = "not_found", "No encontrada"
+        # A submission refused because another request is sending the document (never recorded).
+        BUSY = "busy", "Envío en curso"
 
-    invoice = models.ForeignKey(Invoice, models.CASCADE, related_name="events", verbose_name="factura")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
@@ -370,10 +424,111 @@ class InvoiceEvent(models.Model):
     detail = models.JSONField("detalle del intento", default=dict, blank=True)
 
     class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.get_outcome_display()}"
+
+
+class InvoiceEvent(DocumentEvent):
+    invoice = models.ForeignKey(Invoice, models.CASCADE, related_name="events", verbose_name="factura")
+
+    class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = "evento de factura"
         verbose_name_plural = "eventos de factura"
         indexes = [models.Index(fields=["invoice", "-created_at"], name="invoice_event_timeline_idx")]
 
+
+class CreditNote(FactusDocument):
+    """A credit note (nota crédito) that corrects one validated invoice of ours (customization 20).
+
+    Its ``reference_code`` is fixed at creation; its lines say which invoice line each one credits
+    (quantities returned, or a price reduction). What is left to credit on an invoice is computed
+    from the notes that may count against it (invoicing.services.credit_notes, under a row lock).
+    """
+
+    class Concept(models.TextChoices):
+        PARTIAL_RETURN = CORRECTION_PARTIAL_RETURN, "Devolución parcial de bienes o servicio no aceptado"
+        VOID = CORRECTION_VOID, "Anulación de factura electrónica"
+        DISCOUNT = CORRECTION_DISCOUNT, "Rebaja o descuento parcial o total"
+        PRICE_ADJUSTMENT = CORRECTION_PRICE_ADJUSTMENT, "Ajuste de precio"
+        PROMPT_PAYMENT = CORRECTION_PROMPT_PAYMENT, "Descuento comercial por pronto pago"
+        VOLUME = CORRECTION_VOLUME, "Descuento comercial por volumen de ventas"
+
+    reference_code = models.CharField(
+        "código de referencia",
+        max_length=64,
+        unique=True,
+        default=new_credit_note_reference_code,
+        editable=False,
+    )
+    invoice = models.ForeignKey(
+        Invoice, models.PROTECT, related_name="credit_notes", verbose_name="factura corregida"
+    )
+    correction_concept = models.CharField(
+        "concepto de corrección", max_length=1, choices=Concept.choices, default=Concept.VOID
+    )
+    numbering_range = models.ForeignKey(
+        "catalog.NumberingRange",
+        models.PROTECT,
+        null=True,
+        related_name="credit_notes",
+        verbose_name="rango de numeración",
+    )
+    cude = models.CharField("CUDE", max_length=128, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "nota crédito"
+        verbose_name_plural = "notas crédito"
+        # Deleting at Factus is invoicing.delete_at_factus for every document (core/roles.py).
+        permissions = [
+            ("issue_creditnote", "Puede emitir notas crédito en Factus (y reintentar o verificar)"),
+            ("email_creditnote", "Puede enviar notas crédito por correo desde Factus"),
+        ]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="credit_note_created_idx"),
+            models.Index(fields=["status", "-created_at"], name="credit_note_status_created_idx"),
+            models.Index(fields=["invoice", "status"], name="credit_note_invoice_status_idx"),
+            models.Index(fields=["number"], name="credit_note_number_idx", opclasses=["varchar_pattern_ops"]),
+        ]
+        constraints = document_constraints(
+            "credit_note", number_taken="Ese número de nota crédito ya está registrado en otra nota."
+        )
+
     def __str__(self):
-        return f"{self.get_action_display()}: {self.get_outcome_display()}"
+        return self.number or self.reference_code
+
+    @property
+    def is_void(self) -> bool:
+        return self.correction_concept == self.Concept.VOID
+
+
+class CreditNoteItem(DocumentLine):
+    credit_note = models.ForeignKey(
+        CreditNote, models.CASCADE, related_name="items", verbose_name="nota crédito"
+    )
+    # The invoice line this one credits: a return of some of its quantity at its price, or a
+    # reduction of its price (``price`` is then the reduction per unit, tax included).
+    invoice_item = models.ForeignKey(
+        InvoiceItem, models.PROTECT, related_name="credit_lines", verbose_name="ítem de la factura"
+    )
+
+    class Meta:
+        ordering = ["credit_note", "position", "id"]
+        verbose_name = "ítem de nota crédito"
+        verbose_name_plural = "ítems de nota crédito"
+        constraints = line_constraints("credit_note_item")
+
+
+class CreditNoteEvent(DocumentEvent):
+    credit_note = models.ForeignKey(
+        CreditNote, models.CASCADE, related_name="events", verbose_name="nota crédito"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "evento de nota crédito"
+        verbose_name_plural = "eventos de nota crédito"
+        indexes = [models.Index(fields=["credit_note", "-created_at"], name="credit_note_event_timeline_idx")]

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("catalog", "0003_permissions"),
-        ("invoicing", "0008_permissions"),
+        ("invoicing", "0010_permissions"),
     ]
 
     operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]

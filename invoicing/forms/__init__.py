@@ -2,7 +2,7 @@
 
 from .base import BootstrapForm, EmailForm
 from .factus_errors import apply_factus_errors, apply_service_error, invoice_forms_with_factus_errors
-from .invoice import InvoiceForm, ItemForm, ItemFormSet, invoice_forms
+from .invoice import InvoiceForm, ItemForm, ItemFormSet, LineFiguresForm, TotalsFormSet, invoice_forms
 
 __all__ = [
     "BootstrapForm",
@@ -10,6 +10,8 @@ __all__ = [
     "InvoiceForm",
     "ItemForm",
     "ItemFormSet",
+    "LineFiguresForm",
+    "TotalsFormSet",
     "apply_factus_errors",
     "apply_service_error",
     "invoice_forms",

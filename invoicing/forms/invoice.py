@@ -164,25 +164,14 @@ class CachedModelChoiceField(forms.ModelChoiceField):
             ) from None
 
 
-class ItemForm(BootstrapForm):
-    product = CachedModelChoiceField(
-        queryset=Product.objects.all(),
-        required=False,
-        widget=forms.HiddenInput,
-        error_messages={"invalid_choice": "El producto ya no existe."},
-    )
-    code_reference = forms.CharField(
-        label="Código",
-        max_length=50,
-        error_messages={"required": "Escriba el código."},
-        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
-    )
-    name = forms.CharField(
-        label="Descripción",
-        max_length=200,
-        error_messages={"required": "Escriba la descripción."},
-        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
-    )
+class LineFiguresForm(BootstrapForm):
+    """The fields of an item line that move the totals, and the checks they need.
+
+    The live-totals request validates only these (``TotalsFormSet``): the description, unit or code
+    of a line do not change a figure. ``ItemForm`` adds them, so a full line keeps the same checks
+    and the same figures (the "Emitir" check of ``BaseItemFormSet.clean`` relies on it).
+    """
+
     quantity = EsCoIntegerField(
         label="Cantidad",
         min_value=1,
@@ -213,41 +202,15 @@ class ItemForm(BootstrapForm):
     is_excluded = forms.BooleanField(
         label="Excluido de IVA", required=False, widget=forms.CheckboxInput(attrs={TOTALS_ATTR: "1"})
     )
-    unit = CachedModelChoiceField(
-        label="Unidad",
-        queryset=MeasurementUnit.objects.all(),
-        empty_label=None,
-        error_messages={"required": "Elija la unidad.", "invalid_choice": "Unidad no válida."},
-    )
-    standard_code = CachedModelChoiceField(
-        label="Estándar del código",
-        queryset=StandardCode.objects.all(),
-        empty_label=None,
-        error_messages={"required": "Elija el estándar.", "invalid_choice": "Estándar no válido."},
-    )
-    tribute = CachedModelChoiceField(
-        label="Tributo",
-        queryset=catalog_selectors.active_tributes(),
-        empty_label=None,
-        error_messages={"required": "Elija el tributo.", "invalid_choice": "Tributo no válido."},
-    )
     withholding_05 = rate_field("ReteIVA (%)", required=False)
     withholding_06 = rate_field("ReteRenta (%)", required=False)
     withholding_07 = rate_field("ReteICA (%)", required=False)
 
-    def __init__(self, *args, unit_choices=None, lookups=None, choices=None, fields=None, **kwargs):
+    def __init__(self, *args, fields=None, **kwargs):
         if fields is not None:
             # Fields prepared once by the formset and shared by its forms: no deep copy per line.
             self.base_fields = _SharedFields(fields)
         super().__init__(*args, **kwargs)
-        if fields is None:
-            prepare_item_fields(self.fields, lookups=lookups, choices=choices, unit_choices=unit_choices)
-        if unit_choices is not None:
-            # Validation accepts every unit; the select lists the usual ones plus the current one.
-            listed = _with_current(unit_choices, self["unit"].value())
-            if listed is not unit_choices:
-                self.fields["unit"] = copy.deepcopy(self.fields["unit"])
-                self.fields["unit"].widget.choices = listed
 
     def clean(self):
         data = super().clean()
@@ -266,6 +229,87 @@ class ItemForm(BootstrapForm):
             if data.get(f"withholding_{code}")
         ]
 
+    def line_input(self) -> LineInput | None:
+        """The line for the live totals, or None while the row is incomplete or invalid."""
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        return LineInput(
+            quantity=data["quantity"],
+            price=data["price"],
+            discount_rate=data["discount_rate"],
+            tax_rate=data["tax_rate"],
+            is_excluded=data["is_excluded"],
+            withholdings=tuple((w["code"], Decimal(w["rate"])) for w in self.withholdings()),
+        )
+
+
+class ItemForm(LineFiguresForm):
+    product = CachedModelChoiceField(
+        queryset=Product.objects.all(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "El producto ya no existe."},
+    )
+    code_reference = forms.CharField(
+        label="Código",
+        max_length=50,
+        error_messages={"required": "Escriba el código."},
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    name = forms.CharField(
+        label="Descripción",
+        max_length=200,
+        error_messages={"required": "Escriba la descripción."},
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    unit = CachedModelChoiceField(
+        label="Unidad",
+        queryset=MeasurementUnit.objects.all(),
+        empty_label=None,
+        error_messages={"required": "Elija la unidad.", "invalid_choice": "Unidad no válida."},
+    )
+    standard_code = CachedModelChoiceField(
+        label="Estándar del código",
+        queryset=StandardCode.objects.all(),
+        empty_label=None,
+        error_messages={"required": "Elija el estándar.", "invalid_choice": "Estándar no válido."},
+    )
+    tribute = CachedModelChoiceField(
+        label="Tributo",
+        queryset=catalog_selectors.active_tributes(),
+        empty_label=None,
+        error_messages={"required": "Elija el tributo.", "invalid_choice": "Tributo no válido."},
+    )
+
+    field_order = [
+        "product",
+        "code_reference",
+        "name",
+        "quantity",
+        "price",
+        "discount_rate",
+        "tax_rate",
+        "is_excluded",
+        "unit",
+        "standard_code",
+        "tribute",
+        "withholding_05",
+        "withholding_06",
+        "withholding_07",
+    ]
+
+    def __init__(self, *args, unit_choices=None, lookups=None, choices=None, fields=None, **kwargs):
+        super().__init__(*args, fields=fields, **kwargs)
+        if fields is None:
+            prepare_item_fields(self.fields, lookups=lookups, choices=choices, unit_choices=unit_choices)
+        if unit_choices is not None:
+            # Validation accepts every unit; the select lists the usual ones plus the current one.
+            listed = _with_current(unit_choices, self["unit"].value())
+            if listed is not unit_choices:
+                self.fields["unit"] = copy.deepcopy(self.fields["unit"])
+                self.fields["unit"].widget.choices = listed
+
     def service_item(self, position: int) -> dict:
         data = self.cleaned_data
         return {
@@ -283,20 +327,6 @@ class ItemForm(BootstrapForm):
             "tribute_id": data["tribute"].pk,
             "withholdings": self.withholdings(),
         }
-
-    def line_input(self) -> LineInput | None:
-        """The line for the live totals, or None while the row is incomplete or invalid."""
-        if not self.is_valid():
-            return None
-        data = self.cleaned_data
-        return LineInput(
-            quantity=data["quantity"],
-            price=data["price"],
-            discount_rate=data["discount_rate"],
-            tax_rate=data["tax_rate"],
-            is_excluded=data["is_excluded"],
-            withholdings=tuple((w["code"], Decimal(w["rate"])) for w in self.withholdings()),
-        )
 
 
 class _SharedFields(dict):
@@ -337,7 +367,17 @@ def usual_unit_choices() -> list[tuple]:
     return [(u.pk, str(u)) for u in units.distinct().order_by("name")]
 
 
-class BaseItemFormSet(forms.BaseFormSet):
+class LineInputsMixin:
+    def line_inputs(self) -> list[LineInput | None]:
+        """One entry per row, None for rows that cannot be totalled yet (no errors raised)."""
+        try:
+            forms_ = self.forms
+        except forms.ValidationError:
+            return []
+        return [form.line_input() for form in forms_]
+
+
+class BaseItemFormSet(LineInputsMixin, forms.BaseFormSet):
     default_error_messages = {
         "too_few_forms": "Agregue al menos un ítem.",
         "too_many_forms": bounds.TOO_MANY_ITEMS,
@@ -418,18 +458,40 @@ class BaseItemFormSet(forms.BaseFormSet):
     def service_items(self) -> list[dict]:
         return [form.service_item(position) for position, form in enumerate(self.forms, start=1)]
 
-    def line_inputs(self) -> list[LineInput | None]:
-        """One entry per row, None for rows that cannot be totalled yet (no errors raised)."""
-        try:
-            forms_ = self.forms
-        except forms.ValidationError:
-            return []
-        return [form.line_input() for form in forms_]
-
 
 ItemFormSet = forms.formset_factory(
     ItemForm,
     formset=BaseItemFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=bounds.MAX_ITEMS,
+    validate_max=True,
+    absolute_max=bounds.MAX_ITEMS,
+)
+
+
+class BaseTotalsFormSet(LineInputsMixin, forms.BaseFormSet):
+    """The item lines as the live-totals request reads them: only the fields that move the totals.
+
+    Same prefix, bounds and figures as ``ItemFormSet``; no catalogue lookups (a line's product, unit
+    or tribute does not change a figure), so the request costs no query per model and no validation
+    of the fields it does not show.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", ITEM_PREFIX)
+        super().__init__(*args, **kwargs)
+        self.figure_fields = copy.deepcopy(LineFiguresForm.base_fields)
+
+    def get_form_kwargs(self, index):
+        required = {"empty_permitted": False} if index is not None else {}
+        return {**super().get_form_kwargs(index), **required, "fields": self.figure_fields}
+
+
+TotalsFormSet = forms.formset_factory(
+    LineFiguresForm,
+    formset=BaseTotalsFormSet,
     extra=0,
     min_num=1,
     validate_min=True,

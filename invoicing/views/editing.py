@@ -14,7 +14,7 @@ from core.permissions import permission_required, require_permission
 from invoicing import selectors, services
 from invoicing.forms import (
     InvoiceForm,
-    ItemFormSet,
+    TotalsFormSet,
     apply_service_error,
     invoice_forms,
     invoice_forms_with_factus_errors,
@@ -149,7 +149,7 @@ def invoice_update(request, pk):
 @require_POST
 @permission_required("invoicing.add_invoice", "invoicing.change_invoice", any_of=True)
 def invoice_totals(request):
-    formset = ItemFormSet(request.POST)
+    formset = TotalsFormSet(request.POST)
     return render(request, "invoicing/_totals.html", {**totals_context(formset), "oob": True})
 
 

@@ -90,3 +90,43 @@ def test_issue_with_the_figures_shown_is_valid(user_client, bill_range):
 def test_saving_a_draft_does_not_compare_figures(user_client, bill_range):
     data = {**form_data(CustomerFactory(), bill_range, [line()], action="save"), "shown_figures": "x"}
     assert user_client.post(reverse("invoicing:invoice_create"), data).status_code == 302
+
+
+def line_total_shown(client, data, row: int) -> str:
+    html = client.post(reverse("invoicing:invoice_totals"), data).text
+    return re.search(rf'id="items-{row}-line-total"[^>]*>([^<]*)<', html)[1]
+
+
+def test_a_line_is_totalled_as_soon_as_its_figures_are_typed(user_client, bill_range):
+    # Price typed before the description: the totals move already (the description moves nothing).
+    data = form_data(CustomerFactory(), bill_range, [line(code_reference="", name="", quantity="2")])
+    assert line_total_shown(user_client, data, 0) == "$ 2.670.000,00"
+
+
+def test_a_line_over_the_bounds_is_not_totalled(user_client, bill_range):
+    data = form_data(CustomerFactory(), bill_range, [line(quantity="9999", price="999999999999,99")])
+    assert line_total_shown(user_client, data, 0) == "—"
+
+
+def test_an_excluded_line_with_iva_is_not_totalled(user_client, bill_range):
+    data = form_data(CustomerFactory(), bill_range, [line(is_excluded="on", tax_rate="19")])
+    assert line_total_shown(user_client, data, 0) == "—"
+
+
+def test_the_totals_request_costs_the_same_queries_for_1_and_200_lines(user_client, bill_range):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for lines in (1, 200):
+        data = form_data(CustomerFactory(), bill_range, [line() for _ in range(lines)])
+        with CaptureQueriesContext(connection) as queries:
+            user_client.post(reverse("invoicing:invoice_totals"), data)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_issue_with_a_missing_description_names_the_field_not_the_figures(user_client, bill_range):
+    data = form_data(CustomerFactory(), bill_range, [line(name="")], action="issue")
+    data["shown_figures"] = shown_figures(user_client, data)
+    assert "Escriba la descripción." in user_client.post(reverse("invoicing:invoice_create"), data).text
