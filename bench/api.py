@@ -91,7 +91,7 @@ def measure_list(user, count: int, runs: int = 40) -> tuple[list[float], set[int
     from django.test.utils import CaptureQueriesContext
 
     from api.services import token_create
-    from core.keyset import encode_cursor as _encode
+    from core.cursor import encode_cursor as _encode
     from invoicing.models import Invoice
 
     client = Client(headers={"Authorization": f"Bearer {token_create(user=user, name='list').secret}"})

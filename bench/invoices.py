@@ -5,7 +5,9 @@
 Creates ``bench_invoices_<pid>`` on postgres://postgres@127.0.0.1:5432 (BENCH_PG_URL), migrates it,
 inserts the invoices with one INSERT ... SELECT generate_series, measures, and drops it.
 List: the rendered list view (falls back to the selector + Paginator when the view is missing),
-unfiltered and filtered, at page sizes 25 and 100: p50/p95 server time and query count.
+unfiltered and filtered, at page sizes 25 and 100: p50/p95 server time and query count. The view
+pages by key since feat-roles and ignores ``page`` (every view request is a first page); the deep
+pages are bench/list.py's.
 Submission overhead: time of ``invoice_submit`` minus the time the emulator spent answering,
 against the emulator's HTTP server in a thread (loopback HTTP counts as overhead), its query count,
 and the CPU time of the submitting thread (``time.thread_time``: neither the emulator thread nor the
@@ -83,11 +85,14 @@ def admin_conn():
 
 def seed(count: int):
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
     from django.db import connection
 
+    from core.roles import BILLING
     from tests.invoicing.factories import CustomerFactory, NumberingRangeFactory
 
     user = get_user_model().objects.create_user("bench", password="bench-pass-123")  # noqa: S106
+    user.groups.add(Group.objects.get(name=BILLING))  # the list needs invoicing.view_invoice
     rng = NumberingRangeFactory()
     customers = [CustomerFactory() for _ in range(300)]
     with connection.cursor() as cursor:

@@ -18,7 +18,7 @@ def deactivate(modeladmin, request, queryset):
     modeladmin.message_user(request, f"{count} registro(s) desactivado(s).", messages.SUCCESS)
 
 
-@admin.action(description="Sincronizar desde Factus", permissions=["change"])
+@admin.action(description="Sincronizar desde Factus", permissions=["sync"])
 def sync_from_factus(modeladmin, request, queryset):
     try:
         results = services.catalog_sync(only=[SYNC_KEYS[queryset.model]])
@@ -43,13 +43,17 @@ class SyncedLookupAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def has_sync_permission(self, request) -> bool:
+        """The "Sincronizar desde Factus" action: catalog.sync_lookups (core/roles.py)."""
+        return request.user.has_perm("catalog.sync_lookups")
+
     def changelist_view(self, request, extra_context=None):
         # The sync covers the whole catalogue, so it also runs with no row selected.
         if (
             request.method == "POST"
             and request.POST.get("action") == "sync_from_factus"
             and not request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
-            and self.has_change_permission(request)
+            and self.has_sync_permission(request)
         ):
             sync_from_factus(self, request, self.model.objects.none())
             return HttpResponseRedirect(request.get_full_path())

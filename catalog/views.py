@@ -3,19 +3,20 @@
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
-from django.views.decorators.http import require_GET
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 from django.views.generic import CreateView, UpdateView
 
 from catalog import selectors, services
 from catalog.filters import CustomerFilter, ProductFilter
 from catalog.forms import AcquirerLookupForm, CustomerForm, ProductForm, SearchForm
 from catalog.models import Customer, Product
+from core.permissions import permission_required
 
 PAGE_SIZE = 25
 
@@ -31,16 +32,21 @@ def _query(request, *names) -> str:
     return form.cleaned_data["q"] if form.is_valid() else ""
 
 
+@require_safe
+@permission_required("catalog.view_customer")
 def customer_list(request):
     queryset = selectors.customer_list(q=_query(request, "q"))
     return _list(request, queryset.order_by("sort_name", "pk"), CustomerFilter, "catalog/customer_list.html")
 
 
+@require_safe
+@permission_required("catalog.view_product")
 def product_list(request):
     queryset = selectors.product_list(q=_query(request, "q"))
     return _list(request, queryset.order_by("name", "pk"), ProductFilter, "catalog/product_list.html")
 
 
+@method_decorator(permission_required("catalog.add_customer"), name="dispatch")
 class CustomerCreate(SuccessMessageMixin, CreateView):
     model, form_class = Customer, CustomerForm
     success_url = reverse_lazy("catalog:customer_list")
@@ -50,18 +56,26 @@ class CustomerCreate(SuccessMessageMixin, CreateView):
         return self.success_message % {"display": self.object.display_name}
 
 
-class CustomerUpdate(CustomerCreate, UpdateView):
-    pass
+@method_decorator(permission_required("catalog.change_customer"), name="dispatch")
+class CustomerUpdate(SuccessMessageMixin, UpdateView):
+    model, form_class = Customer, CustomerForm
+    success_url = CustomerCreate.success_url
+    success_message = CustomerCreate.success_message
+    get_success_message = CustomerCreate.get_success_message
 
 
+@method_decorator(permission_required("catalog.add_product"), name="dispatch")
 class ProductCreate(SuccessMessageMixin, CreateView):
     model, form_class = Product, ProductForm
     success_url = reverse_lazy("catalog:product_list")
     success_message = "Producto «%(name)s» guardado."
 
 
-class ProductUpdate(ProductCreate, UpdateView):
-    pass
+@method_decorator(permission_required("catalog.change_product"), name="dispatch")
+class ProductUpdate(SuccessMessageMixin, UpdateView):
+    model, form_class = Product, ProductForm
+    success_url = ProductCreate.success_url
+    success_message = ProductCreate.success_message
 
 
 def _delete(request, obj, list_url: str):
@@ -75,12 +89,14 @@ def _delete(request, obj, list_url: str):
     return redirect(list_url)
 
 
-@permission_required("catalog.delete_customer", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+@permission_required("catalog.delete_customer")
 def customer_delete(request, pk):
     return _delete(request, get_object_or_404(Customer, pk=pk), "catalog:customer_list")
 
 
-@permission_required("catalog.delete_product", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+@permission_required("catalog.delete_product")
 def product_delete(request, pk):
     return _delete(request, get_object_or_404(Product, pk=pk), "catalog:product_list")
 
@@ -92,18 +108,21 @@ def _results(request, rows, payload, template):
 
 
 @require_GET
+@permission_required("catalog.view_customer")
 def customer_search(request):
     rows = selectors.search_customers(_query(request, "q", "customer_q"))
     return _results(request, rows, selectors.customer_payload, "catalog/_customer_results.html")
 
 
 @require_GET
+@permission_required("catalog.view_product")
 def product_search(request):
     rows = selectors.search_products(_query(request, "q", "product_q"))
     return _results(request, rows, selectors.product_payload, "catalog/_product_results.html")
 
 
 @require_GET
+@permission_required("catalog.view_municipality")
 def municipality_search(request):
     q = _query(request, "q", "municipality_q")
     rows = selectors.search_municipalities(q) if len(q.strip()) >= 2 else []
@@ -111,12 +130,14 @@ def municipality_search(request):
 
 
 @require_GET
+@permission_required("catalog.view_measurementunit")
 def unit_search(request):
     units = selectors.search_units(_query(request, "q"))
     return JsonResponse({"results": [selectors.unit_payload(unit) for unit in units]})
 
 
 @require_GET
+@permission_required("catalog.add_customer", "catalog.change_customer", any_of=True)
 def acquirer_lookup(request):
     form = AcquirerLookupForm(request.GET)
     if not form.is_valid():

@@ -1,9 +1,9 @@
 """Reads for /api/v1/invoices and /api/v1/credit-notes: one document as JSON data, and the lists.
 
-The lists are paged by key (core.keyset: ``(created_at, id) < cursor``), newest first: every page
-costs the same, however deep, with no ``COUNT(*)`` and no ``OFFSET``. The browser's invoice list
-can share ``core.keyset.keyset_page`` (feat-roles builds its own in invoicing/selectors.py: one of
-the two is to go at merge).
+The lists are paged by key (core.cursor: ``(created_at, id) < cursor``), newest first: every page
+costs the same, however deep, with no ``COUNT(*)`` and no ``OFFSET``. The browser's list pages with
+``core.keyset`` (any sort, both directions, a capped count); the API keeps the forward-only
+``core.cursor``, which refuses a cursor it did not make (422).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 
 from api.problems import field_error, validation_problem
-from core.keyset import BadCursor, keyset_page
+from core.cursor import BadCursor, cursor_page
 from invoicing import selectors
 from invoicing.models import CreditNote, Invoice, InvoiceEvent
 
@@ -139,7 +139,7 @@ def invoice_out(invoice: Invoice) -> dict:
 
 def _page(queryset, *, cursor: str, limit: int, serialize) -> dict:
     try:
-        page = keyset_page(queryset, cursor=cursor, limit=limit)
+        page = cursor_page(queryset, cursor=cursor, limit=limit)
     except BadCursor:
         raise validation_problem(
             [field_error("cursor", "Cursor no válido: use el next_cursor recibido.")]

@@ -105,7 +105,8 @@ class InvoiceFilterForm(BootstrapForm):
         links = {}
         for key in SORTS:
             params = query.copy()
-            params.pop("page", None)
+            for position in ("cursor", "page"):  # a new order starts at its first page
+                params.pop(position, None)
             active = self.sort_key.lstrip("-") == key
             descending = self.sort_key.startswith("-")
             params["sort"] = key if active and descending else f"-{key}" if active else key

@@ -264,6 +264,14 @@ class Invoice(FactusDocument):
         ordering = ["-created_at", "-id"]
         verbose_name = "factura"
         verbose_name_plural = "facturas"
+        # Actions that are not CRUD (core/roles.py gives them to the roles; docs/roles.md).
+        permissions = [
+            ("issue_invoice", "Puede emitir facturas en Factus (y reintentar o verificar)"),
+            ("email_invoice", "Puede enviar facturas por correo desde Factus"),
+            ("delete_at_factus", "Puede eliminar documentos en Factus (facturas y notas crédito)"),
+            ("import_invoices", "Puede importar facturas y notas crédito desde Factus"),
+            ("view_reports", "Puede ver los informes de ventas, IVA y retenciones"),
+        ]
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="invoice_created_idx"),
             models.Index(fields=["status", "-created_at"], name="invoice_status_created_idx"),
@@ -280,7 +288,6 @@ class Invoice(FactusDocument):
                 include=["id", "total", "tax_amount", "customer"],
             ),
         ]
-        permissions = [("view_reports", "Puede ver los informes de ventas, IVA y retenciones")]
         constraints = document_constraints(
             "invoice", number_taken="Ese número de factura ya está registrado en otra factura."
         )
@@ -498,6 +505,11 @@ class CreditNote(FactusDocument):
         ordering = ["-created_at", "-id"]
         verbose_name = "nota crédito"
         verbose_name_plural = "notas crédito"
+        # Deleting at Factus is invoicing.delete_at_factus for every document (core/roles.py).
+        permissions = [
+            ("issue_creditnote", "Puede emitir notas crédito en Factus (y reintentar o verificar)"),
+            ("email_creditnote", "Puede enviar notas crédito por correo desde Factus"),
+        ]
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="credit_note_created_idx"),
             models.Index(fields=["status", "-created_at"], name="credit_note_status_created_idx"),
@@ -569,9 +581,6 @@ class BulkRun(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = "emisión masiva"
         verbose_name_plural = "emisiones masivas"
-        # TODO(lead, feat-roles): the roles branch owns the permission names; this one is where the
-        # bulk views look until they are reconciled.
-        permissions = [("issue_invoice", "Puede emitir facturas")]
 
     def __str__(self):
         return f"Emisión masiva {self.pk}"

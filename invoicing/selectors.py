@@ -8,6 +8,7 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from catalog.models import Customer, PaymentMethod
+from core.keyset import KeysetPage, keyset_page
 from invoicing.models import Invoice, InvoiceEvent, InvoiceItem
 
 # Heavy columns the list never shows.
@@ -23,6 +24,23 @@ LIST_DEFERRED = (
     "qr_url",
 )
 MAX_CUSTOMER_IDS = 500
+# The columns the list page shows (and sorts by): ``invoice_list(compact=True)`` loads only these.
+PAGE_FIELDS = (
+    "id",
+    "reference_code",
+    "prefix",
+    "number",
+    "created_at",
+    "status",
+    "total",
+    "estimated_total",
+    "customer__id",
+    "customer__company",
+    "customer__names",
+    "customer__trade_name",
+    "customer__identification",
+    "customer__dv",
+)
 
 
 def _as_date(value) -> date | None:
@@ -68,17 +86,23 @@ def _matching_customers(text: str) -> QuerySet:
     )
 
 
-def invoice_list(*, filters: dict | None = None, with_cufe: bool = False) -> QuerySet[Invoice]:
+def invoice_list(
+    *, filters: dict | None = None, with_cufe: bool = False, compact: bool = False
+) -> QuerySet[Invoice]:
     """Invoices newest first, filtered by status, date range, customer, number, reference, q.
 
-    ``with_cufe`` loads the CUFE too (the CSV export shows it; the page does not).
+    ``with_cufe`` loads the CUFE too (the CSV export shows it; the page does not). ``compact``
+    loads only ``PAGE_FIELDS`` (the list page: a third of the columns, one join).
 
     One query per page whatever the page size (customer, range and author are joined), plus one
     small query for the customers matching ``q`` when it is given.
     """
     filters = filters or {}
     deferred = [name for name in LIST_DEFERRED if not (with_cufe and name == "cufe")]
-    qs = Invoice.objects.select_related("customer", "numbering_range", "created_by").defer(*deferred)
+    if compact:
+        qs = Invoice.objects.select_related("customer").only(*PAGE_FIELDS)
+    else:
+        qs = Invoice.objects.select_related("customer", "numbering_range", "created_by").defer(*deferred)
     statuses = filters.get("status")
     if statuses:
         statuses = [statuses] if isinstance(statuses, str) else list(statuses)
@@ -92,6 +116,16 @@ def invoice_list(*, filters: dict | None = None, with_cufe: bool = False) -> Que
         customer = getattr(customer, "pk", customer)
         qs = qs.filter(customer_id=customer)
     return _text_filters(qs, filters).order_by("-created_at", "-id")
+
+
+def invoice_page(queryset: QuerySet[Invoice], *, cursor: str | None, size: int) -> KeysetPage:
+    """One page of ``queryset`` (e.g. ``invoice_list(...)``, any ``order_by`` ending with ``id``),
+    paged by key, not by OFFSET: the same two queries at any depth and any ``size`` (a count capped
+    at core.keyset.COUNT_CAP, and the rows). ``cursor`` is the opaque ``next_cursor`` /
+    ``previous_cursor`` / ``last_cursor`` of a page (None: the first page; one that does not decode:
+    the first page too). Shared by the list page and the JSON API. See core/keyset.py.
+    """
+    return keyset_page(queryset, cursor=cursor, size=size)
 
 
 def invoice_detail(*, invoice_id: int) -> Invoice:

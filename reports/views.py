@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from core.permissions import permission_required
 from reports import dashboard, exports, selectors
 from reports.forms import ReportFilterForm
 
@@ -29,7 +29,7 @@ def home(request):
 
 
 @require_GET
-@permission_required(VIEW_REPORTS, raise_exception=True)
+@permission_required(VIEW_REPORTS)
 def report(request, slug="ventas-mes", fmt="html"):
     if slug not in selectors.REPORTS or fmt not in ("html", *CONTENT_TYPES):
         raise Http404("No existe ese informe.")

@@ -2,18 +2,48 @@ import importlib
 
 import pytest
 
+from core.roles import ADMINISTRATION, BILLING
+
+
+def give_role(user, role: str):
+    """``user`` joins the group of ``role`` (made by the data migration core/0001_roles)."""
+    from django.contrib.auth.models import Group
+
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
 
 @pytest.fixture
-def user(django_user_model):
-    return django_user_model.objects.create_user(
-        username="cajero", password="clave-segura-123", first_name="Ana"
-    )
+def make_user(django_user_model, db):
+    """A user with ``role`` (a name of core.roles.ROLES) or none."""
+
+    def build(username: str, role: str | None = None, **fields):
+        user = django_user_model.objects.create_user(username=username, password="clave-segura-123", **fields)
+        return give_role(user, role) if role else user
+
+    return build
+
+
+@pytest.fixture
+def user(make_user):
+    """The billing clerk most tests act as: role "Facturación"."""
+    return make_user("cajero", BILLING, first_name="Ana")
 
 
 @pytest.fixture
 def user_client(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def manager_client(make_user):
+    """A client logged in with the role "Administración" (delete at Factus, import, sync)."""
+    from django.test import Client
+
+    manager = Client()
+    manager.force_login(make_user("gerente", ADMINISTRATION))
+    return manager
 
 
 def _is_transactional(request) -> bool:

@@ -37,6 +37,8 @@ class Municipality(SyncedLookup):
     class Meta(SyncedLookup.Meta):
         verbose_name = "municipio"
         verbose_name_plural = "municipios"
+        # One permission for the whole sync (every synced catalogue at once), kept on its first one.
+        permissions = [("sync_lookups", "Puede sincronizar los catálogos desde Factus")]
 
     def __str__(self):
         return f"{self.name} ({self.department})"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from core.permissions import permission_required
 from invoicing import selectors
 from invoicing.filters import InvoiceFilterForm
 from invoicing.models import BulkRun, Invoice
@@ -18,7 +18,7 @@ ISSUE_PERMISSION = "invoicing.issue_invoice"
 
 
 @require_POST
-@permission_required(ISSUE_PERMISSION, raise_exception=True)
+@permission_required(ISSUE_PERMISSION)
 def invoice_bulk_issue(request):
     ids = _selected_ids(request)
     if not ids:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
+from core.permissions import permission_required
 from invoicing import selectors, services
 from invoicing.forms import EmailForm
 from invoicing.services import follow_up
@@ -19,9 +19,9 @@ from .common import USER_ERRORS, classify_dian, detail_figures, error_text, invo
 # Factus refused the e-mail for the moment (429, 5xx, no answer): retried by the follow-up cycle.
 TRANSIENT_EMAIL_ERRORS = follow_up.TRANSIENT
 
-DELETE_PERMISSION = "invoicing.delete_invoice"
 
-
+@require_safe
+@permission_required("invoicing.view_invoice")
 def invoice_detail(request, pk):
     invoice = invoice_or_404(pk)
     return render(
@@ -31,7 +31,6 @@ def invoice_detail(request, pk):
             "invoice": invoice,
             "dian_messages": classify_dian(invoice.dian_messages),
             "email_form": EmailForm(initial={"email": invoice.customer.email}),
-            "can_delete": request.user.has_perm(DELETE_PERMISSION),
             "last_attempt": selectors.last_attempt(invoice),
             "qr_link": selectors.qr_link(invoice),
             **detail_figures(invoice),
@@ -40,7 +39,7 @@ def invoice_detail(request, pk):
 
 
 @require_GET
-@permission_required("invoicing.view_invoice", raise_exception=True)
+@permission_required("invoicing.view_invoice")
 def invoice_print(request, pk):
     """The invoice on one printable page (no navigation, no actions), total in words included."""
     invoice = invoice_or_404(pk)
@@ -68,15 +67,21 @@ def _document(request, pk, kind, *, inline):
     return response
 
 
+@require_safe
 @xframe_options_sameorigin
+@permission_required("invoicing.view_invoice")
 def invoice_pdf(request, pk):
     return _document(request, pk, "pdf", inline=request.GET.get("download") != "1")
 
 
+@require_safe
+@permission_required("invoicing.view_invoice")
 def invoice_xml(request, pk):
     return _document(request, pk, "xml", inline=False)
 
 
+@require_http_methods(["GET", "POST"])
+@permission_required("invoicing.email_invoice")
 def invoice_email(request, pk):
     invoice = invoice_or_404(pk)
     form = EmailForm(request.POST or None, initial={"email": invoice.customer.email})
@@ -104,7 +109,8 @@ def invoice_email(request, pk):
     )
 
 
-@permission_required(DELETE_PERMISSION, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+@permission_required("invoicing.delete_at_factus")
 def invoice_delete(request, pk):
     invoice = invoice_or_404(pk)
     reopen = request.POST.get("reopen", request.GET.get("reopen")) == "1"

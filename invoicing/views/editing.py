@@ -8,8 +8,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from core.permissions import permission_required, require_permission
 from invoicing import selectors, services
 from invoicing.forms import (
     InvoiceForm,
@@ -98,10 +99,19 @@ UNCONFIRMED_FORM = (
 )
 
 
+def _check_issue(request) -> None:
+    """ "Emitir" on the form saves and issues: issuing needs its own permission (nothing saved without)."""
+    if request.POST.get("action") == "issue":
+        require_permission(request.user, "invoicing.issue_invoice")
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("invoicing.add_invoice")
 def invoice_create(request):
     if request.method != "POST":
         form, formset = invoice_forms()
         return _render_form(request, form, formset)
+    _check_issue(request)
     token = InvoiceForm.form_token_of(request.POST)
     used = selectors.invoice_for_form_token(form_token=token)
     if used is not None:  # reload / back button / double click of a form already sent
@@ -119,7 +129,10 @@ def invoice_create(request):
     return _render_form(request, form, formset, status=422)
 
 
+@require_http_methods(["GET", "POST"])
+@permission_required("invoicing.change_invoice")
 def invoice_update(request, pk):
+    _check_issue(request)
     invoice = invoice_or_404(pk)
     if not invoice.is_editable:
         messages.info(request, f"La factura está «{invoice.get_status_display()}» y no se puede editar.")
@@ -134,18 +147,21 @@ def invoice_update(request, pk):
 
 
 @require_POST
+@permission_required("invoicing.add_invoice", "invoicing.change_invoice", any_of=True)
 def invoice_totals(request):
     formset = TotalsFormSet(request.POST)
     return render(request, "invoicing/_totals.html", {**totals_context(formset), "oob": True})
 
 
 @require_POST
+@permission_required("invoicing.issue_invoice")
 def invoice_submit(request, pk):
     invoice_or_404(pk)
     return _submit(request, pk)
 
 
 @require_POST
+@permission_required("invoicing.add_invoice")
 def invoice_duplicate(request, pk):
     invoice_or_404(pk)
     try:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from core.permissions import permission_required
 from invoicing import selectors, services
 from invoicing.filters import InvoiceFilterForm
 from invoicing.models import request_budget
@@ -37,12 +37,15 @@ def _filtered(form: InvoiceFilterForm, **options):
     return selectors.invoice_list(filters=form.filters(), **options).order_by(*form.ordering())
 
 
+@require_safe
+@permission_required("invoicing.view_invoice")
 def invoice_list(request):
     form = InvoiceFilterForm(request.GET)
-    queryset = _filtered(form)
-    page = Paginator(queryset, form.per_page()).get_page(request.GET.get("page"))
+    queryset = _filtered(form, compact=True)
+    page = selectors.invoice_page(queryset, cursor=request.GET.get("cursor"), size=form.per_page())
     query = request.GET.copy()
-    query.pop("page", None)
+    for position in ("cursor", "page"):  # the export takes every row of the filters
+        query.pop(position, None)
     return render(
         request,
         "invoicing/invoice_list.html",
@@ -92,6 +95,8 @@ def _csv_rows(queryset):
         )
 
 
+@require_safe
+@permission_required("invoicing.view_invoice")
 def invoice_export(request):
     form = InvoiceFilterForm(request.GET)
     queryset = _filtered(form, with_cufe=True)
@@ -101,6 +106,7 @@ def invoice_export(request):
 
 
 @require_POST
+@permission_required("invoicing.import_invoices")
 def invoice_import(request):
     try:
         summary = services.invoices_import(user=request.user, budget_seconds=request_budget())

@@ -6,6 +6,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.views.defaults import server_error
 
+from core.roles import READ_ONLY
 from tests.catalog.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +22,9 @@ def test_404_keeps_the_site_navigation(user_client):
     assert "Navegación principal" in user_client.get("/no-existe/").content.decode()
 
 
-def test_403_is_spanish(user_client):
-    response = user_client.post(reverse("catalog:customer_delete", args=[CustomerFactory().pk]))
+def test_403_is_spanish(client, make_user):
+    client.force_login(make_user("lectora", READ_ONLY))
+    response = client.post(reverse("catalog:customer_delete", args=[CustomerFactory().pk]))
     assert response.status_code == 403
     assert "No tiene permiso para esta acción" in response.content.decode()
 

@@ -6,8 +6,10 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
+from core.roles import BILLING
 from factus_emulator.core import Sandbox
 from factus_emulator.server import run_in_thread
+from tests.conftest import give_role
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -57,9 +59,11 @@ def staff_password():
 
 @pytest.fixture
 def staff_user(django_user_model, staff_password):
-    return django_user_model.objects.create_user(
+    """A billing clerk: role "Facturación"."""
+    user = django_user_model.objects.create_user(
         username="facturador", password=staff_password, first_name="Laura"
     )
+    return give_role(user, BILLING)
 
 
 @pytest.fixture

@@ -5,8 +5,10 @@ import os
 import pytest
 from playwright.sync_api import expect
 
+from core.roles import ADMINISTRATION
 from invoicing.models import Invoice
 from tests.catalog.factories import CustomerFactory, NumberingRangeFactory
+from tests.conftest import give_role
 from tests.invoicing.factories import InvoiceFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -15,6 +17,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 390, "height": 844}}
+
+
+@pytest.fixture
+def staff_user(staff_user):
+    """Role "Administración": every action of the list is on the page (Importar too)."""
+    return give_role(staff_user, ADMINISTRATION)
 
 
 @pytest.fixture

@@ -92,7 +92,7 @@ def test_create_two_lines_remove_one_issue_and_use_the_validated_invoice(
 def test_rejected_invoice_is_deleted_at_factus_corrected_and_issued(
     logged_in_page, live_server, emulator, catalogue, staff_user
 ):
-    staff_user.user_permissions.add(Permission.objects.get(codename="delete_invoice"))
+    staff_user.user_permissions.add(Permission.objects.get(codename="delete_at_factus"))
     CustomerFactory(names="Rechazado Pérez", identification="1111111111")
     page = logged_in_page
     page.goto(f"{live_server.url}/facturas/nueva/")

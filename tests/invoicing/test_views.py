@@ -50,7 +50,7 @@ def bill_range(db):
 
 @pytest.fixture
 def deleter(user):
-    user.user_permissions.add(Permission.objects.get(codename="delete_invoice"))
+    user.user_permissions.add(Permission.objects.get(codename="delete_at_factus"))
     return user
 
 
@@ -261,7 +261,7 @@ def test_rejected_without_permission_hides_the_delete_button(user_client, wired)
     response = user_client.post(reverse("invoicing:invoice_submit", args=[invoice.pk]), follow=True)
     assert "Rechazo de la DIAN" in response.text
     assert "Eliminar en Factus y corregir" not in response.text
-    assert "Pida a un usuario con permiso" in response.text
+    assert "Pida a un usuario con el rol «Administración»" in response.text
 
 
 def test_wrong_dv_nit_rejection_shows_fak24(user_client, wired):
@@ -345,7 +345,8 @@ def test_unknown_unit_at_factus_is_shown_under_that_line(user_client, wired):
     assert 'id="id_items-1-unit_error">El campo unidad es inválido.' in response.text
 
 
-def test_409_behind_a_rejected_bill_of_ours_offers_delete_and_correct(user_client, wired):
+def test_409_behind_a_rejected_bill_of_ours_offers_delete_and_correct(manager_client, wired):
+    user_client = manager_client
     blocked = draft(identification="1111111111")
     user_client.post(reverse("invoicing:invoice_submit", args=[blocked.pk]))
     blocked.refresh_from_db()
@@ -363,7 +364,8 @@ def test_409_behind_a_rejected_bill_of_ours_offers_delete_and_correct(user_clien
     assert Invoice.objects.get(pk=invoice.pk).status != Invoice.Status.VALIDATED
 
 
-def test_409_behind_a_pending_bill_of_ours_offers_retry_and_delete(user_client, wired):
+def test_409_behind_a_pending_bill_of_ours_offers_retry_and_delete(manager_client, wired):
+    user_client = manager_client
     pending = draft(identification="3333333333")
     user_client.post(reverse("invoicing:invoice_submit", args=[pending.pk]))
     assert Invoice.objects.get(pk=pending.pk).status == Invoice.Status.PENDING_DIAN
@@ -523,7 +525,7 @@ def test_delete_needs_the_permission(user_client, client, deleter, wired):
     assert user_client.get(url).status_code == 403
     assert user_client.post(url).status_code == 403
     assert ">Eliminar en Factus</a>" not in user_client.get(detail_url).text
-    deleter.user_permissions.add(Permission.objects.get(codename="delete_invoice"))
+    deleter.user_permissions.add(Permission.objects.get(codename="delete_at_factus"))
     client.force_login(deleter)
     assert ">Eliminar en Factus</a>" in client.get(detail_url).text
     confirm = client.get(url)

@@ -36,7 +36,15 @@ def make(number="", status=Invoice.Status.DRAFT, total=None, customer=None):
 
 def test_empty_list_explains_what_to_do(user_client):
     html = user_client.get(reverse("invoicing:invoice_list")).text
-    assert "Aún no hay facturas." in html and "Importar desde Factus" in html
+    assert "Aún no hay facturas." in html and "Crear factura" in html
+
+
+def test_empty_list_offers_the_import_to_who_may_import(manager_client):
+    assert "Importar desde Factus" in manager_client.get(reverse("invoicing:invoice_list")).text
+
+
+def test_empty_list_hides_the_import_from_who_may_not(user_client):
+    assert "Importar desde Factus" not in user_client.get(reverse("invoicing:invoice_list")).text
 
 
 def test_filters_badges_sorting_and_empty_filtered_state(user_client):
@@ -64,10 +72,27 @@ def test_pagination_25_by_default_and_page_size_capped_at_100(user_client):
     first = user_client.get(url)
     assert len(first.context["page"].object_list) == 25 and "Página 1 de 2" in first.text
     assert "1–25 de 30 facturas" in first.text
-    filtered = user_client.get(url, {"status": "draft", "page": 1})
-    assert 'href="?status=draft&amp;page=2"' in filtered.text  # the next page keeps the filter
+    filtered = user_client.get(url, {"status": "draft"})
+    next_url = f"?status=draft&amp;cursor={filtered.context['page'].next_cursor}"
+    assert f'href="{next_url}"' in filtered.text  # the next page keeps the filter
     assert len(user_client.get(url, {"page_size": 10}).context["page"].object_list) == 10
-    assert user_client.get(url, {"page_size": 5000}).context["page"].paginator.per_page == 100
+    assert user_client.get(url, {"page_size": 5000}).context["page"].size == 100
+
+
+def test_the_next_page_link_shows_the_rest(user_client):
+    customer = CustomerFactory()
+    for _ in range(30):
+        make(customer=customer)
+    url = reverse("invoicing:invoice_list")
+    cursor = user_client.get(url).context["page"].next_cursor
+    second = user_client.get(url, {"cursor": cursor})
+    assert "26–30 de 30 facturas" in second.text
+
+
+def test_an_altered_cursor_shows_the_first_page(user_client):
+    make()
+    response = user_client.get(reverse("invoicing:invoice_list"), {"cursor": "bm9ub25zZW5zZQ"})
+    assert "1–1 de 1 factura" in response.text
 
 
 def test_csv_export_streams_the_filtered_rows(user_client):
@@ -102,7 +127,8 @@ def test_csv_export_queries_do_not_grow_with_the_rows(user_client):
     assert many == few
 
 
-def test_import_from_factus_reports_the_summary(user_client, settings):
+def test_import_from_factus_reports_the_summary(manager_client, settings):
+    user_client = manager_client
     cache.clear()
     settings.FACTUS_BASE_URL = BASE
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
@@ -112,7 +138,8 @@ def test_import_from_factus_reports_the_summary(user_client, settings):
     assert any("Importación desde Factus terminada" in str(m) for m in response.context["messages"])
 
 
-def test_import_when_factus_is_down_is_a_message(user_client, settings):
+def test_import_when_factus_is_down_is_a_message(manager_client, settings):
+    user_client = manager_client
     cache.clear()
     settings.FACTUS_BASE_URL = "http://127.0.0.1:9"  # nothing listens there
     response = user_client.post(reverse("invoicing:invoice_import"), follow=True)

@@ -1,9 +1,9 @@
-"""core.keyset: pages by (created_at, id), newest first, however many rows share a moment."""
+"""core.cursor (the API): pages by (created_at, id), newest first, however many rows share a moment."""
 
 import pytest
 from django.utils import timezone
 
-from core.keyset import BadCursor, keyset_page
+from core.cursor import BadCursor, cursor_page
 from invoicing.models import Invoice
 from tests.invoicing.factories import InvoiceFactory
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def walk(limit: int) -> list[int]:
     seen, cursor = [], ""
     while True:
-        page = keyset_page(Invoice.objects.all(), cursor=cursor, limit=limit)
+        page = cursor_page(Invoice.objects.all(), cursor=cursor, limit=limit)
         seen += [row.pk for row in page.rows]
         if page.next_cursor is None:
             return seen
@@ -34,10 +34,10 @@ def test_newest_first_across_moments():
 
 def test_last_page_has_no_next_cursor():
     InvoiceFactory()
-    assert keyset_page(Invoice.objects.all(), limit=1).next_cursor is None
+    assert cursor_page(Invoice.objects.all(), limit=1).next_cursor is None
 
 
 @pytest.mark.parametrize("cursor", ["nada", "MjAyNi0wMS0wMXwx", "!!!"])
 def test_a_cursor_we_did_not_make_is_refused(cursor):
     with pytest.raises(BadCursor):
-        keyset_page(Invoice.objects.all(), cursor=cursor, limit=1)
+        cursor_page(Invoice.objects.all(), cursor=cursor, limit=1)
