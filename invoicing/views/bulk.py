@@ -61,6 +61,7 @@ def _summary(issued) -> str:
 
 
 @require_GET
+@permission_required("invoicing.view_invoice")
 def bulk_run_detail(request, pk):
     try:
         progress = selectors.bulk_run_progress(run_id=pk)

@@ -13,14 +13,17 @@ from __future__ import annotations
 import pytest
 import responses
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from api.models import ApiToken
 from core.roles import ADMINISTRATION, BILLING, READ_ONLY, ROLES
 from factus_emulator import Sandbox
 from factus_emulator.testing import register
+from invoicing.models import BulkRun
 from tests.catalog.factories import CustomerFactory, ProductFactory
 from tests.invoicing.factories import InvoiceFactory, InvoiceItemFactory
 
@@ -65,6 +68,16 @@ ROUTES: dict[str, tuple[str, str | None, tuple[str, ...] | str, bool]] = {
     "catalog:product_search": ("GET", None, ("catalog.view_product",), False),
     "catalog:unit_search": ("GET", None, ("catalog.view_measurementunit",), False),
     "catalog:municipality_search": ("GET", None, ("catalog.view_municipality",), False),
+    "invoicing:invoice_bulk_issue": ("POST", None, ("invoicing.issue_invoice",), False),
+    "invoicing:bulk_run_detail": ("GET", "bulk_run", ("invoicing.view_invoice",), False),
+    "invoicing:invoice_print": ("GET", "invoice", ("invoicing.view_invoice",), False),
+    "profile": ("GET", None, ANY_ROLE, False),  # personal API tokens: they act with the user's permissions
+    "api_tokens": ("POST", None, ANY_ROLE, False),
+    "api_token_revoke": ("POST", "token", ANY_ROLE, False),
+    "reports:index": ("GET", None, ("invoicing.view_reports",), False),
+    "reports:report": ("GET", "report", ("invoicing.view_reports",), False),
+    "reports:report_csv": ("GET", "report", ("invoicing.view_reports",), False),
+    "reports:report_xlsx": ("GET", "report", ("invoicing.view_reports",), False),
 }
 NO_ROLE_TEXT = "Su usuario no tiene un rol asignado"
 
@@ -81,11 +94,13 @@ def _patterns(patterns, prefix="", namespace=None):
 
 
 def site_urls() -> list[tuple[str, str | None]]:
-    """(route, name) of every URL the resolver knows, the admin's apart."""
+    """(route, name) of every URL the resolver knows, the admin's and the JSON API's apart (the API
+    is walked per operation with tokens: tests/api, every operation refuses a token without its
+    permission)."""
     return [
         (route, name)
         for route, name in _patterns(get_resolver().url_patterns)
-        if not route.startswith("admin/")
+        if not route.startswith(("admin/", "api/v1/", "^api/v1/"))
     ]
 
 
@@ -122,7 +137,17 @@ def objects():
     product = ProductFactory()
     invoice = InvoiceFactory(customer=customer)
     InvoiceItemFactory(invoice=invoice, position=0, product=product)  # both in use: never deleted
-    return {"invoice": invoice, "customer": customer, "product": product}
+    run = BulkRun.objects.create()
+    owner = get_user_model().objects.create_user("dueno-del-token")
+    token = ApiToken.objects.create(user=owner, name="ajeno", prefix="x", token_hash="0" * 64)
+    return {
+        "invoice": invoice,
+        "customer": customer,
+        "product": product,
+        "bulk_run": run,
+        "token": token,
+        "report": "ventas-mes",
+    }
 
 
 def allowed(role: str | None, perms, any_of: bool) -> bool:
@@ -136,7 +161,8 @@ def request_as(user, name: str, objects: dict):
     method, obj, _, _ = ROUTES[name]
     client = Client()
     client.force_login(user)  # a fresh session per URL: logout and deletes touch nothing else
-    url = reverse(name, args=[objects[obj].pk] if obj else [])
+    arg = objects[obj] if obj else None
+    url = reverse(name, args=[getattr(arg, "pk", arg)] if obj else [])
     return client.post(url) if method == "POST" else client.get(url)
 
 
