@@ -9,10 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from invoicing import credit_note_selectors as note_selectors
 from invoicing import selectors, services
 from invoicing.forms import EmailForm
 
 from .common import USER_ERRORS, classify_dian, detail_figures, error_text, invoice_or_404
+from .credit_note_common import ISSUE_PERMISSION
 
 DELETE_PERMISSION = "invoicing.delete_invoice"
 
@@ -27,6 +29,11 @@ def invoice_detail(request, pk):
             "dian_messages": classify_dian(invoice.dian_messages),
             "email_form": EmailForm(initial={"email": invoice.customer.email}),
             "can_delete": request.user.has_perm(DELETE_PERMISSION),
+            "can_credit": request.user.has_perm(ISSUE_PERMISSION),
+            "credit": selectors.invoice_credit_balance(invoice)
+            if invoice.status == invoice.Status.VALIDATED
+            else None,
+            "credit_notes": note_selectors.invoice_credit_notes(invoice),
             "last_attempt": selectors.last_attempt(invoice),
             "qr_link": selectors.qr_link(invoice),
             **detail_figures(invoice),

@@ -1,0 +1,73 @@
+"""What the credit-note views share: lookups that 404, the lines for the core, live totals, outcomes."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+
+from factus.codes import WITHHOLDING_NAMES
+from invoicing import credit_note_selectors as note_selectors
+from invoicing import services
+from invoicing.forms.credit_note import RETURN_CONCEPT, apply_limit_errors
+from invoicing.models import CreditNote
+
+# Making, editing, issuing and e-mailing a note; deleting one at Factus.
+ISSUE_PERMISSION = "invoicing.add_creditnote"
+DELETE_PERMISSION = "invoicing.delete_creditnote"
+
+
+def credit_note_or_404(pk: int) -> CreditNote:
+    try:
+        return note_selectors.credit_note_detail(credit_note_id=pk)
+    except CreditNote.DoesNotExist as error:
+        raise Http404("No existe esa nota crédito.") from error
+
+
+def credit_lines(formset) -> tuple[list, list[str]]:
+    """The ``CreditLine``s of the rows with a quantity, and the form prefix each one came from."""
+    rows = formset.credit_lines()
+    return [services.CreditLine(**kwargs) for _, kwargs in rows], [prefix for prefix, _ in rows]
+
+
+def _concept(header) -> str:
+    header.is_valid()
+    return getattr(header, "cleaned_data", {}).get("concept") or RETURN_CONCEPT
+
+
+def credit_totals_context(invoice, header, formset, *, live: bool = False) -> dict:
+    """Live totals of the rows that can be credited, computed by the core (``credit_note_totals``,
+    the invoice arithmetic); an over-credit is put on its line's field instead of a total."""
+    lines, prefixes = credit_lines(formset) if formset.is_bound else ([], [])
+    totals = None
+    if lines:
+        try:
+            totals = services.credit_note_totals(invoice_id=invoice.pk, concept=_concept(header), lines=lines)
+        except services.CreditLimitError as error:
+            apply_limit_errors(header, formset, error.field_errors or {"__all__": [error.message]}, prefixes)
+    per_prefix = dict(zip(prefixes, totals.lines, strict=True)) if totals else {}
+    rows = [(form, per_prefix.get(form.prefix)) for form in formset.forms]
+    return {
+        "totals": totals,
+        "line_totals": rows,
+        "withholdings": [
+            {"code": code, "name": WITHHOLDING_NAMES.get(code, code), "value": value}
+            for code, value in (totals.withholdings.items() if totals else ())
+        ],
+        # In the live answer only: what the form says about itself so far (errors shown by the lines).
+        "live_errors": header.non_field_errors() if live else (),
+        "chosen": len(lines),
+    }
+
+
+def respond_to_note_submit(request, result):
+    """Post/Redirect/Get, as for invoices: the outcome is a GET of the note (the "Último intento"
+    panel tells it); a 422 lands on the edit form with each message on its line."""
+    note = getattr(result, "document", None) or result.invoice
+    if not result.recorded:
+        messages.warning(request, result.message or "No se pudo emitir la nota crédito.")
+    elif result.outcome == "validated":
+        messages.success(request, result.message)
+    elif result.outcome == "invalid":
+        return redirect("credit_notes:update", note.pk)
+    return redirect("credit_notes:detail", note.pk)
