@@ -15,7 +15,9 @@ from invoicing.models import CreditNote, Invoice
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
-SELECTOR_KEYS = ("status", "date_from", "date_to", "customer", "number", "reference", "q")
+SELECTOR_KEYS = ("status", "date_from", "date_to", "customer", "number", "reference", "q", "credit")
+# The credit-note state filter: invoices with validated notes, or fully credited ("Anulada").
+CREDIT_CHOICES = [("", "Todas"), ("with_notes", "Con notas crédito"), ("voided", "Anuladas")]
 # Column key -> ORDER BY fields or expressions (ascending); "-key" sorts descending.
 # "total" is the figure the list shows: Factus' total, else ours (estimated_total).
 SORTS = {
@@ -59,6 +61,12 @@ class InvoiceFilterForm(BootstrapForm):
         url=reverse_lazy("catalog:customer_search"),
         placeholder="Todos",
         error_messages={"invalid_choice": "Elija un cliente de la lista."},
+    )
+    credit = forms.ChoiceField(
+        label="Notas crédito",
+        required=False,
+        choices=CREDIT_CHOICES,
+        error_messages={"invalid_choice": "Elija una opción de la lista."},
     )
     number = forms.CharField(label="Número o prefijo", required=False, max_length=40)
     reference = forms.CharField(label="Referencia", required=False, max_length=64)

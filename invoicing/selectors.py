@@ -69,7 +69,9 @@ def _matching_customers(text: str) -> QuerySet:
 
 
 def invoice_list(*, filters: dict | None = None, with_cufe: bool = False) -> QuerySet[Invoice]:
-    """Invoices newest first, filtered by status, date range, customer, number, reference, q.
+    """Invoices newest first, filtered by status, date range, customer, number, reference, q, and
+    credit ("with_notes": validated credit notes; "voided": fully credited), annotated with
+    ``credited_total`` and ``is_voided``.
 
     ``with_cufe`` loads the CUFE too (the CSV export shows it; the page does not).
 
@@ -91,6 +93,11 @@ def invoice_list(*, filters: dict | None = None, with_cufe: bool = False) -> Que
     if customer:
         customer = getattr(customer, "pk", customer)
         qs = qs.filter(customer_id=customer)
+    qs = invoices_with_credit_state(qs)  # the "Anulada" badge, and the credit filter below
+    if filters.get("credit") == "with_notes":
+        qs = qs.filter(credited_total__gt=0)
+    elif filters.get("credit") == "voided":
+        qs = qs.filter(is_voided=True)
     return _text_filters(qs, filters).order_by("-created_at", "-id")
 
 
