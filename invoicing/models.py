@@ -393,6 +393,8 @@ class DocumentEvent(models.Model):
         FAILED = "failed", "Error"
         UNVERIFIED = "unverified", "Por verificar"
         NOT_FOUND = "not_found", "No encontrada"
+        # A submission refused because another request is sending the document (never recorded).
+        BUSY = "busy", "Envío en curso"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

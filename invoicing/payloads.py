@@ -1,4 +1,4 @@
-"""Factus API v1 wire format for bills: Invoice -> request JSON, response JSON -> field values.
+"""Factus API v1 wire format: Invoice / CreditNote -> request JSON, response JSON -> field values.
 
 Pure functions (no I/O, no queries beyond the related objects handed in). Everything that is
 specific to v1 (tax-inclusive prices, Factus ids instead of DIAN codes, the ``dd-mm-YYYY hh:mm:ss
@@ -8,11 +8,17 @@ AM`` dates) lives here, so a v2 module can sit beside this one.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
-from factus.codes import NIT_DOCUMENT_ID, PAYMENT_FORM_CREDIT, REJECTION_WORD
+from factus.codes import (
+    CREDIT_NOTE_REFERENCES_BILL,
+    NIT_DOCUMENT_ID,
+    PAYMENT_FORM_CREDIT,
+    REJECTION_WORD,
+)
 from invoicing.totals import LineInput, to_decimal
 
 BILL_DOCUMENT = "01"
@@ -22,19 +28,22 @@ MONEY_FIELDS = ("gross_value", "taxable_amount", "tax_amount", "discount_amount"
 # Where the real sandbox (Jan 2025) puts a money field the documented shape names otherwise:
 # bill-level ``discount`` instead of ``discount_amount`` (see tests/invoicing/fixtures/).
 MONEY_ALIASES = {"discount_amount": ("discount_amount", "discount")}
-# Our columns (invoicing.models.Invoice): what a bill's answer must fit before it is recorded.
-MAX_LENGTHS = {"number": 40, "prefix": 20, "cufe": 128, "qr_url": 500}
+# Our columns (invoicing.models.FactusDocument): what an answer must fit before it is recorded.
+MAX_LENGTHS = {"number": 40, "prefix": 20, "cufe": 128, "cude": 128, "qr_url": 500}
 MONEY_LIMIT = Decimal(10) ** 14  # DecimalField(max_digits=16, decimal_places=2)
 MAX_FACTUS_ID = 2**63 - 1  # PositiveBigIntegerField
 BILL_STATUSES = {0, 1}
 CENT = Decimal("0.01")
 
 
-class BillDataError(ValueError):
-    """Factus' bill data makes no sense or does not fit our columns; ``str()`` is Spanish.
+class DocumentDataError(ValueError):
+    """Factus' document data makes no sense or does not fit our columns; ``str()`` is Spanish.
 
-    Not recorded as a bill: the submission becomes UNVERIFIED (the bill may exist at Factus).
+    Not recorded: the submission becomes UNVERIFIED (the document may exist at Factus).
     """
+
+
+BillDataError = DocumentDataError  # the name the bill code and its tests know
 
 
 def _fixed(value) -> str:
@@ -102,6 +111,29 @@ def bill_payload(invoice, items=None) -> dict:
     return payload
 
 
+def credit_note_payload(note, items=None) -> dict:
+    """The ``POST /v1/credit-notes/validate`` body of ``note`` (customization 20: it references our
+    bill by its Factus id). Items name the invoice line's unit, standard, tribute, tax and withholdings.
+
+    INFERRED: no ``customer`` block. Factus copies the bill's customer when it is omitted (API.md
+    §4.1), and the note must name the acquirer the bill named, even if our customer was edited since.
+    """
+    items = list(items if items is not None else note.items.all())
+    payload = {
+        "correction_concept_code": int(note.correction_concept),
+        "customization_id": int(CREDIT_NOTE_REFERENCES_BILL),
+        "bill_id": note.invoice.factus_id,
+        "reference_code": note.reference_code,
+        "observation": note.observation or "",
+        "payment_method_code": note.payment_method_code,
+        "send_email": bool(note.send_email),
+        "items": [item_payload(item) for item in items],
+    }
+    if note.numbering_range_id:
+        payload["numbering_range_id"] = note.numbering_range.factus_id
+    return payload
+
+
 def line_input(item) -> LineInput:
     """The totals input of an InvoiceItem (or anything with the same attributes)."""
     return LineInput(
@@ -157,7 +189,7 @@ def json_safe(value):
 
 def _object(value, what: str) -> dict:
     if not isinstance(value, dict):
-        raise BillDataError(f"{what} no es un objeto ({type(value).__name__}).")
+        raise DocumentDataError(f"{what} no es un objeto ({type(value).__name__}).")
     return value
 
 
@@ -165,13 +197,13 @@ def _text(value, name: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str | int):
-        raise BillDataError(f"el campo {name} no es un texto.")
+        raise DocumentDataError(f"el campo {name} no es un texto.")
     text = str(value).strip()
     if any(ord(char) < 32 or ord(char) == 127 for char in text):
-        raise BillDataError(f"el campo {name} contiene caracteres de control.")
+        raise DocumentDataError(f"el campo {name} contiene caracteres de control.")
     limit = MAX_LENGTHS.get(name)
     if limit and len(text) > limit:
-        raise BillDataError(f"el campo {name} tiene {len(text)} caracteres (máximo {limit}).")
+        raise DocumentDataError(f"el campo {name} tiene {len(text)} caracteres (máximo {limit}).")
     return text
 
 
@@ -182,16 +214,16 @@ def _money_of(bill: dict, name: str) -> Decimal | None:
     if raw is None:
         return None
     if isinstance(raw, bool) or not isinstance(raw, str | int | float):
-        raise BillDataError(f"el valor {name} no es un número.")
+        raise DocumentDataError(f"el valor {name} no es un número.")
     if isinstance(raw, float) and not math.isfinite(raw):
-        raise BillDataError(f"el valor {name} no es un número finito.")
+        raise DocumentDataError(f"el valor {name} no es un número finito.")
     value = parse_money(raw)
     if value is None or not value.is_finite():
-        raise BillDataError(f"el valor {name} («{raw}») no es un número.")
+        raise DocumentDataError(f"el valor {name} («{raw}») no es un número.")
     if abs(value) >= MONEY_LIMIT:
-        raise BillDataError(f"el valor {name} ({raw}) está fuera de los límites.")
+        raise DocumentDataError(f"el valor {name} ({raw}) está fuera de los límites.")
     if value < 0:  # every MONEY_FIELDS figure of a bill is a sum of non-negative amounts
-        raise BillDataError(f"el valor {name} ({raw}) es negativo.")
+        raise DocumentDataError(f"el valor {name} ({raw}) es negativo.")
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -222,9 +254,9 @@ def _factus_id(value) -> int | None:
     try:
         number = int(value)
     except (TypeError, ValueError) as exc:
-        raise BillDataError(f"el id de Factus («{value}») no es un número entero.") from exc
+        raise DocumentDataError(f"el id de Factus («{value}») no es un número entero.") from exc
     if isinstance(value, bool | float) or not 0 <= number <= MAX_FACTUS_ID:
-        raise BillDataError(f"el id de Factus ({value}) está fuera de los límites.")
+        raise DocumentDataError(f"el id de Factus ({value}) está fuera de los límites.")
     return number
 
 
@@ -235,7 +267,7 @@ def _messages(value) -> list[str]:
     if isinstance(value, dict):
         value = list(value.values())
     if not isinstance(value, list):
-        raise BillDataError("los mensajes de la DIAN no son una lista.")
+        raise DocumentDataError("los mensajes de la DIAN no son una lista.")
     return [str(m) for m in value]
 
 
@@ -243,58 +275,93 @@ def _withholdings(value) -> list[dict]:
     if value in (None, ""):
         return []
     if not isinstance(value, list) or not all(isinstance(w, dict) for w in value):
-        raise BillDataError("las retenciones no son una lista de objetos.")
+        raise DocumentDataError("las retenciones no son una lista de objetos.")
     return [{"code": w.get("tribute_code"), "name": w.get("name"), "value": w.get("value")} for w in value]
 
 
 def bill_fields(data, *, reference: str | None = None) -> dict:
-    """Invoice field values from a validate/show ``data`` object, checked to make sense and to fit
-    our columns. Reads both the documented shape and the real Jan-2025 sandbox one.
+    """Invoice field values from a bill validate/show ``data`` object (see ``document_fields``)."""
+    return document_fields(data, BILL_SHAPE, reference=reference)
 
-    ``reference``: the reference_code the bill must carry (ours). A bill that names another one is
-    someone else's bill: recording its number and CUFE on our invoice would be a lie. INFERRED: a
-    bill without ``reference_code`` is accepted (the documented answers always carry it).
 
-    Raises: BillDataError (``data: []``, unknown status, a value too long or not a finite number,
+def credit_note_fields(data, *, reference: str | None = None) -> dict:
+    """CreditNote field values from a credit-note validate/show ``data`` object (CUDE, number, QR,
+    totals), with the checks of bills (``document_fields``)."""
+    return document_fields(data, CREDIT_NOTE_SHAPE, reference=reference)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Where a document family's answer keeps its document, and what its unique code is called."""
+
+    key: str  # "bill" | "credit_note": the object inside ``data``
+    code: str  # "cufe" | "cude": the key in the answer and our column
+    noun: str  # "la factura" | "la nota crédito"
+
+
+BILL_SHAPE = Shape("bill", "cufe", "la factura")
+CREDIT_NOTE_SHAPE = Shape("credit_note", "cude", "la nota crédito")
+
+
+def document_fields(data, shape: Shape, *, reference: str | None = None) -> dict:
+    """Field values from a validate/show ``data`` object, checked to make sense and to fit our
+    columns. Reads both the documented shape and the real Jan-2025 sandbox one.
+
+    ``reference``: the reference_code the document must carry (ours). A document that names another
+    one is someone else's: recording its number and CUFE/CUDE on ours would be a lie. INFERRED: one
+    without ``reference_code`` is accepted (the documented answers always carry it).
+
+    Raises: DocumentDataError (``data: []``, unknown status, a value too long or not a finite number,
     another reference...).
     """
     data = _object(data, "La respuesta de Factus")
-    bill = _object(data.get("bill"), "La factura de la respuesta")
-    theirs = bill.get("reference_code")
+    what = shape.noun[:1].upper() + shape.noun[1:]
+    doc = _object(data.get(shape.key), f"{what} de la respuesta")
+    theirs = doc.get("reference_code")
     if reference is not None and theirs not in (None, "") and str(theirs).strip() != reference:
-        raise BillDataError(
-            f"la factura de la respuesta tiene otra referencia («{str(theirs)[:64]}»), no «{reference}»."
+        raise DocumentDataError(
+            f"{shape.noun} de la respuesta tiene otra referencia («{str(theirs)[:64]}»), no «{reference}»."
         )
-    status = bill_status(data)
+    status = document_status(data, shape.key)
     numbering = data.get("numbering_range") or {}
     fields = {
-        "factus_id": _factus_id(bill.get("id")),
-        "number": _text(bill.get("number"), "number"),
+        "factus_id": _factus_id(doc.get("id")),
+        "number": _text(doc.get("number"), "number"),
         "prefix": _text(_object(numbering, "El rango de numeración").get("prefix"), "prefix"),
-        "cufe": _text(bill.get("cufe"), "cufe"),
-        "qr_url": _text(bill.get("qr"), "qr_url"),
-        "qr_image": _qr_image(bill.get("qr_image")),
-        "validated_at": parse_stamp(bill.get("validated")),
+        shape.code: _text(doc.get(shape.code), shape.code),
+        "qr_url": _text(doc.get("qr"), "qr_url"),
+        "qr_image": _qr_image(doc.get("qr_image")),
+        "validated_at": parse_stamp(doc.get("validated")),
         "withholdings": json_safe(_withholdings(data.get("withholding_taxes"))),
-        "dian_messages": json_safe(_messages(bill.get("errors"))),
+        "dian_messages": json_safe(_messages(doc.get("errors"))),
         "raw_response": json_safe(
-            {k: v for k, v in data.items() if k != "bill"}
-            | {"bill": {k: v for k, v in bill.items() if k != "qr_image"}}
+            {k: v for k, v in data.items() if k != shape.key}
+            | {shape.key: {k: v for k, v in doc.items() if k != "qr_image"}}
         ),
     }
-    fields.update({name: _money_of(bill, name) for name in MONEY_FIELDS})
-    if status == 1 and not (fields["number"] and fields["cufe"]):
-        raise BillDataError("Factus dice que la factura está validada pero no da su número o su CUFE.")
+    fields.update({name: _money_of(doc, name) for name in MONEY_FIELDS})
+    if status == 1 and not (fields["number"] and fields[shape.code]):
+        raise DocumentDataError(
+            f"Factus dice que {shape.noun} está validada pero no da su número o su {shape.code.upper()}."
+        )
     return fields
 
 
 def bill_status(data: dict) -> int:
-    """``bill.status`` (0 not validated, 1 validated). Raises: BillDataError (absent or unknown)."""
+    """``bill.status`` (0 not validated, 1 validated). Raises: DocumentDataError (absent or unknown)."""
+    return document_status(data, "bill")
+
+
+def document_status(data: dict, key: str) -> int:
+    """``data[key].status`` (or ``data.status`` for a list row): 0 not validated, 1 validated.
+
+    Raises: DocumentDataError (absent or unknown).
+    """
     data = _object(data, "La respuesta de Factus")
-    bill = data.get("bill") if isinstance(data.get("bill"), dict) else data
-    status = bill.get("status")
+    doc = data.get(key) if isinstance(data.get(key), dict) else data
+    status = doc.get("status")
     if isinstance(status, bool) or str(status).strip() not in {str(s) for s in BILL_STATUSES}:
-        raise BillDataError(f"estado de factura desconocido («{status}»).")
+        raise DocumentDataError(f"estado de documento desconocido («{status}»).")
     return int(str(status).strip())
 
 

@@ -1,5 +1,19 @@
-"""Invoice writes. Every function takes keyword-only plain data (see docs/invoicing-contract.md)."""
+"""Invoice and credit-note writes. Every function takes keyword-only plain data.
 
+See docs/invoicing-contract.md.
+"""
+
+from .credit_limits import CreditLimitError, CreditLine
+from .credit_notes import (
+    credit_note_create_partial,
+    credit_note_create_void,
+    credit_note_delete_at_factus,
+    credit_note_document,
+    credit_note_send_email,
+    credit_note_submit,
+    credit_note_totals,
+    credit_note_update_draft,
+)
 from .documents import invoice_delete_at_factus, invoice_document, invoice_send_email
 from .drafts import (
     invoice_create_draft,
@@ -13,10 +27,20 @@ from .intake import StaleEditError, invoice_create_once, invoice_update_current
 from .submit import SubmitResult, invoice_submit
 
 __all__ = [
+    "CreditLimitError",
+    "CreditLine",
     "ImportSummary",
     "InvoiceActionError",
     "StaleEditError",
     "SubmitResult",
+    "credit_note_create_partial",
+    "credit_note_create_void",
+    "credit_note_delete_at_factus",
+    "credit_note_document",
+    "credit_note_send_email",
+    "credit_note_submit",
+    "credit_note_totals",
+    "credit_note_update_draft",
     "invoice_create_draft",
     "invoice_create_once",
     "invoice_delete_at_factus",

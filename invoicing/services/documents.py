@@ -1,4 +1,4 @@
-"""Actions on a bill that already exists at Factus: delete, e-mail, PDF and XML."""
+"""Actions on a document that already exists at Factus (any kind): delete, e-mail, PDF and XML."""
 
 from __future__ import annotations
 
@@ -12,29 +12,12 @@ from factus.client import get_client
 from factus.deadline import budget
 from factus.errors import FactusConflict, FactusError, FactusNotFound
 from factus.types import DownloadedFile
-from invoicing.models import Invoice, new_reference_code, request_budget
+from invoicing.models import Invoice, request_budget
 
 from .events import Action, InvoiceActionError, Outcome, record_event, timed
+from .kinds import INVOICE, DocumentKind
 
 Status = Invoice.Status
-RESULT_FIELDS = {
-    "factus_id": None,
-    "number": "",
-    "prefix": "",
-    "cufe": "",
-    "qr_url": "",
-    "qr_image": "",
-    "validated_at": None,
-    "gross_value": None,
-    "taxable_amount": None,
-    "tax_amount": None,
-    "discount_amount": None,
-    "surcharge_amount": None,
-    "total": None,
-    "withholdings": [],
-    "totals_mismatch": {},
-    "field_errors": {},
-}
 
 
 def invoice_delete_at_factus(*, invoice_id: int, user, reopen: bool = True, client=None) -> Invoice:
@@ -42,48 +25,58 @@ def invoice_delete_at_factus(*, invoice_id: int, user, reopen: bool = True, clie
 
     Raises: InvoiceActionError (not deletable), FactusError (recorded as an event first).
     """
-    invoice = Invoice.objects.get(pk=invoice_id)
-    if not invoice.can_delete_at_factus:
+    return delete_at_factus(INVOICE, document_id=invoice_id, user=user, reopen=reopen, client=client)
+
+
+def delete_at_factus(kind: DocumentKind, *, document_id: int, user, reopen: bool = True, client=None):
+    """Delete the unvalidated document at Factus; reopen it as a DRAFT with a NEW reference_code
+    (or mark it DELETED with ``reopen=False``).
+
+    Raises: InvoiceActionError (not deletable), FactusError (recorded as an event first).
+    """
+    document = kind.model.objects.get(pk=document_id)
+    if not document.can_delete_at_factus:
         raise InvoiceActionError(
-            f"Solo se pueden eliminar en Factus facturas rechazadas o pendientes; "
-            f"esta está «{invoice.get_status_display()}»."
+            f"Solo se pueden eliminar en Factus {kind.plural} rechazadas o pendientes; "
+            f"esta está «{document.get_status_display()}»."
         )
-    old_reference = invoice.reference_code
+    old_reference = document.reference_code
     client = client or get_client()
     with timed() as watch, budget(request_budget()):
         try:
-            message = client.delete_bill(old_reference)
+            message = kind.call(client, "delete", old_reference)
         except FactusNotFound as exc:
             message = exc.message  # already gone: nothing left to delete
         except FactusError as exc:
-            _failed(invoice, user, Action.DELETE, exc, {"reference_code": old_reference}, watch)
+            _failed(document, user, Action.DELETE, exc, {"reference_code": old_reference}, watch)
             if isinstance(exc, FactusConflict):
                 raise InvoiceActionError(
-                    "Factus indica que la factura ya fue validada; no se puede "
-                    "eliminar. Reintente el envío para traer su CUFE."
+                    f"Factus indica que {kind.noun} ya fue validada; no se puede "
+                    "eliminar. Reintente el envío para traer su "
+                    f"{kind.shape.code.upper()}."
                 ) from exc
             raise
-    return _reopen(invoice_id, user, old_reference, reopen, message, watch.ms)
+    return _reopen(kind, document_id, user, old_reference, reopen, message, watch.ms)
 
 
 @transaction.atomic
-def _reopen(invoice_id, user, old_reference, reopen, message, duration_ms) -> Invoice:
-    invoice = Invoice.objects.select_for_update(of=("self",)).get(pk=invoice_id)
+def _reopen(kind: DocumentKind, document_id, user, old_reference, reopen, message, duration_ms):
+    document = kind.model.objects.select_for_update(of=("self",)).get(pk=document_id)
     if reopen:
-        for name, value in RESULT_FIELDS.items():
-            setattr(invoice, name, value)
-        invoice.reference_code = new_reference_code()
-        invoice.status = Status.DRAFT
+        for name, value in kind.result_fields.items():
+            setattr(document, name, value)
+        document.reference_code = kind.new_reference()
+        document.status = Status.DRAFT
         text = (
             f"Eliminada en Factus ({old_reference}); reabierta como borrador con la referencia "
-            f"{invoice.reference_code}."
+            f"{document.reference_code}."
         )
     else:
-        invoice.status = Status.DELETED
+        document.status = Status.DELETED
         text = f"Eliminada en Factus ({old_reference})."
-    invoice.save()
+    document.save()
     record_event(
-        invoice,
+        document,
         user=user,
         action=Action.DELETE,
         outcome=Outcome.OK,
@@ -93,20 +86,20 @@ def _reopen(invoice_id, user, old_reference, reopen, message, duration_ms) -> In
         response={"message": message},
         duration_ms=duration_ms,
     )
-    return invoice
+    return document
 
 
-def _validated(invoice_id: int, what: str) -> Invoice:
-    invoice = Invoice.objects.get(pk=invoice_id)
-    if invoice.status != Status.VALIDATED or not invoice.number:
-        raise InvoiceActionError(f"Solo las facturas validadas tienen {what}.")
-    return invoice
+def _validated(kind: DocumentKind, document_id: int, what: str):
+    document = kind.model.objects.get(pk=document_id)
+    if document.status != Status.VALIDATED or not document.number:
+        raise InvoiceActionError(f"Solo las {kind.plural} validadas tienen {what}.")
+    return document
 
 
-def _failed(invoice, user, action, exc: FactusError, request, watch) -> None:
+def _failed(document, user, action, exc: FactusError, request, watch) -> None:
     outcome = Outcome.NOT_FOUND if isinstance(exc, FactusNotFound) else Outcome.FAILED
     record_event(
-        invoice,
+        document,
         user=user,
         action=action,
         outcome=outcome,
@@ -123,17 +116,25 @@ def invoice_send_email(*, invoice_id: int, user, email: str, client=None) -> str
 
     Raises: InvoiceActionError (not validated), FactusError (recorded as an event first).
     """
-    invoice = _validated(invoice_id, "correo")
+    return send_email(INVOICE, document_id=invoice_id, user=user, email=email, client=client)
+
+
+def send_email(kind: DocumentKind, *, document_id: int, user, email: str, client=None) -> str:
+    """Have Factus e-mail the validated document to ``email``; returns Factus' message.
+
+    Raises: InvoiceActionError (not validated), FactusError (recorded as an event first).
+    """
+    document = _validated(kind, document_id, "correo")
     client = client or get_client()
-    request = {"number": invoice.number, "email": email}
+    request = {"number": document.number, "email": email}
     with timed() as watch, budget(request_budget()):
         try:
-            message = client.send_bill_email(invoice.number, email)
+            message = kind.call(client, "send_email", document.number, email)
         except FactusError as exc:
-            _failed(invoice, user, Action.EMAIL, exc, request, watch)
+            _failed(document, user, Action.EMAIL, exc, request, watch)
             raise
     record_event(
-        invoice,
+        document,
         user=user,
         action=Action.EMAIL,
         outcome=Outcome.OK,
@@ -167,30 +168,37 @@ def invoice_document(*, invoice_id: int, user, kind: str, client=None) -> Downlo
 
     Raises: InvoiceActionError (not validated / unknown kind), FactusError.
     """
+    return download(INVOICE, document_id=invoice_id, user=user, kind=kind, client=client)
+
+
+def download(doc: DocumentKind, *, document_id: int, user, kind: str, client=None) -> DownloadedFile:
+    """The document's PDF or XML as Factus renders it (every download is recorded).
+
+    Raises: InvoiceActionError (not validated / unknown kind), FactusError.
+    """
     if kind not in ("pdf", "xml"):
         raise InvoiceActionError("Tipo de documento desconocido.")
-    invoice = _validated(invoice_id, "PDF ni XML" if kind == "pdf" else "XML")
+    document = _validated(doc, document_id, "PDF ni XML" if kind == "pdf" else "XML")
     client = client or get_client()
-    download = client.download_bill_pdf if kind == "pdf" else client.download_bill_xml
-    request = {"number": invoice.number, "kind": kind}
+    request = {"number": document.number, "kind": kind}
     with timed() as watch, budget(request_budget()):
         try:
-            document = download(invoice.number)
+            content = doc.call(client, kind, document.number)
         except FactusError as exc:
-            _failed(invoice, user, kind, exc, request, watch)
+            _failed(document, user, kind, exc, request, watch)
             raise
-    document = dataclasses.replace(
-        document, file_name=safe_file_name(document.file_name, f"{invoice.number}.{kind}", kind)
+    content = dataclasses.replace(
+        content, file_name=safe_file_name(content.file_name, f"{document.number}.{kind}", kind)
     )
     record_event(
-        invoice,
+        document,
         user=user,
         action=kind,
         outcome=Outcome.OK,
-        message=f"Descarga de {kind.upper()} ({len(document.content)} bytes).",
+        message=f"Descarga de {kind.upper()} ({len(content.content)} bytes).",
         http_status=200,
         request=request,
-        response={"file_name": document.file_name},
+        response={"file_name": content.file_name},
         duration_ms=watch.ms,
     )
-    return document
+    return content

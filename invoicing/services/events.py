@@ -1,4 +1,4 @@
-"""The invoice timeline: every action and every Factus attempt becomes an InvoiceEvent."""
+"""The timeline of every document: each action and each Factus attempt becomes one of its events."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from contextlib import contextmanager
 from django.core.serializers.json import DjangoJSONEncoder
 
 from factus.errors import SECRET_KEYS
-from invoicing.models import InvoiceEvent
+from invoicing.models import DocumentEvent
 from invoicing.payloads import json_safe
 
-Action = InvoiceEvent.Action
-Outcome = InvoiceEvent.Outcome
+Action = DocumentEvent.Action
+Outcome = DocumentEvent.Outcome
 
 
 class InvoiceActionError(Exception):
@@ -48,7 +48,7 @@ def clean_json(value):
 
 
 def record_event(
-    invoice,
+    document,
     *,
     user,
     action,
@@ -59,10 +59,10 @@ def record_event(
     response=None,
     duration_ms=None,
     detail=None,
-) -> InvoiceEvent:
-    """Append one event to the invoice's timeline (``detail``: what the "Último intento" panel needs)."""
-    return InvoiceEvent.objects.create(
-        invoice=invoice,
+) -> DocumentEvent:
+    """Append one event to the document's timeline (an InvoiceEvent, a CreditNoteEvent...: every
+    FactusDocument's events are ``document.events``); ``detail``: what the "Último intento" panel needs."""
+    return document.events.create(
         user=user if getattr(user, "is_authenticated", False) else None,
         action=action,
         outcome=outcome,

@@ -30,6 +30,8 @@ from invoicing.payloads import NIT_DOCUMENT_ID, BillDataError, bill_status, pars
 from . import resolve
 from .drafts import items_total
 from .events import Action, Outcome, record_event
+from .kinds import INVOICE
+from .submit import apply
 
 logger = logging.getLogger(__name__)
 Status = Invoice.Status
@@ -123,7 +125,7 @@ def _refresh(client, invoice: Invoice, row: dict, user) -> bool:
     busy = invoice.status == Status.SUBMITTING and not invoice.is_stale_submitting
     if busy or invoice.status == _target(row) or invoice.status == Status.VALIDATED:
         return False
-    outcome = resolve.from_row(client, row)
+    outcome = resolve.from_row(INVOICE, client, row)
     if outcome.status == Status.UNVERIFIED:  # Factus' row makes no sense: ours is left as it is
         raise FactusBadResponse(outcome.message)
     with transaction.atomic():
@@ -131,7 +133,7 @@ def _refresh(client, invoice: Invoice, row: dict, user) -> bool:
         if locked.status == Status.SUBMITTING and not locked.is_stale_submitting:
             return False
         previous = locked.get_status_display()
-        resolve.apply(locked, outcome)
+        apply(locked, outcome)
         locked.save()
         record_event(
             locked,
@@ -148,7 +150,7 @@ def _refresh(client, invoice: Invoice, row: dict, user) -> bool:
 @transaction.atomic
 def _create(client, row: dict, user) -> bool:
     data = client.get_bill(row["number"]) if _target(row) == Status.VALIDATED else _row_data(row)
-    outcome = resolve.from_data(data, http_status=200, reconciled=True)
+    outcome = resolve.from_data(INVOICE, data, http_status=200, reconciled=True)
     if outcome.status == Status.UNVERIFIED:  # a bill we cannot record: not imported
         raise FactusBadResponse(outcome.message)
     bill = data.get("bill") or {}
@@ -164,7 +166,7 @@ def _create(client, row: dict, user) -> bool:
         send_email=bool(row.get("send_email")),
         created_at=parse_stamp(row.get("created_at")) or timezone.now(),
     )
-    resolve.apply(invoice, outcome)
+    apply(invoice, outcome)
     invoice.total = invoice.total if invoice.total is not None else parse_money(row.get("total"))
     items, skipped = _items(invoice, data.get("items") or [])
     # Ours only when every line came across: a partial sum would understate the bill.

@@ -1,4 +1,5 @@
-"""Phase (b) of a submission: talk to Factus and turn its answer into a Resolution.
+"""Phase (b) of a submission, for every document type (``kinds.DocumentKind``): talk to Factus and
+turn its answer into a Resolution.
 
 Nothing here touches the database except two reads (is the blocking bill ours? is a bill number
 already on another of our invoices?). Whatever
@@ -36,12 +37,13 @@ from factus.errors import (
     FactusTimeout,
     FactusValidationError,
 )
-from invoicing.models import Invoice
-from invoicing.payloads import BillDataError, bill_fields, bill_status, is_rejection
+from invoicing.models import FactusDocument
+from invoicing.payloads import DocumentDataError, document_status, is_rejection
 
 from .events import Outcome
+from .kinds import DocumentKind
 
-Status = Invoice.Status
+Status = FactusDocument.Status
 DELETE_HINT = " Elimínela en Factus para corregirla y enviarla de nuevo."
 
 # What happened, named (the panel's labels live in invoicing.selectors.ATTEMPT_KINDS).
@@ -130,18 +132,19 @@ def fault_kind(exc: FactusError) -> str:
     return ERROR
 
 
-def attempt(client, reference: str, payload: dict, *, lookup_first: bool) -> Resolution:
-    """Send the bill (after looking it up by reference when a previous attempt is uncertain)."""
+def attempt(doc: DocumentKind, client, reference: str, payload: dict, *, lookup_first: bool) -> Resolution:
+    """Send the document (after looking it up by reference when a previous attempt is uncertain)."""
     refused = _authenticate(client)
     if refused is not None:
-        return _not_authenticated(refused, lookup_first=lookup_first)
+        return _not_authenticated(doc, refused, lookup_first=lookup_first)
     before = None
     if lookup_first:
-        before = look_up(client, reference)
+        before = look_up(doc, client, reference)
         if before.state == FOUND:
             return before.resolution
         if before.state == LOOKUP_FAILED:
             return _unverified(
+                doc,
                 before.error,
                 before,
                 "No fue posible consultar Factus por la referencia antes de reenviar "
@@ -150,11 +153,11 @@ def attempt(client, reference: str, payload: dict, *, lookup_first: bool) -> Res
                 note="No se reenvió: primero hay que saber si Factus ya la tiene.",
             )
     try:
-        data = client.validate_bill(payload)
+        data = doc.call(client, "validate", payload)
     except FactusError as exc:
-        resolution = from_error(client, reference, exc)
+        resolution = from_error(doc, client, reference, exc)
     else:
-        resolution = from_data(data, http_status=201, reference=reference)
+        resolution = from_data(doc, data, http_status=201, reference=reference)
     if before is not None:  # looked up first and Factus did not have it: then it was sent
         resolution.detail["checked_before_send"] = before.tries
     return resolution
@@ -172,7 +175,7 @@ def _authenticate(client) -> FactusError | None:
     return None
 
 
-def _not_authenticated(exc: FactusError, *, lookup_first: bool) -> Resolution:
+def _not_authenticated(doc: DocumentKind, exc: FactusError, *, lookup_first: bool) -> Resolution:
     kind = fault_kind(exc)
     text = exc.message if kind in (AUTH, ERROR) else FAULT_TEXT.get(kind, exc.message)
     if lookup_first:  # still unknown whether an earlier attempt created it
@@ -180,14 +183,14 @@ def _not_authenticated(exc: FactusError, *, lookup_first: bool) -> Resolution:
             Status.UNVERIFIED,
             Outcome.UNVERIFIED,
             f"No fue posible autenticarse en Factus ({text.rstrip('.')}); no se consultó ni se reenvió. "
-            "La factura sigue «Por verificar».",
+            f"{doc.subject} sigue «Por verificar».",
             http_status=exc.status_code,
             response=exc.body,
             detail=detail(kind, MAYBE, stage="token", note=_reason(kind, text)),
         )
     return failed(
         exc,
-        f"No fue posible autenticarse en Factus ({text.rstrip('.')}): la factura no se envió. "
+        f"No fue posible autenticarse en Factus ({text.rstrip('.')}): {doc.noun} no se envió. "
         "Puede reintentar.",
         detail=detail(kind, NOT_CREATED, stage="token", note=_reason(kind, text)),
     )
@@ -199,27 +202,32 @@ def _reason(kind: str, text: str) -> str:
 
 
 def from_data(
-    data, *, http_status: int | None, reconciled: bool = False, reference: str | None = None
+    doc: DocumentKind,
+    data,
+    *,
+    http_status: int | None,
+    reconciled: bool = False,
+    reference: str | None = None,
 ) -> Resolution:
-    """A bill returned by validate or show: validated, pending at the DIAN, or rejected.
+    """A document returned by validate or show: validated, pending at the DIAN, or rejected.
 
-    Bill data that makes no sense, does not fit our columns or carries another ``reference`` than
-    the one we sent or looked up is not recorded: UNVERIFIED.
+    Data that makes no sense, does not fit our columns or carries another ``reference`` than the one
+    we sent or looked up is not recorded: UNVERIFIED.
     """
     try:
-        fields = bill_fields(data, reference=reference)
-        status = bill_status(data)
-    except BillDataError as exc:
-        return odd_answer(exc, http_status, data, reconciled=reconciled)
+        fields = doc.fields(data, reference=reference)
+        status = document_status(data, doc.shape.key)
+    except DocumentDataError as exc:
+        return odd_answer(doc, exc, http_status, data, reconciled=reconciled)
     messages, number = fields["dian_messages"], fields["number"]
     response = fields["raw_response"]
-    named = f"La factura {number}" if number else "La factura"  # a pending bill may have no number yet
+    named = f"{doc.subject} {number}" if number else doc.subject  # a pending one may have no number yet
     if status == 1:
         notes = f" La DIAN dejó {len(messages)} notificación(es)." if messages else ""
         return Resolution(
             Status.VALIDATED,
             Outcome.VALIDATED,
-            f"Factura {number} validada por la DIAN.{notes}",
+            f"{doc.title} {number} validada por la DIAN.{notes}",
             fields,
             http_status,
             response,
@@ -251,12 +259,14 @@ def from_data(
     )
 
 
-def odd_answer(exc: BillDataError, http_status, data, *, reconciled: bool = False) -> Resolution:
-    """Factus answered with a bill we cannot record: it probably exists, so UNVERIFIED."""
+def odd_answer(
+    doc: DocumentKind, exc: DocumentDataError, http_status, data, *, reconciled: bool = False
+) -> Resolution:
+    """Factus answered with a document we cannot record: it probably exists, so UNVERIFIED."""
     return Resolution(
         Status.UNVERIFIED,
         Outcome.UNVERIFIED,
-        f"Factus respondió con datos que no tienen sentido: {exc} La factura puede existir en Factus; "
+        f"Factus respondió con datos que no tienen sentido: {exc} {doc.subject} puede existir en Factus; "
         "quedó «Por verificar» (use «Verificar en Factus» para consultarla por su referencia).",
         http_status=http_status,
         response=data,
@@ -269,38 +279,38 @@ def _capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def number_taken(outcome: Resolution, *, invoice_pk: int) -> Resolution:
-    """``outcome``, unless its bill number is already recorded on another of our invoices (another
-    reference): Factus never gives one number to two bills, so that answer makes no sense and is
-    not recorded (UNVERIFIED). Call it with the invoice row locked, just before saving."""
+def number_taken(doc: DocumentKind, outcome: Resolution, *, document_pk: int) -> Resolution:
+    """``outcome``, unless its number is already recorded on another of our documents of the kind
+    (another reference): Factus never gives one number to two documents, so that answer makes no
+    sense and is not recorded (UNVERIFIED). Call it with the row locked, just before saving."""
     number = outcome.fields.get("number")
     if not number:
         return outcome
     other = (
-        Invoice.objects.filter(number=number)
-        .exclude(pk=invoice_pk)
+        doc.model.objects.filter(number=number)
+        .exclude(pk=document_pk)
         .exclude(status=Status.DELETED)
         .values_list("reference_code", flat=True)
         .first()
     )
     if other is None:
         return outcome
-    problem = BillDataError(f"el número {number} ya está registrado en otra factura (referencia {other}).")
-    odd = odd_answer(problem, outcome.http_status, outcome.response, reconciled=outcome.reconciled)
+    problem = DocumentDataError(f"el número {number} ya está registrado en {doc.other} (referencia {other}).")
+    odd = odd_answer(doc, problem, outcome.http_status, outcome.response, reconciled=outcome.reconciled)
     odd.detail = {**outcome.detail, **odd.detail, "outcome_kind": outcome.detail.get("kind")}
     return odd
 
 
-def lookup(client, reference: str) -> Resolution | None:
+def lookup(doc: DocumentKind, client, reference: str) -> Resolution | None:
     """What Factus holds under ``reference``, or None when it holds nothing (one try).
 
     Raises: FactusError.
     """
-    row = client.find_bill_by_reference(reference)
-    return None if row is None else from_row(client, row)
+    row = doc.call(client, "find_by_reference", reference)
+    return None if row is None else from_row(doc, client, row)
 
 
-def look_up(client, reference: str) -> Lookup:
+def look_up(doc: DocumentKind, client, reference: str) -> Lookup:
     """``lookup``, retried with backoff on 5xx, timeouts, dropped connections and 429 while the
     request's budget allows (outside any budget: ``len(LOOKUP_DELAYS)`` retries).
 
@@ -318,7 +328,7 @@ def look_up(client, reference: str) -> Lookup:
             )
         tries += 1
         try:
-            found = lookup(client, reference)
+            found = lookup(doc, client, reference)
         except FactusBadResponse as exc:  # nonsense (a FactusServerError too) is not retried: see below
             return Lookup(LOOKUP_FAILED, tries, error=exc)
         except (FactusServerError, FactusConnectionError, FactusRateLimited) as exc:
@@ -348,26 +358,30 @@ def _next_delay(tries: int, exc: FactusError) -> float | None:
     return delay
 
 
-def from_row(client, row: dict) -> Resolution:
-    """A bill list row as a Resolution (validated rows are fetched whole for CUFE, QR, totals)."""
+def from_row(doc: DocumentKind, client, row: dict) -> Resolution:
+    """A list row as a Resolution (validated rows are fetched whole for CUFE/CUDE, QR, totals)."""
     try:
         if not isinstance(row, dict):
-            raise BillDataError("la fila de la lista de facturas no es un objeto.")
-        status = bill_status({"bill": row})
+            raise DocumentDataError("la fila de la lista de documentos no es un objeto.")
+        status = document_status(row, doc.shape.key)
         number = row.get("number")
         if status == 1 and not (isinstance(number, str | int) and str(number).strip()):
-            raise BillDataError("la factura validada de la lista no tiene número.")
-    except BillDataError as exc:
-        return odd_answer(exc, 200, row, reconciled=True)
+            raise DocumentDataError(f"{doc.noun} validada de la lista no tiene número.")
+    except DocumentDataError as exc:
+        return odd_answer(doc, exc, 200, row, reconciled=True)
     if status == 1:
         reference = row.get("reference_code")
         reference = str(reference).strip() if reference not in (None, "") else None
         return from_data(
-            client.get_bill(str(number).strip()), http_status=200, reconciled=True, reference=reference
+            doc,
+            doc.call(client, "get", str(number).strip()),
+            http_status=200,
+            reconciled=True,
+            reference=reference,
         )
     errors = row.get("errors")
     data = {
-        "bill": {
+        doc.shape.key: {
             "id": row.get("id"),
             "number": row.get("number"),
             "status": 0,
@@ -375,50 +389,44 @@ def from_row(client, row: dict) -> Resolution:
             "total": row.get("total"),
         }
     }
-    return from_data(data, http_status=200, reconciled=True)
+    return from_data(doc, data, http_status=200, reconciled=True)
 
 
-def apply(invoice: Invoice, outcome: Resolution) -> None:
-    """Copy what Factus said onto the (locked) invoice; it leaves SUBMITTING."""
-    for name, value in outcome.fields.items():
-        setattr(invoice, name, value)
-    invoice.status, invoice.submitting_since = outcome.status, None
-    invoice.field_errors = outcome.field_errors
-
-
-def from_error(client, reference: str, exc: FactusError) -> Resolution:
+def from_error(doc: DocumentKind, client, reference: str, exc: FactusError) -> Resolution:
     if isinstance(exc, FactusRejected):
-        kept = _kept_at_factus(client, reference)
+        kept = _kept_at_factus(doc, client, reference)
         fields = {"dian_messages": [text for _, text in exc.rules], **kept}
         number = f" {kept['number']}" if kept.get("number") else ""
         # The rules are listed once, from dian_messages; the message does not repeat them.
         return Resolution(
             Status.REJECTED,
             Outcome.REJECTED,
-            f"La DIAN rechazó la factura{number}.{DELETE_HINT}",
+            f"La DIAN rechazó {doc.noun}{number}.{DELETE_HINT}",
             fields,
             exc.status_code,
             exc.body,
             detail=detail(REJECTED, EXISTS),
         )
     if isinstance(exc, FactusValidationError):
-        return _invalid(client, reference, exc)
+        return _invalid(doc, client, reference, exc)
     if isinstance(exc, FactusConflict):
-        return _conflict(client, exc)
+        return _conflict(doc, client, exc)
     if isinstance(exc, FactusRateLimited):
-        return _rate_limited(exc)
+        return _rate_limited(doc, exc)
     kind = fault_kind(exc)
     if kind == REFUSED:
         return failed(
             exc,
-            f"{FAULT_TEXT[REFUSED]}: la factura no se envió. Puede reintentar.",
+            f"{FAULT_TEXT[REFUSED]}: {doc.noun} no se envió. Puede reintentar.",
             detail=detail(REFUSED, NOT_CREATED),
         )
     if isinstance(exc, FactusConnectionError | FactusServerError):
-        return _after_uncertain(client, reference, exc)
+        return _after_uncertain(doc, client, reference, exc)
     if isinstance(exc, FactusAuthError):
         return failed(
-            exc, exc.message + " La factura no se envió.", detail=detail(AUTH, NOT_CREATED, note=exc.message)
+            exc,
+            f"{exc.message} {doc.subject} no se envió.",
+            detail=detail(AUTH, NOT_CREATED, note=exc.message),
         )
     return failed(exc, exc.message, detail=detail(ERROR, NOT_CREATED, note=exc.message))
 
@@ -431,13 +439,13 @@ def retry_time(seconds: int | None):
     return at
 
 
-def _rate_limited(exc: FactusRateLimited) -> Resolution:
+def _rate_limited(doc: DocumentKind, exc: FactusRateLimited) -> Resolution:
     at = retry_time(exc.retry_after)
     return Resolution(
         Status.FAILED,
         Outcome.RATE_LIMITED,
         # The wait is said once, by the panel, from ``retry_at``.
-        "Factus limitó las solicitudes (HTTP 429): la factura no se envió.",
+        f"Factus limitó las solicitudes (HTTP 429): {doc.noun} no se envió.",
         http_status=exc.status_code,
         response=exc.body,
         retry_after=exc.retry_after,
@@ -445,21 +453,21 @@ def _rate_limited(exc: FactusRateLimited) -> Resolution:
     )
 
 
-def _kept_at_factus(client, reference: str) -> dict:
-    """Number and id of the rejected bill Factus keeps (the rejection body names neither).
+def _kept_at_factus(doc: DocumentKind, client, reference: str) -> dict:
+    """Number and id of the rejected document Factus keeps (the rejection body names neither).
 
-    One extra read so staff see which consecutive the rejected bill took; without it the fields
+    One extra read so staff see which consecutive the rejected document took; without it the fields
     simply stay empty.
     """
     try:
-        row = client.find_bill_by_reference(reference)
+        row = doc.call(client, "find_by_reference", reference)
     except FactusError:
         return {}
     if not isinstance(row, dict):
         return {}
     try:
-        fields = bill_fields({"bill": {"id": row.get("id"), "number": row.get("number"), "status": 0}})
-    except BillDataError:
+        fields = doc.fields({doc.shape.key: {"id": row.get("id"), "number": row.get("number"), "status": 0}})
+    except DocumentDataError:
         return {}
     return {"factus_id": fields["factus_id"], "number": fields["number"]}
 
@@ -476,12 +484,18 @@ def failed(exc: FactusError, message: str, outcome: str = Outcome.FAILED, *, det
 
 
 def _unverified(
-    exc: FactusError, found: Lookup, message: str, kind: str | None = None, *, note: str = ""
+    doc: DocumentKind,
+    exc: FactusError,
+    found: Lookup,
+    message: str,
+    kind: str | None = None,
+    *,
+    note: str = "",
 ) -> Resolution:
     return Resolution(
         Status.UNVERIFIED,
         Outcome.UNVERIFIED,
-        f"{message} La factura puede existir en Factus: quedó «Por verificar». Use «Verificar en Factus» "
+        f"{message} {doc.subject} puede existir en Factus: quedó «Por verificar». Use «Verificar en Factus» "
         "para consultarla por su referencia antes de cualquier reenvío.",
         http_status=exc.status_code,
         response=exc.body,
@@ -489,11 +503,11 @@ def _unverified(
     )
 
 
-def _after_uncertain(client, reference: str, exc: FactusError) -> Resolution:
-    """Timeout, 5xx, dropped connection or nonsense: Factus may have created the bill, so look."""
+def _after_uncertain(doc: DocumentKind, client, reference: str, exc: FactusError) -> Resolution:
+    """Timeout, 5xx, dropped connection or nonsense: Factus may have created the document, so look."""
     kind = fault_kind(exc)
     fault = FAULT_TEXT.get(kind, exc.message)
-    found = look_up(client, reference)
+    found = look_up(doc, client, reference)
     if found.state == FOUND:
         resolution = found.resolution
         resolution.message = (
@@ -505,17 +519,18 @@ def _after_uncertain(client, reference: str, exc: FactusError) -> Resolution:
     if found.state == NOT_FOUND:
         return failed(
             exc,
-            f"{fault} y la factura aún no aparece en Factus (consultada por su referencia). "
+            f"{fault} y {doc.noun} aún no aparece en Factus (consultada por su referencia). "
             "El borrador se conserva; reintentar es seguro: la misma referencia no se duplica.",
             Outcome.NOT_FOUND,
             detail=detail(kind, NOT_YET, **found.note()),
         )
     if not found.tries:
         return _unverified(
-            exc, found, f"{fault} y no quedó tiempo para consultar Factus por la referencia.", kind
+            doc, exc, found, f"{fault} y no quedó tiempo para consultar Factus por la referencia.", kind
         )
     if isinstance(found.error, FactusBadResponse):
         resolution = _unverified(
+            doc,
             exc,
             found,
             f"{fault}; al consultarla por su referencia: {found.error.message}",
@@ -525,6 +540,7 @@ def _after_uncertain(client, reference: str, exc: FactusError) -> Resolution:
         resolution.detail["problem"] = found.error.message
         return resolution
     return _unverified(
+        doc,
         exc,
         found,
         f"{fault} y no fue posible consultar Factus por la referencia "
@@ -533,26 +549,25 @@ def _after_uncertain(client, reference: str, exc: FactusError) -> Resolution:
     )
 
 
-def _invalid(client, reference: str, exc: FactusValidationError) -> Resolution:
+def _invalid(doc: DocumentKind, client, reference: str, exc: FactusValidationError) -> Resolution:
     taken = any("registrado" in m for m in exc.errors.get("reference_code", []))
-    if taken:  # an earlier, uncertain attempt did create it: adopt that bill
-        found = look_up(client, reference)
+    if taken:  # an earlier, uncertain attempt did create it: adopt that document
+        found = look_up(doc, client, reference)
         if found.state == FOUND:
-            adopted = "Factus ya tenía esta referencia (de un intento anterior): se adoptó esa factura."
+            adopted = (
+                f"Factus ya tenía esta referencia (de un intento anterior): se adoptó esa {doc.noun[3:]}."
+            )
             found.resolution.message = f"{adopted} {found.resolution.message}"
             found.resolution.detail["note"] = adopted
             return found.resolution
-        return _unverified(
-            exc,
-            found,
-            "Factus dice que la referencia ya está registrada, pero no fue posible traer esa factura.",
-            INVALID,
-            note="Factus dice que la referencia ya está registrada, pero no fue posible traer esa factura.",
+        taken_text = (
+            f"Factus dice que la referencia ya está registrada, pero no fue posible traer esa {doc.noun[3:]}."
         )
+        return _unverified(doc, exc, found, taken_text, INVALID, note=taken_text)
     return Resolution(
         Status.INVALID,
         Outcome.INVALID,
-        "Factus encontró errores en los datos de la factura: corrija los campos señalados.",
+        f"Factus encontró errores en los datos de {doc.noun}: corrija los campos señalados.",
         http_status=exc.status_code,
         response=exc.body,
         field_errors=exc.errors,
@@ -560,9 +575,9 @@ def _invalid(client, reference: str, exc: FactusValidationError) -> Resolution:
     )
 
 
-def _conflict(client, exc: FactusConflict) -> Resolution:
-    blocking = blocking_bill(client)
-    blocks = "Factus no acepta otra factura hasta que esa se valide o se elimine"
+def _conflict(doc: DocumentKind, client, exc: FactusConflict) -> Resolution:
+    blocking = blocking_document(doc, client)
+    blocks = f"Factus no acepta {doc.other} hasta que esa se valide o se elimine"
     # The panel's rows say the blocking bill (its table) and that this one was not created.
     note = f"{exc.message.rstrip('.')}. {blocks}."
     if blocking is None:
@@ -587,27 +602,28 @@ def _conflict(client, exc: FactusConflict) -> Resolution:
     )
 
 
-def blocking_bill(client) -> dict | None:
-    """The non-validated bill that blocks new ones at Factus, and whether it is one of ours."""
+def blocking_document(doc: DocumentKind, client) -> dict | None:
+    """The non-validated document of the kind that blocks new ones at Factus, and whether it is ours
+    (its pk under ``doc.id_key``: ``invoice_id``, ``credit_note_id``)."""
     try:
-        rows = client.list_bills(status=0).items
+        rows = doc.call(client, "list", status=0).items
     except FactusError:
         return None
     rows = [row for row in rows or [] if isinstance(row, dict)]
     if not rows:
         return None
     row = rows[-1]  # newest first: the oldest pending one is the one blocking
-    reference = _row_text(row.get("reference_code"), 64)  # Invoice.reference_code's length
+    reference = _row_text(row.get("reference_code"), 64)  # FactusDocument.reference_code's length
     mine = (
-        Invoice.objects.filter(reference_code=reference).values_list("pk", flat=True).first()
+        doc.model.objects.filter(reference_code=reference).values_list("pk", flat=True).first()
         if reference
         else None
     )
     return {
-        "number": _row_text(row.get("number"), 40),  # Invoice.number's length
+        "number": _row_text(row.get("number"), 40),  # FactusDocument.number's length
         "reference_code": reference,
         "ours": mine is not None,
-        "invoice_id": mine,
+        doc.id_key: mine,
         "rejected": isinstance(row.get("errors"), list | dict) and is_rejection(row.get("errors")),
     }
 
@@ -623,12 +639,12 @@ def _row_text(value, limit: int) -> str | None:
     return text
 
 
-def internal_error() -> Resolution:
-    """A bug (not a Factus answer) during the call: the bill may have been sent, so UNVERIFIED."""
+def internal_error(doc: DocumentKind) -> Resolution:
+    """A bug (not a Factus answer) during the call: the document may have been sent, so UNVERIFIED."""
     return Resolution(
         Status.UNVERIFIED,
         Outcome.UNVERIFIED,
-        "Error interno al enviar la factura; puede que haya llegado a Factus. Quedó «Por verificar»: "
+        f"Error interno al enviar {doc.noun}; puede que haya llegado a Factus. Quedó «Por verificar»: "
         "use «Verificar en Factus» para consultarla por su referencia.",
         detail=detail(INTERNAL, MAYBE),
     )

@@ -111,3 +111,35 @@ def no_backoff_sleep(monkeypatch):
     slept: list[float] = []
     monkeypatch.setattr(resolve, "sleep", slept.append)
     return slept
+
+
+@pytest.fixture
+def live(sandbox):
+    """(client, sandbox): a FactusClient talking to the emulator over a real socket."""
+    from factus_emulator.server import run_in_thread
+
+    server, _, url = run_in_thread(sandbox)
+    try:
+        client = make_client(url)
+        yield client
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def note_range(db):
+    """The sandbox's credit-note range (NC, id 9) as catalog sync stores it."""
+    from tests.catalog.factories import NumberingRangeFactory
+
+    return NumberingRangeFactory(
+        factus_id=9,
+        document="22",
+        document_name="Nota Crédito",
+        prefix="NC",
+        from_number=1,
+        to_number=16000000,
+        current=1,
+        resolution_number="",
+        technical_key="",
+    )

@@ -238,7 +238,7 @@ def test_validated_invoices_are_not_sent_again(make_invoice, staff, factus, sand
 
 
 def test_totals_mismatch_is_recorded_and_flagged(make_invoice, staff, factus, monkeypatch):
-    from invoicing.services import submit as module
+    from invoicing.services import kinds as module
     from invoicing.totals import LineInput
 
     monkeypatch.setattr(

@@ -23,6 +23,7 @@ from invoicing.models import Invoice
 from invoicing.payloads import BillDataError, bill_fields
 from invoicing.services import invoice_submit, invoice_update_draft, resolve
 from invoicing.services.events import InvoiceActionError
+from invoicing.services.kinds import INVOICE
 
 pytestmark = pytest.mark.django_db
 Status = Invoice.Status
@@ -316,14 +317,14 @@ def test_two_bills_under_our_reference_leave_it_unverified_after_one_lookup(make
 
 def test_a_lookup_answer_that_makes_no_sense_is_not_retried(no_backoff_sleep):
     fake = FakeFactus(find=[FactusBadResponse("dos facturas"), ROW])
-    found = resolve.look_up(fake, "FAC-X")
+    found = resolve.look_up(INVOICE, fake, "FAC-X")
     assert (found.state, found.tries, no_backoff_sleep) == ("failed", 1, [])
 
 
 def test_the_lookup_stops_when_the_request_budget_runs_out(make_invoice, staff, no_backoff_sleep):
     fake = FakeFactus(find=[FactusServerError(status_code=500)])
     with budget(resolve.LOOKUP_DELAYS[0] + resolve.LOOKUP_MIN_WINDOW - 0.1):
-        found = resolve.look_up(fake, "FAC-X")
+        found = resolve.look_up(INVOICE, fake, "FAC-X")
     assert found.state == "failed" and found.tries == 1 and no_backoff_sleep == []
 
 
@@ -476,9 +477,9 @@ def test_a_number_recorded_meanwhile_by_another_request_is_unverified_not_a_500(
     checks = []
     real = resolve.number_taken
 
-    def late(outcome, *, invoice_pk):  # the first check ran before the other request saved
-        checks.append(invoice_pk)
-        return outcome if len(checks) == 1 else real(outcome, invoice_pk=invoice_pk)
+    def late(kind, outcome, *, document_pk):  # the first check ran before the other request saved
+        checks.append(document_pk)
+        return outcome if len(checks) == 1 else real(kind, outcome, document_pk=document_pk)
 
     monkeypatch.setattr(resolve, "number_taken", late)
     invoice = make_invoice()
@@ -526,5 +527,5 @@ def test_import_counts_an_odd_bill_as_failed_and_goes_on(staff):
 def test_a_pending_bill_without_a_number_is_named_without_a_gap():
     from invoicing.services import resolve
 
-    outcome = resolve.from_data({"bill": {"id": 7, "status": 0, "errors": []}}, http_status=201)
+    outcome = resolve.from_data(INVOICE, {"bill": {"id": 7, "status": 0, "errors": []}}, http_status=201)
     assert outcome.message.startswith("La factura quedó pendiente")

@@ -1,0 +1,246 @@
+"""Nothing credits more than is left on the invoice, per line and in total.
+
+Checked when a note is created or edited, and again in the claim phase of its submission, with the
+invoice row locked (SELECT ... FOR UPDATE): two notes sent at the same time are checked one after
+the other, the second seeing the first as SUBMITTING (it counts: it may exist at Factus).
+
+``lines`` is what the form posted, in its order: ``field_errors`` keys name the posted row
+(``lines-<i>-quantity``, ``lines-<i>-price``) and ``__all__`` the note as a whole. A line with
+quantity 0 is not credited (the form may post every invoice line).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from core.numbers import format_money, format_number
+from invoicing.credit_selectors import CreditBalance, invoice_credit_balance
+from invoicing.models import CreditNote, CreditNoteItem, Invoice
+from invoicing.payloads import line_input
+from invoicing.totals import ZERO, InvoiceTotals, compute_invoice, compute_line, round_cents
+
+from .events import InvoiceActionError
+
+Concept = CreditNote.Concept
+REDUCTION_CONCEPTS = frozenset(
+    {Concept.DISCOUNT, Concept.PRICE_ADJUSTMENT, Concept.PROMPT_PAYMENT, Concept.VOLUME}
+)
+ALL = "__all__"
+
+
+@dataclass(frozen=True)
+class CreditLine:
+    """One line the user asks to credit."""
+
+    invoice_item_id: int
+    quantity: int  # units returned (concepts 1, 2), or units the reduction applies to
+    price: Decimal | None = None  # None: the invoice line's price (a return); else the reduction per unit
+
+
+class CreditLimitError(InvoiceActionError):
+    """The note would credit more than is left (or names no line); ``field_errors`` says where."""
+
+    def __init__(self, message: str, field_errors: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.field_errors = field_errors or {ALL: [message]}
+
+
+class _Errors(dict):
+    def add(self, key: str, message: str) -> None:
+        self.setdefault(key, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self:
+            count = sum(len(messages) for messages in self.values())
+            first = next(iter(self.values()))[0]
+            more = f" (y {count - 1} más)" if count > 1 else ""
+            raise CreditLimitError(f"La nota crédito no se puede emitir: {first}{more}", dict(self))
+
+
+def check_invoice(invoice: Invoice) -> None:
+    """Only a validated bill Factus knows (its id) can be corrected by a note.
+
+    Raises: CreditLimitError.
+    """
+    if invoice.status != Invoice.Status.VALIDATED or not invoice.factus_id:
+        raise CreditLimitError(
+            "Solo se pueden emitir notas crédito sobre facturas validadas; "
+            f"esta está «{invoice.get_status_display()}»."
+        )
+
+
+def void_lines(balance: CreditBalance) -> list[CreditLine]:
+    """Concept 2: every line at what is left of it (nothing left: no line)."""
+    return [CreditLine(line.item.pk, line.quantity_left) for line in balance.lines if line.amount_left > 0]
+
+
+def plan(
+    invoice: Invoice, *, concept: str, lines: list[CreditLine], excluding: int | None = None
+) -> list[CreditNoteItem]:
+    """The note's items (unsaved, no note yet), checked against what is left of ``invoice``.
+
+    Raises: CreditLimitError (not validated, unknown concept, no line, over a line or the total).
+    """
+    check_invoice(invoice)
+    if concept not in Concept.values:
+        raise CreditLimitError(
+            "Concepto de corrección desconocido.", {"concept": ["Elija un concepto de la lista."]}
+        )
+    balance = invoice_credit_balance(invoice, excluding=excluding)
+    if concept == Concept.VOID:
+        lines = void_lines(balance)
+    errors, items, seen = _Errors(), [], set()
+    for index, line in enumerate(lines):
+        item = _item(errors, balance, concept, index, line, seen)
+        if item is not None:
+            item.position = index  # a 422 on this item names the posted row again
+            items.append(item)
+    if not items and not errors:
+        errors.add(
+            ALL,
+            _nothing_left(balance) if concept == Concept.VOID else "Indique al menos una línea a acreditar.",
+        )
+    errors.raise_if_any()
+    total = compute_invoice([line_input(item) for item in items]).total
+    if total > balance.balance:
+        errors.add(
+            ALL,
+            f"La nota suma {format_money(total)} y a la factura le quedan "
+            f"{format_money(max(balance.balance, ZERO))} "
+            "por acreditar (contando las notas validadas y las que pueden existir en Factus).",
+        )
+    errors.raise_if_any()
+    return items
+
+
+def _nothing_left(balance: CreditBalance) -> str:
+    return (
+        "A la factura no le queda nada por acreditar." if balance.committed else "La factura no tiene líneas."
+    )
+
+
+def _item(
+    errors: _Errors, balance, concept, index: int, line: CreditLine, seen: set
+) -> CreditNoteItem | None:
+    key = f"lines-{index}-"
+    if line.quantity is None or line.quantity < 0:
+        errors.add(key + "quantity", "La cantidad no puede ser negativa.")
+        return None
+    if line.quantity == 0:
+        return None
+    left = balance.line(line.invoice_item_id)
+    if left is None:
+        errors.add(ALL, f"La línea {index + 1} no pertenece a esta factura.")
+        return None
+    if line.invoice_item_id in seen:
+        errors.add(key + "quantity", "Esta línea de la factura ya está en la nota.")
+        return None
+    seen.add(line.invoice_item_id)
+    if line.quantity > left.quantity_left:
+        errors.add(
+            key + "quantity",
+            f"Quedan {format_number(left.quantity_left, 0)} unidad(es) por acreditar en esta línea "
+            f"(pidió {format_number(line.quantity, 0)}).",
+        )
+        return None
+    if concept in REDUCTION_CONCEPTS:
+        return _reduction(errors, key, left, line)
+    if line.price is not None and concept != Concept.VOID:
+        errors.add(key + "price", "Una devolución acredita el precio de la factura: deje la rebaja vacía.")
+        return None
+    item = _copy(left.item, quantity=line.quantity)
+    if left.amount_left < left.line_total and line.quantity == left.quantity_left:
+        # Part of this line was already reduced: what is left is less than its units at full price.
+        # INFERRED: the rest of the line is credited as one unit at exactly what is left.
+        item = _copy(left.item, quantity=1, price=left.amount_left, discount_rate=ZERO)
+    return _within_line(errors, key + "quantity", left, item)
+
+
+def _reduction(errors: _Errors, key: str, left, line: CreditLine) -> CreditNoteItem | None:
+    if line.price is None or line.price <= 0:
+        errors.add(key + "price", "Indique la rebaja por unidad (IVA incluido), mayor que cero.")
+        return None
+    if line.price > left.unit_price:
+        errors.add(
+            key + "price",
+            f"La rebaja por unidad no puede superar el precio facturado ({format_money(left.unit_price)}).",
+        )
+        return None
+    # INFERRED: the reduction is what the customer stops paying per unit, tax included: the line
+    # carries no discount of its own (the invoice line's discount was already applied to its price).
+    item = _copy(left.item, quantity=line.quantity, price=round_cents(line.price), discount_rate=ZERO)
+    return _within_line(errors, key + "price", left, item)
+
+
+def _within_line(errors: _Errors, key: str, left, item: CreditNoteItem) -> CreditNoteItem | None:
+    amount = compute_line(line_input(item)).total
+    if amount > left.amount_left:
+        errors.add(
+            key,
+            f"Esta línea acreditaría {format_money(amount)} y le quedan {format_money(left.amount_left)}.",
+        )
+        return None
+    return item
+
+
+def _copy(invoice_item, **changes) -> CreditNoteItem:
+    """A note line from the invoice line it credits: its code, name, unit, standard, tribute, tax and
+    withholdings (the payload names them as the bill did)."""
+    values = {
+        "invoice_item": invoice_item,
+        "product_id": invoice_item.product_id,
+        "code_reference": invoice_item.code_reference,
+        "name": invoice_item.name,
+        "quantity": invoice_item.quantity,
+        "price": invoice_item.price,
+        "discount_rate": invoice_item.discount_rate,
+        "tax_rate": invoice_item.tax_rate,
+        "is_excluded": invoice_item.is_excluded,
+        "unit_id": invoice_item.unit_id,
+        "standard_code_id": invoice_item.standard_code_id,
+        "tribute_id": invoice_item.tribute_id,
+        "withholdings": list(invoice_item.withholdings or []),
+    }
+    return CreditNoteItem(**{**values, **changes})
+
+
+def totals_of(items: list[CreditNoteItem]) -> InvoiceTotals:
+    return compute_invoice([line_input(item) for item in items])
+
+
+def recheck(note: CreditNote, invoice: Invoice) -> None:
+    """The note's saved items still fit what is left of ``invoice`` (locked by the caller), the
+    other notes counted as they are now. Keys name the item's position (the posted row).
+
+    Raises: CreditLimitError.
+    """
+    check_invoice(invoice)
+    balance = invoice_credit_balance(invoice, excluding=note.pk)
+    items = list(note.items.order_by("position", "id"))
+    returns = note.correction_concept not in REDUCTION_CONCEPTS
+    errors, used = _Errors(), {}
+    for item in items:
+        key = f"lines-{item.position}-"
+        left = balance.line(item.invoice_item_id)
+        quantity, amount = used.get(item.invoice_item_id, (0, ZERO))
+        quantity += item.quantity if returns else 0
+        amount += compute_line(line_input(item)).total
+        used[item.invoice_item_id] = (quantity, amount)
+        if left is None or quantity > left.quantity_left:
+            errors.add(key + "quantity", _line_taken(left.quantity_left if left else 0, "unidad(es)"))
+        elif amount > left.amount_left:
+            errors.add(key + ("quantity" if returns else "price"), _line_taken(left.amount_left, None))
+    total = totals_of(items).total
+    if total > balance.balance:
+        errors.add(
+            ALL,
+            f"Mientras tanto se acreditó otra parte de la factura: la nota suma {format_money(total)} y "
+            f"quedan {format_money(max(balance.balance, ZERO))} por acreditar.",
+        )
+    errors.raise_if_any()
+
+
+def _line_taken(left, unit: str | None) -> str:
+    shown = f"{format_number(left, 0)} {unit}" if unit else format_money(left)
+    return f"Mientras tanto se acreditó parte de esta línea: quedan {shown}."

@@ -1,0 +1,208 @@
+"""The Factus document types, each a small spec of the one submission machinery (submit.py, resolve.py).
+
+A document type says what differs: its model (a FactusDocument, with ``events``), how it is named in
+messages ("la factura" / "la nota crédito"), its payload builder and our totals, the FactusClient
+methods of its family, the parser of its answer, and an optional check made in the claim phase with
+the row locked. Everything else (the three phases, the lookup by reference, the fault mapping, the
+outcome type, the events and the messages) exists once. Support documents and adjustment notes will
+be two more specs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from catalog.models import Customer
+from invoicing.models import (
+    CreditNote,
+    FactusDocument,
+    Invoice,
+    new_credit_note_reference_code,
+    new_reference_code,
+)
+from invoicing.payloads import (
+    BILL_SHAPE,
+    CREDIT_NOTE_SHAPE,
+    Shape,
+    bill_payload,
+    credit_note_payload,
+    document_fields,
+    line_input,
+)
+from invoicing.totals import InvoiceTotals, compute_invoice
+
+from .credit_limits import recheck
+
+
+@dataclass(frozen=True)
+class ClientMethods:
+    """The names of the FactusClient methods of one document family."""
+
+    validate: str
+    find_by_reference: str
+    get: str
+    list: str
+    delete: str
+    send_email: str
+    pdf: str
+    xml: str
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    model: type[FactusDocument]
+    title: str  # "Factura": a sentence starts with it ("Factura SETP1 validada por la DIAN.")
+    noun: str  # "la factura"
+    a_noun: str  # "una factura"
+    plural: str  # "facturas"
+    id_key: str  # "invoice_id": how a blocking document of ours is named in ``Resolution.blocking``
+    other: str  # "otra factura": where a number is already recorded
+    shape: Shape  # where the answer keeps the document and its CUFE/CUDE
+    client: ClientMethods
+    build: Callable[[FactusDocument], tuple[dict, InvoiceTotals]]  # payload and our totals
+    new_reference: Callable[[], str]
+    # After "no se puede enviar": what to do with a document that can never be sent again.
+    resend_hint: str
+    # Phase (a), row locked, before SUBMITTING; raises InvoiceActionError to refuse the send.
+    claim_check: Callable[[FactusDocument], None] | None = None
+    # Columns a deletion at Factus clears when the document is reopened as a draft.
+    result_fields: dict = field(default_factory=dict)
+    # A 422's Factus field paths ("items.0.quantity") as the document's form names its fields.
+    form_errors: Callable[[FactusDocument, dict], dict] | None = None
+
+    @property
+    def subject(self) -> str:
+        """The noun capitalised, to start a sentence: "La factura"."""
+        return self.noun[:1].upper() + self.noun[1:]
+
+    def fields(self, data, *, reference: str | None = None) -> dict:
+        return document_fields(data, self.shape, reference=reference)
+
+    def call(self, client, method: str, *args, **kwargs):
+        return getattr(client, getattr(self.client, method))(*args, **kwargs)
+
+
+def _result_fields(code: str) -> dict:
+    return {
+        "factus_id": None,
+        "number": "",
+        "prefix": "",
+        code: "",
+        "qr_url": "",
+        "qr_image": "",
+        "validated_at": None,
+        "gross_value": None,
+        "taxable_amount": None,
+        "tax_amount": None,
+        "discount_amount": None,
+        "surcharge_amount": None,
+        "total": None,
+        "withholdings": [],
+        "totals_mismatch": {},
+        "field_errors": {},
+    }
+
+
+def _build_bill(invoice: Invoice) -> tuple[dict, InvoiceTotals]:
+    """What ``bill_payload`` reads besides the invoice row, in a fixed number of queries.
+
+    The items are ordered by position only: the model's default ordering (``invoice`` first) would
+    join the invoice table again just to sort rows that all belong to the same invoice.
+    """
+    invoice.customer = Customer.objects.select_related(
+        "identification_document", "legal_organization", "tribute", "municipality"
+    ).get(pk=invoice.customer_id)
+    items = list(invoice.items.select_related("unit", "standard_code", "tribute").order_by("position", "id"))
+    return bill_payload(invoice, items), compute_invoice([line_input(item) for item in items])
+
+
+def _build_credit_note(note: CreditNote) -> tuple[dict, InvoiceTotals]:
+    note.invoice = Invoice.objects.only("pk", "factus_id").get(pk=note.invoice_id)
+    items = list(note.items.select_related("unit", "standard_code", "tribute").order_by("position", "id"))
+    return credit_note_payload(note, items), compute_invoice([line_input(item) for item in items])
+
+
+def _credit_note_limits(note: CreditNote) -> None:
+    """A note not yet at Factus still fits what is left of its invoice, the invoice row locked
+    (SELECT ... FOR UPDATE) until the note is SUBMITTING: a second note claimed at the same time
+    waits, then counts this one. A note that may already exist at Factus (pending, por verificar,
+    a stale send) already counts: it is looked up / resent, never refused here.
+
+    Raises: CreditLimitError.
+    """
+    if note.status not in CreditNote.EDITABLE:
+        return
+    invoice = Invoice.objects.select_for_update().get(pk=note.invoice_id)
+    recheck(note, invoice)
+
+
+def _credit_note_form_errors(note: CreditNote, errors: dict) -> dict:
+    """``items.<n>.<field>`` (the n-th item sent) -> ``lines-<i>-<field>``, ``i`` the row of the form
+    that posted it (the item's ``position``); header paths keep their Factus name
+    (docs/invoicing-contract.md).
+    """
+    positions = list(note.items.order_by("position", "id").values_list("position", flat=True))
+    mapped: dict = {}
+    for path, messages in errors.items():
+        key = str(path)
+        parts = key.split(".", 2)
+        if len(parts) == 3 and parts[0] == "items" and parts[1].isdigit():
+            index = int(parts[1])
+            row = positions[index] if index < len(positions) else index
+            key = f"lines-{row}-{parts[2]}"
+        mapped.setdefault(key, []).extend([messages] if isinstance(messages, str) else list(messages))
+    return mapped
+
+
+INVOICE = DocumentKind(
+    model=Invoice,
+    title="Factura",
+    noun="la factura",
+    a_noun="una factura",
+    plural="facturas",
+    id_key="invoice_id",
+    other="otra factura",
+    shape=BILL_SHAPE,
+    client=ClientMethods(
+        validate="validate_bill",
+        find_by_reference="find_bill_by_reference",
+        get="get_bill",
+        list="list_bills",
+        delete="delete_bill",
+        send_email="send_bill_email",
+        pdf="download_bill_pdf",
+        xml="download_bill_xml",
+    ),
+    build=_build_bill,
+    new_reference=new_reference_code,
+    resend_hint="duplíquela para emitirla de nuevo",
+    result_fields=_result_fields("cufe"),
+)
+
+CREDIT_NOTE = DocumentKind(
+    model=CreditNote,
+    title="Nota crédito",
+    noun="la nota crédito",
+    a_noun="una nota crédito",
+    plural="notas crédito",
+    id_key="credit_note_id",
+    other="otra nota crédito",
+    shape=CREDIT_NOTE_SHAPE,
+    client=ClientMethods(
+        validate="validate_credit_note",
+        find_by_reference="find_credit_note_by_reference",
+        get="get_credit_note",
+        list="list_credit_notes",
+        delete="delete_credit_note",
+        send_email="send_credit_note_email",
+        pdf="download_credit_note_pdf",
+        xml="download_credit_note_xml",
+    ),
+    build=_build_credit_note,
+    new_reference=new_credit_note_reference_code,
+    resend_hint="cree otra nota desde la factura",
+    claim_check=_credit_note_limits,
+    result_fields=_result_fields("cude"),
+    form_errors=_credit_note_form_errors,
+)
