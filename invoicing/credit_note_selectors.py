@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from invoicing.credit_selectors import invoice_credit_balance
 from invoicing.models import CreditNote, CreditNoteEvent, CreditNoteItem, Invoice
 
 # Heavy columns the list never shows.
@@ -90,3 +91,18 @@ def credit_note_for_form_token(*, form_token) -> CreditNote | None:
 def invoice_credit_notes(invoice: Invoice) -> list[CreditNote]:
     """The notes of ``invoice``, oldest first (the order they were made), without heavy columns."""
     return list(invoice.credit_notes.defer(*LIST_DEFERRED).order_by("created_at", "id"))
+
+
+def invoice_credit_summary(invoice: Invoice) -> dict | None:
+    """The invoice detail's credit card: credited (validated notes), in progress at Factus, the
+    balance, "Anulada", and whether a new note may be made; None for an invoice not validated."""
+    if invoice.status != Invoice.Status.VALIDATED:
+        return None
+    balance = invoice_credit_balance(invoice)
+    return {
+        "credited": balance.credited,
+        "in_progress": balance.committed - balance.credited,
+        "balance": balance.balance,
+        "is_voided": balance.is_voided,
+        "can_credit": balance.has_credit_left,
+    }

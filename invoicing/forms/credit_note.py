@@ -6,6 +6,7 @@ invoice line). Forms parse and validate what the user typed and hand plain data 
 
 from __future__ import annotations
 
+import re
 import uuid
 from decimal import Decimal
 
@@ -152,25 +153,15 @@ class BaseCreditLineFormSet(forms.BaseFormSet):
                 if form.cleaned_data.get("price") is None:
                     form.add_error("price", PRICE_REQUIRED)
 
-    def credit_lines(self) -> list[tuple[str, dict]]:
-        """(form prefix, CreditLine keyword arguments) of every line with a quantity, in order.
-
-        Usable on a formset that is not valid (live totals): lines that cannot be read are left out.
-        """
+    def credit_lines(self) -> list[dict]:
+        """``CreditLine`` keyword arguments for every row, in order; a row left blank, or that cannot
+        be read yet (live totals of a form not valid), has quantity 0: it is not credited."""
         lines = []
-        for form in self.forms:
-            if not form.is_valid() or not form.cleaned_data.get("quantity"):
-                continue
-            data = form.cleaned_data
-            price = None if self.return_only else data.get("price")
-            if not self.return_only and price is None:
-                continue
-            lines.append(
-                (
-                    form.prefix,
-                    {"invoice_item_id": data["invoice_item"], "quantity": data["quantity"], "price": price},
-                )
-            )
+        for form, row in zip(self.forms, self.rows, strict=True):
+            data = form.cleaned_data if form.is_valid() else {}
+            quantity = data.get("quantity") or 0
+            price = None if self.return_only or not quantity else data.get("price")
+            lines.append({"invoice_item_id": _item_id(row), "quantity": quantity, "price": price})
         return lines
 
 
@@ -215,11 +206,12 @@ def credit_note_forms(*, rows, data=None, note=None):
 
 
 def credit_note_forms_with_factus_errors(note, *, rows):
-    """Forms for a draft's edit page; after a Factus 422 they carry its messages on the lines.
+    """Forms for a draft's edit page; after a refusal (Factus' 422, or the limits checked again when
+    it was sent) they carry its messages next to their fields.
 
-    Factus names a note's lines ``items.N.<field>`` in the order they were sent (by position): line
-    N is the note item that credits one invoice line, i.e. one row of the form. Returns (form,
-    formset, messages no field matched).
+    The core stores them as ``lines-<i>-<field>`` (``i``: the form row that posted the line, Factus'
+    ``items.N`` mapped back) and header paths as Factus names them. Returns (form, formset, messages
+    no field matched, for a banner).
     """
     header, formset = credit_note_forms(rows=rows, note=note)
     if note.status != note.Status.INVALID or not note.field_errors:
@@ -231,47 +223,37 @@ def credit_note_forms_with_factus_errors(note, *, rows):
     header, formset = credit_note_forms(rows=rows, data=data, note=note)
     header.is_valid()
     formset.is_valid()
-    sent = sorted(note.items.all(), key=lambda item: (item.position, item.pk))
-    by_item = {
-        form.cleaned_data.get("invoice_item") if form.is_valid() else None: form for form in formset.forms
-    }
-    leftovers = []
-    for path, texts in (note.field_errors or {}).items():
+    rows_errors, leftovers = {}, []
+    for key, texts in note.field_errors.items():
         texts = [texts] if isinstance(texts, str) else [str(t) for t in texts]
-        parts = str(path).split(".")
-        index = (
-            int(parts[1])
-            if len(parts) >= 2 and parts[0] == "items" and parts[1].isascii() and parts[1].isdigit()
-            else None
-        )
-        form = by_item.get(sent[index].invoice_item_id) if index is not None and index < len(sent) else None
-        if form is None:
-            leftovers.extend(f"{path}: {text}" for text in texts)
-            continue
-        field = parts[2] if len(parts) >= 3 and parts[2] in ("quantity", "price") else None
-        label = form.fields[field].label.lower() if field else ""
-        for text in texts:
-            form.add_error(field, text.replace(path, label) if label else text)
+        if str(key).startswith(f"{LINE_PREFIX}-") or key in ("__all__", "observation"):
+            rows_errors[key] = [FACTUS_ITEM_PATH.sub(_label_of, text) for text in texts]
+        else:
+            leftovers.extend(f"{key}: {text}" for text in texts)
+    apply_limit_errors(header, formset, rows_errors)
     return header, formset, leftovers
 
 
-def apply_limit_errors(header, formset, field_errors: dict, prefixes: list[str]) -> None:
-    """Put a CreditLimitError's messages next to their fields.
+# "El campo items.0.quantity es obligatorio." -> "El campo cantidad es obligatorio."
+FACTUS_ITEM_PATH = re.compile(r"items\.\d+\.(quantity|price)")
 
-    Its keys are ``lines-<i>-quantity`` / ``lines-<i>-price`` (``i``: the position in the list of
-    lines sent to the service, ``prefixes[i]`` the form row it came from) or ``__all__``.
-    """
+
+def _label_of(match: re.Match) -> str:
+    return CreditLineForm.base_fields[match[1]].label.lower()
+
+
+def apply_limit_errors(header, formset, field_errors: dict) -> None:
+    """Put the core's messages next to their fields: ``lines-<i>-<field>`` on row ``i`` (every row is
+    sent, so ``i`` is the form's row; a field the row does not show goes under the row), anything
+    else above the form."""
     forms_by_prefix = {form.prefix: form for form in formset.forms}
     for key, messages in (field_errors or {}).items():
-        messages = [messages] if isinstance(messages, str) else list(messages)
-        target = None
-        parts = str(key).split("-")
-        if len(parts) == 3 and parts[0] == LINE_PREFIX and parts[1].isascii() and parts[1].isdigit():
-            index = int(parts[1])
-            form = forms_by_prefix.get(prefixes[index]) if index < len(prefixes) else None
-            if form is not None and parts[2] in form.fields:
-                target = (form, parts[2])
-        if target is None:
-            header.add_error(None, messages)
+        messages = [messages] if isinstance(messages, str) else [str(m) for m in messages]
+        prefix, _, field = str(key).rpartition("-")
+        form = forms_by_prefix.get(prefix)
+        if form is None:
+            target, field = header, (key if key in header.fields else None)
         else:
-            target[0].add_error(target[1], messages)
+            target, field = form, (field if field in ("quantity", "price") else None)
+        for message in messages:
+            target.add_error(field, message)

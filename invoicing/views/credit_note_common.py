@@ -24,10 +24,10 @@ def credit_note_or_404(pk: int) -> CreditNote:
         raise Http404("No existe esa nota crédito.") from error
 
 
-def credit_lines(formset) -> tuple[list, list[str]]:
-    """The ``CreditLine``s of the rows with a quantity, and the form prefix each one came from."""
-    rows = formset.credit_lines()
-    return [services.CreditLine(**kwargs) for _, kwargs in rows], [prefix for prefix, _ in rows]
+def credit_lines(formset) -> list:
+    """One ``CreditLine`` per row of the form, in order (quantity 0: not credited), so the core's
+    ``lines-<i>-...`` keys and the items' positions name the form's rows."""
+    return [services.CreditLine(**kwargs) for kwargs in formset.credit_lines()]
 
 
 def _concept(header) -> str:
@@ -38,15 +38,17 @@ def _concept(header) -> str:
 def credit_totals_context(invoice, header, formset, *, live: bool = False) -> dict:
     """Live totals of the rows that can be credited, computed by the core (``credit_note_totals``,
     the invoice arithmetic); an over-credit is put on its line's field instead of a total."""
-    lines, prefixes = credit_lines(formset) if formset.is_bound else ([], [])
+    lines = credit_lines(formset) if formset.is_bound else []
+    chosen = [form for form, line in zip(formset.forms, lines, strict=True) if line.quantity]
     totals = None
-    if lines:
+    if chosen:
         try:
             totals = services.credit_note_totals(invoice_id=invoice.pk, concept=_concept(header), lines=lines)
         except services.CreditLimitError as error:
-            apply_limit_errors(header, formset, error.field_errors or {"__all__": [error.message]}, prefixes)
-    per_prefix = dict(zip(prefixes, totals.lines, strict=True)) if totals else {}
-    rows = [(form, per_prefix.get(form.prefix)) for form in formset.forms]
+            apply_limit_errors(header, formset, error.field_errors)
+    # The core's lines are the rows with a quantity, in the form's order.
+    per_form = dict(zip(chosen, totals.lines, strict=True)) if totals else {}
+    rows = [(form, per_form.get(form)) for form in formset.forms]
     return {
         "totals": totals,
         "line_totals": rows,
@@ -56,14 +58,14 @@ def credit_totals_context(invoice, header, formset, *, live: bool = False) -> di
         ],
         # In the live answer only: what the form says about itself so far (errors shown by the lines).
         "live_errors": header.non_field_errors() if live else (),
-        "chosen": len(lines),
+        "chosen": len(chosen),
     }
 
 
 def respond_to_note_submit(request, result):
     """Post/Redirect/Get, as for invoices: the outcome is a GET of the note (the "Último intento"
     panel tells it); a 422 lands on the edit form with each message on its line."""
-    note = getattr(result, "document", None) or result.invoice
+    note = result.document
     if not result.recorded:
         messages.warning(request, result.message or "No se pudo emitir la nota crédito.")
     elif result.outcome == "validated":

@@ -12,7 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from invoicing import credit_note_selectors as note_selectors
 from invoicing import selectors, services
+from invoicing.credit_selectors import invoice_credit_balance
 from invoicing.forms.credit_note import (
+    VOID_CONCEPT,
     CreditNoteVoidForm,
     apply_limit_errors,
     credit_note_forms,
@@ -49,8 +51,8 @@ def _nothing_to_credit(request, invoice, balance):
     """None when the invoice can take a note; else a redirect to it with the reason."""
     if invoice.status != invoice.Status.VALIDATED:
         messages.warning(request, "Solo se pueden hacer notas crédito de facturas validadas por la DIAN.")
-    elif balance.balance <= 0:
-        messages.warning(request, "Esta factura ya no tiene saldo por acreditar.")
+    elif not balance.has_credit_left:
+        messages.warning(request, "A esta factura ya no le queda nada por acreditar.")
     else:
         return None
     return redirect("invoicing:invoice_detail", invoice.pk)
@@ -64,7 +66,7 @@ def credit_note_void(request, pk):
     used = note_selectors.credit_note_for_form_token(form_token=token)
     if used is not None:  # reload / back button / double click of a confirmation already sent
         return _already_sent(request, used)
-    balance = selectors.invoice_credit_balance(invoice)
+    balance = invoice_credit_balance(invoice)
     refused = _nothing_to_credit(request, invoice, balance)
     if refused is not None:
         return refused
@@ -83,7 +85,18 @@ def credit_note_void(request, pk):
             messages.error(request, error_text(error))
             return redirect("invoicing:invoice_detail", pk)
         return _submit(request, note.pk)
-    context = {"invoice": invoice, "balance": balance, "form": form}
+    try:  # exactly what the note will credit: the core's void lines and arithmetic
+        totals = services.credit_note_totals(invoice_id=pk, concept=VOID_CONCEPT, lines=[])
+    except services.CreditLimitError as error:
+        messages.warning(request, error.message)
+        return redirect("invoicing:invoice_detail", pk)
+    context = {
+        "invoice": invoice,
+        "balance": balance,
+        "lines": [row for row in balance.lines if row.amount_left > 0],
+        "totals": totals,
+        "form": form,
+    }
     return render(request, "invoicing/credit_note_void.html", context, status=422 if form.errors else 200)
 
 
@@ -102,7 +115,7 @@ def _render_form(request, invoice, header, formset, note=None, status=200, factu
 
 
 def _save(request, invoice, header, formset, note=None, token=None):
-    lines, prefixes = credit_lines(formset)
+    lines = credit_lines(formset)
     data = {
         "user": request.user,
         "concept": header.cleaned_data["concept"],
@@ -115,7 +128,7 @@ def _save(request, invoice, header, formset, note=None, token=None):
         else:
             note = services.credit_note_update_draft(credit_note_id=note.pk, **data)
     except services.CreditLimitError as error:  # over-credit: next to the line it is about
-        apply_limit_errors(header, formset, error.field_errors or {"__all__": [error.message]}, prefixes)
+        apply_limit_errors(header, formset, error.field_errors)
         return _render_form(request, invoice, header, formset, note, status=422)
     except ValidationError as error:
         header.add_error(None, error)
@@ -137,7 +150,7 @@ def credit_note_create(request, pk):
     used = note_selectors.credit_note_for_form_token(form_token=token)
     if used is not None:
         return _already_sent(request, used)
-    balance = selectors.invoice_credit_balance(invoice)
+    balance = invoice_credit_balance(invoice)
     refused = _nothing_to_credit(request, invoice, balance)
     if refused is not None:
         return refused
@@ -161,7 +174,7 @@ def credit_note_update(request, pk):
         messages.info(request, f"La nota crédito está «{note.get_status_display()}» y no se puede editar.")
         return redirect("credit_notes:detail", pk)
     invoice = invoice_or_404(note.invoice_id)
-    rows = selectors.invoice_credit_balance(invoice).lines
+    rows = invoice_credit_balance(invoice).lines
     if request.method != "POST":
         header, formset, leftovers = credit_note_forms_with_factus_errors(note, rows=rows)
         return _render_form(request, invoice, header, formset, note, factus_errors=leftovers)
@@ -175,7 +188,7 @@ def credit_note_update(request, pk):
 def credit_note_totals(request, pk):
     """The live totals of a partial note (htmx): the core's arithmetic, over-credit on the lines."""
     invoice = invoice_or_404(pk)
-    rows = selectors.invoice_credit_balance(invoice).lines
+    rows = invoice_credit_balance(invoice).lines
     header, formset = credit_note_forms(rows=rows, data=request.POST)
     context = credit_totals_context(invoice, header, formset, live=True)
     return render(request, "invoicing/_credit_totals.html", {**context, "oob": True})

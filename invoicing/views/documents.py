@@ -30,9 +30,7 @@ def invoice_detail(request, pk):
             "email_form": EmailForm(initial={"email": invoice.customer.email}),
             "can_delete": request.user.has_perm(DELETE_PERMISSION),
             "can_credit": request.user.has_perm(ISSUE_PERMISSION),
-            "credit": selectors.invoice_credit_balance(invoice)
-            if invoice.status == invoice.Status.VALIDATED
-            else None,
+            "credit": note_selectors.invoice_credit_summary(invoice),
             "credit_notes": note_selectors.invoice_credit_notes(invoice),
             "last_attempt": selectors.last_attempt(invoice),
             "qr_link": selectors.qr_link(invoice),
