@@ -39,7 +39,7 @@ def credit_totals_context(invoice, header, formset, *, live: bool = False) -> di
     """Live totals of the rows that can be credited, computed by the core (``credit_note_totals``,
     the invoice arithmetic); an over-credit is put on its line's field instead of a total."""
     lines = credit_lines(formset) if formset.is_bound else []
-    chosen = [form for form, line in zip(formset.forms, lines, strict=True) if line.quantity]
+    chosen = [form for form, line in zip(formset.forms, lines, strict=False) if line.quantity]
     totals = None
     if chosen:
         try:
