@@ -43,7 +43,7 @@ def emulator(settings, sandbox):
 
 @pytest.fixture
 def wired(emulator):
-    rsps, sandbox = emulator
+    rsps, _sandbox = emulator
     register(rsps, sandbox, BASE)
     return sandbox
 
@@ -284,7 +284,7 @@ def test_409_names_the_blocking_note_and_offers_its_actions(issuer, invoice, wir
 
 
 def test_a_timeout_offers_to_verify_or_retry(issuer, invoice, emulator):
-    rsps, sandbox = emulator
+    rsps, _sandbox = emulator
     rsps.add(responses.POST, NOTES, body=requests.exceptions.ReadTimeout("lento"))
     issuer.post(create_url(invoice), partial(invoice, {0: "1"}))
     note = CreditNote.objects.get()
@@ -294,7 +294,7 @@ def test_a_timeout_offers_to_verify_or_retry(issuer, invoice, emulator):
 
 
 def test_a_server_error_is_a_page_not_a_500(issuer, invoice, emulator):
-    rsps, sandbox = emulator
+    rsps, _sandbox = emulator
     rsps.add(responses.POST, NOTES, status=503, json={"message": "Service Unavailable"})
     response = issuer.post(create_url(invoice), partial(invoice, {0: "1"}), follow=True)
     assert response.status_code == 200
@@ -302,7 +302,7 @@ def test_a_server_error_is_a_page_not_a_500(issuer, invoice, emulator):
 
 
 def test_a_rate_limit_says_when_to_retry(issuer, invoice, emulator):
-    rsps, sandbox = emulator
+    rsps, _sandbox = emulator
     rsps.add(responses.POST, NOTES, status=429, headers={"Retry-After": "42"}, json={"message": "Too Many"})
     response = issuer.post(create_url(invoice), partial(invoice, {0: "1"}), follow=True)
     assert response.text.count("Intente de nuevo después de las") == 1
@@ -310,7 +310,7 @@ def test_a_rate_limit_says_when_to_retry(issuer, invoice, emulator):
 
 
 def test_a_factus_422_lands_on_the_edit_form_next_to_the_line(issuer, invoice, emulator):
-    rsps, sandbox = emulator
+    rsps, _sandbox = emulator
     rsps.add(
         responses.POST,
         NOTES,
