@@ -14,6 +14,7 @@ from django import forms
 
 from core import bounds
 from core.forms import EsCoDecimalField, EsCoIntegerField, EsCoNumberInput
+from core.numbers import format_money
 from invoicing.models import CreditNote
 
 from .base import NUMBER_CLASSES, TOTALS_ATTR, BootstrapForm
@@ -25,6 +26,7 @@ PARTIAL_CONCEPTS = [(value, label) for value, label in CreditNote.Concept.choice
 RETURN_CONCEPT = CreditNote.Concept.PARTIAL_RETURN
 VOID_CONCEPT = CreditNote.Concept.VOID
 NO_LINE = "Escriba la cantidad de al menos una línea."
+SHOWN_TOTAL = "shown_total"
 PRICE_REQUIRED = "Escriba la rebaja por unidad (IVA incluido)."
 
 
@@ -52,14 +54,40 @@ def form_token_of(data) -> uuid.UUID | None:
         return None
 
 
-class CreditNoteVoidForm(BootstrapForm):
+class ShownTotalMixin:
+    """What you see is what is credited: the page sends back the total it showed (``shown_total``,
+    a hidden input of the totals card); an issue whose total moved meanwhile (typed and pressed
+    before the live totals answered, or another note credited part of the invoice) is refused with
+    the new total, nothing saved or sent."""
+
+    def check_shown_total(self, total) -> None:
+        shown = self.data.get(SHOWN_TOTAL)
+        if shown is not None and shown != str(total):
+            self.add_error(
+                None,
+                f"El total cambió: esta nota crédito suma {format_money(total)}. "
+                "Revíselo y pulse «Emitir nota crédito» de nuevo.",
+            )
+
+
+class CreditNoteVoidForm(ShownTotalMixin, BootstrapForm):
     """ "Anular factura": one confirmation; the service credits every line at what is left of it."""
 
     observation = _observation_field()
     form_token = _form_token_field()
 
+    def __init__(self, *args, total=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.total = total
 
-class CreditNoteForm(BootstrapForm):
+    def clean(self):
+        data = super().clean()
+        if self.total is not None:
+            self.check_shown_total(self.total)
+        return data
+
+
+class CreditNoteForm(ShownTotalMixin, BootstrapForm):
     """The header of a partial note: its concept and observation."""
 
     concept = forms.ChoiceField(

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from invoicing import credit_note_selectors as note_selectors
 from invoicing import selectors, services
@@ -26,7 +26,7 @@ from .listing import Echo, csv_cell
 PAGE_SIZE = 25
 
 
-@require_GET
+@require_safe
 def credit_note_detail(request, pk):
     note = credit_note_or_404(pk)
     return render(
@@ -62,13 +62,13 @@ def _document(request, pk, kind, *, inline):
     return response
 
 
-@require_GET
+@require_safe
 @xframe_options_sameorigin
 def credit_note_pdf(request, pk):
     return _document(request, pk, "pdf", inline=request.GET.get("download") != "1")
 
 
-@require_GET
+@require_safe
 def credit_note_xml(request, pk):
     return _document(request, pk, "xml", inline=False)
 
@@ -117,7 +117,7 @@ def credit_note_delete(request, pk):
 # --- the list --------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def credit_note_list(request):
     filterset = CreditNoteFilter(request.GET, queryset=note_selectors.credit_note_list())
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -174,7 +174,7 @@ def _csv_rows(queryset):
         yield writer.writerow([csv_cell(value) for value in values])
 
 
-@require_GET
+@require_safe
 def credit_note_export(request):
     filterset = CreditNoteFilter(request.GET, queryset=note_selectors.credit_note_list(with_cude=True))
     response = StreamingHttpResponse(_csv_rows(filterset.qs), content_type="text/csv; charset=utf-8")

@@ -66,30 +66,17 @@ def credit_note_void(request, pk):
     used = note_selectors.credit_note_for_form_token(form_token=token)
     if used is not None:  # reload / back button / double click of a confirmation already sent
         return _already_sent(request, used)
-    balance = invoice_credit_balance(invoice)
-    refused = _nothing_to_credit(request, invoice, balance)
-    if refused is not None:
-        return refused
-    form = CreditNoteVoidForm(request.POST if request.method == "POST" else None)
+    try:  # exactly what the note will credit: the core's void lines and arithmetic
+        totals = services.credit_note_totals(invoice_id=pk, concept=VOID_CONCEPT, lines=[])
+    except services.CreditLimitError as error:  # not validated, or nothing left
+        messages.warning(request, error.message)
+        return redirect("invoicing:invoice_detail", pk)
+    form = CreditNoteVoidForm(request.POST if request.method == "POST" else None, total=totals.total)
     if request.method == "POST" and token is None:
         form.add_error(None, UNCONFIRMED_FORM)
     elif request.method == "POST" and form.is_valid():
-        try:
-            note = services.credit_note_create_void(
-                invoice_id=pk,
-                user=request.user,
-                form_token=token,
-                observation=form.cleaned_data["observation"],
-            )
-        except (*USER_ERRORS, ValidationError) as error:
-            messages.error(request, error_text(error))
-            return redirect("invoicing:invoice_detail", pk)
-        return _submit(request, note.pk)
-    try:  # exactly what the note will credit: the core's void lines and arithmetic
-        totals = services.credit_note_totals(invoice_id=pk, concept=VOID_CONCEPT, lines=[])
-    except services.CreditLimitError as error:
-        messages.warning(request, error.message)
-        return redirect("invoicing:invoice_detail", pk)
+        return _issue_void(request, invoice, form, token)
+    balance = invoice_credit_balance(invoice)
     context = {
         "invoice": invoice,
         "balance": balance,
@@ -98,6 +85,20 @@ def credit_note_void(request, pk):
         "form": form,
     }
     return render(request, "invoicing/credit_note_void.html", context, status=422 if form.errors else 200)
+
+
+def _issue_void(request, invoice, form, token):
+    try:
+        note = services.credit_note_create_void(
+            invoice_id=invoice.pk,
+            user=request.user,
+            form_token=token,
+            observation=form.cleaned_data["observation"],
+        )
+    except (*USER_ERRORS, ValidationError) as error:
+        messages.error(request, error_text(error))
+        return redirect("invoicing:invoice_detail", invoice.pk)
+    return _submit(request, note.pk)
 
 
 def _render_form(request, invoice, header, formset, note=None, status=200, factus_errors=()):
@@ -123,6 +124,11 @@ def _save(request, invoice, header, formset, note=None, token=None):
         "observation": header.cleaned_data["observation"],
     }
     try:
+        if request.POST.get("action") == "issue":  # what you see is what is credited
+            shown = services.credit_note_totals(invoice_id=invoice.pk, concept=data["concept"], lines=lines)
+            header.check_shown_total(shown.total)
+            if header.errors:
+                return _render_form(request, invoice, header, formset, note, status=422)
         if note is None:
             note = services.credit_note_create_partial(invoice_id=invoice.pk, form_token=token, **data)
         else:

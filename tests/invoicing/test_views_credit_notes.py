@@ -43,7 +43,7 @@ def emulator(settings, sandbox):
 
 @pytest.fixture
 def wired(emulator):
-    rsps, _sandbox = emulator
+    rsps, sandbox = emulator
     register(rsps, sandbox, BASE)
     return sandbox
 
@@ -233,6 +233,23 @@ def test_the_partial_form_posted_twice_makes_one_note(issuer, invoice, wired):
     assert any("ya se había enviado" in m for m in messages_of(again))
 
 
+def test_issuing_a_total_the_page_did_not_show_is_refused(issuer, invoice, wired):
+    response = issuer.post(create_url(invoice), partial(invoice, {0: "2"}, shown_total="50000.00"))
+    assert response.status_code == 422
+    assert "El total cambió: esta nota crédito suma $ 100.000,00." in response.text
+    assert not CreditNote.objects.exists()
+    again = issuer.post(create_url(invoice), partial(invoice, {0: "2"}, shown_total="100000.00"))
+    assert again.status_code == 302 and CreditNote.objects.get().status == Status.VALIDATED
+
+
+def test_a_void_whose_total_moved_since_the_page_was_shown_is_refused(issuer, invoice, wired):
+    issuer.post(create_url(invoice), partial(invoice, {0: "1"}))  # another note, from another tab
+    response = issuer.post(void_url(invoice), {"form_token": str(uuid.uuid4()), "shown_total": "219000.00"})
+    assert response.status_code == 422
+    assert "El total cambió: esta nota crédito suma $ 169.000,00." in response.text
+    assert CreditNote.objects.count() == 1
+
+
 # --- live totals -----------------------------------------------------------------------------------
 
 
@@ -243,6 +260,7 @@ def totals(client, invoice, data):
 def test_live_totals_use_the_invoice_arithmetic(issuer, invoice):
     html = totals(issuer, invoice, partial(invoice, {0: "1", 1: "1"}))
     assert 'id="credit-note-total">$ 169.000,00' in html
+    assert 'name="shown_total" value="169000.00"' in html
     assert 'id="lines-0-line-total" class="money line-total" hx-swap-oob="true">$ 50.000,00' in html
 
 
