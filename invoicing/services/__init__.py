@@ -3,6 +3,7 @@
 See docs/invoicing-contract.md.
 """
 
+from .credit_imports import credit_notes_import
 from .credit_limits import CreditLimitError, CreditLine
 from .credit_notes import (
     credit_note_create_partial,
@@ -41,6 +42,7 @@ __all__ = [
     "credit_note_submit",
     "credit_note_totals",
     "credit_note_update_draft",
+    "credit_notes_import",
     "invoice_create_draft",
     "invoice_create_once",
     "invoice_delete_at_factus",

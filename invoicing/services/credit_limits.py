@@ -150,9 +150,11 @@ def _item(
         errors.add(key + "price", "Una devolución acredita el precio de la factura: deje la rebaja vacía.")
         return None
     item = _copy(left.item, quantity=line.quantity)
-    if left.amount_left < left.line_total and line.quantity == left.quantity_left:
-        # Part of this line was already reduced: what is left is less than its units at full price.
-        # INFERRED: the rest of the line is credited as one unit at exactly what is left.
+    rest = concept == Concept.VOID and line.quantity == left.quantity_left
+    if rest and compute_line(line_input(item)).total != left.amount_left:
+        # Part of this line was reduced (or rounded apart by earlier returns): its units at the
+        # billed price are not what is left. INFERRED: the void credits the rest of the line as one
+        # unit at exactly what is left, so the invoice ends at zero to the cent.
         item = _copy(left.item, quantity=1, price=left.amount_left, discount_rate=ZERO)
     return _within_line(errors, key + "quantity", left, item)
 

@@ -47,10 +47,11 @@ class ImportSummary:
     failed: int = 0
     errors: list[str] = field(default_factory=list)
     interrupted: str = ""
+    what: str = "facturas"
 
     def __str__(self) -> str:
         line = (
-            f"Factus: {self.seen} facturas revisadas, {self.created} nuevas, {self.updated} "
+            f"Factus: {self.seen} {self.what} revisadas, {self.created} nuevas, {self.updated} "
             f"actualizadas, {self.unchanged} sin cambios, {self.failed} con error."
         )
         return line + (f" Interrumpido: {self.interrupted}" if self.interrupted else "")

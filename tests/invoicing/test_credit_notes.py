@@ -277,3 +277,62 @@ def test_pdf_xml_and_email_of_a_validated_note(live, staff, note_range, sandbox)
     assert pdf.content.startswith(b"%PDF") and xml.file_name.endswith(".xml")
     credit_note_send_email(credit_note_id=note.pk, user=staff, email="a@example.com", client=live)
     assert sandbox.outbox[-1]["to"] == "a@example.com"
+
+
+def test_sync_imports_the_accounts_credit_notes_linked_to_their_invoice_once(live, staff, note_range):
+    from invoicing.services import credit_notes_import
+
+    invoice = validated_invoice(live, staff)
+    note = credit_note_create_void(invoice_id=invoice.pk, user=staff)
+    _submit(note, staff, live)
+    number = CreditNote.objects.get(pk=note.pk).number
+    CreditNote.objects.all().delete()  # known at Factus only
+    first = credit_notes_import(user=staff, client=live)
+    again = credit_notes_import(user=staff, client=live)
+    imported = CreditNote.objects.get()
+    assert (imported.number, imported.invoice_id, imported.status) == (number, invoice.pk, Status.VALIDATED)
+    assert imported.items.count() == invoice.items.count()
+    assert (first.created, again.created, again.unchanged) == (1, 0, 1)
+    assert invoice_credit_balance(invoice).is_voided
+
+
+def test_sync_refuses_a_note_whose_bill_is_not_ours(live, staff, note_range):
+    from invoicing.services import credit_notes_import
+
+    invoice = validated_invoice(live, staff)
+    _submit(credit_note_create_void(invoice_id=invoice.pk, user=staff), staff, live)
+    CreditNote.objects.all().delete()
+    invoice.items.all().delete()
+    Invoice.objects.all().delete()
+    summary = credit_notes_import(user=staff, client=live)
+    assert summary.failed == 1 and "no está en la aplicación" in summary.errors[0]
+
+
+def test_voiding_after_a_reduction_credits_exactly_what_is_left(live, staff, note_range):
+    invoice = validated_invoice(live, staff)
+    first = _lines(invoice)[0]
+    reduce = credit_note_create_partial(
+        invoice_id=invoice.pk, user=staff, concept=DISCOUNT, lines=[CreditLine(first.pk, 1, Decimal("0.01"))]
+    )
+    _submit(reduce, staff, live)
+    void = credit_note_create_void(invoice_id=invoice.pk, user=staff)
+    assert _submit(void, staff, live).outcome == "validated"
+    void.refresh_from_db()
+    assert void.total == invoice.total - Decimal("0.01")
+    assert invoice_credit_balance(invoice).is_voided
+
+
+def test_voiding_after_a_partial_return_returns_the_units_left(live, staff, note_range):
+    invoice = validated_invoice(live, staff)
+    first = _lines(invoice)[0]
+    _submit(
+        credit_note_create_partial(
+            invoice_id=invoice.pk, user=staff, concept=RETURN, lines=[CreditLine(first.pk, 1)]
+        ),
+        staff,
+        live,
+    )
+    void = credit_note_create_void(invoice_id=invoice.pk, user=staff)
+    assert void.items.get(invoice_item=first).quantity == 1
+    assert _submit(void, staff, live).outcome == "validated"
+    assert invoice_credit_balance(invoice).balance == 0
