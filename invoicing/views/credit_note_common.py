@@ -10,11 +10,12 @@ from factus.codes import WITHHOLDING_NAMES
 from invoicing import credit_note_selectors as note_selectors
 from invoicing import services
 from invoicing.forms.credit_note import RETURN_CONCEPT, apply_limit_errors
-from invoicing.models import CreditNote
+from invoicing.models import CreditNote, CreditNoteEvent
 
 # Making, editing, issuing and e-mailing a note; deleting one at Factus.
 ISSUE_PERMISSION = "invoicing.add_creditnote"
 DELETE_PERMISSION = "invoicing.delete_creditnote"
+Outcome = CreditNoteEvent.Outcome
 
 
 def credit_note_or_404(pk: int) -> CreditNote:
@@ -68,8 +69,10 @@ def respond_to_note_submit(request, result):
     note = result.document
     if not result.recorded:
         messages.warning(request, result.message or "No se pudo emitir la nota crédito.")
-    elif result.outcome == "validated":
+    elif result.outcome == Outcome.VALIDATED:
         messages.success(request, result.message)
-    elif result.outcome == "invalid":
+    if result.outcome == Outcome.INVALID:
+        # Factus' 422 (stored on the note), or an over-credit found when it was sent (another note
+        # credited the invoice meanwhile): the edit form, whose live totals put it on the lines.
         return redirect("credit_notes:update", note.pk)
     return redirect("credit_notes:detail", note.pk)

@@ -225,6 +225,19 @@ def test_a_draft_is_saved_then_issued_from_its_page(issuer, invoice, wired):
     assert CreditNote.objects.get().status == Status.VALIDATED
 
 
+def test_a_draft_over_credited_meanwhile_is_refused_when_sent_and_opens_its_form(issuer, invoice, wired):
+    issuer.post(create_url(invoice), partial(invoice, {0: "2"}, action="save"))
+    draft = CreditNote.objects.get()
+    issuer.post(create_url(invoice), partial(invoice, {0: "1"}))  # another tab credits one unit
+    response = issuer.post(reverse("credit_notes:submit", args=[draft.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("credit_notes:update", args=[draft.pk])
+    assert any("quedan 1 unidad(es)" in m for m in messages_of(response))
+    assert CreditNote.objects.get(pk=draft.pk).status == Status.DRAFT
+    assert len(wired.snapshot()["credit_notes"]) == 1
+    live = totals(issuer, invoice, partial(invoice, {0: "2"}))
+    assert re.search(r'id="lines-0-feedback" hx-swap-oob="true">\s*<div[^>]*>Quedan 1 unidad', live)
+
+
 def test_the_partial_form_posted_twice_makes_one_note(issuer, invoice, wired):
     data = partial(invoice, {0: "1"})
     issuer.post(create_url(invoice), data)
