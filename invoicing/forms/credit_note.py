@@ -194,8 +194,9 @@ class BaseCreditLineFormSet(forms.BaseFormSet):
 
 
 def _item_id(row) -> int:
-    item = row["item"] if isinstance(row, dict) else row.item
-    return item.pk
+    """A row is a ``LineBalance`` (``.item``: the invoice line and what is left of it) or, where only
+    the lines' order matters (the live totals), the invoice line itself."""
+    return getattr(row, "item", row).pk
 
 
 CreditLineFormSet = forms.formset_factory(
