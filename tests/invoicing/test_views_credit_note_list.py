@@ -269,3 +269,22 @@ def test_a_post_without_the_csrf_token_is_refused(issuer):
 def test_a_missing_invoice_is_404(client, issuer, name):
     client.force_login(issuer)
     assert client.post(reverse(f"invoicing:{name}", args=[999999])).status_code == 404
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        b"".join(response.streaming_content) if response.streaming else response.content
+    return len(queries)
+
+
+@pytest.mark.parametrize("name", ["credit_notes:list", "credit_notes:export"])
+def test_the_list_and_the_csv_do_not_query_per_row(user_client, name):
+    note(validated_invoice(), number="NC0")
+    few = _queries(user_client, reverse(name))
+    for n in range(1, 8):
+        note(validated_invoice(f"Cliente {n}", f"SETP99000001{n}"), number=f"NC{n}")
+    assert _queries(user_client, reverse(name)) == few
