@@ -288,3 +288,11 @@ def test_the_list_and_the_csv_do_not_query_per_row(user_client, name):
     for n in range(1, 8):
         note(validated_invoice(f"Cliente {n}", f"SETP99000001{n}"), number=f"NC{n}")
     assert _queries(user_client, reverse(name)) == few
+
+
+def test_an_imported_note_without_items_has_a_detail_page(user_client):
+    credit_note = note(validated_invoice(), number="NC9")
+    credit_note.items.all().delete()
+    html = user_client.get(reverse("credit_notes:detail", args=[credit_note.pk])).text
+    assert "Sin ítems." in html
+    assert 'id="credit-note-total">$ 119.000,00' in html
