@@ -46,7 +46,8 @@ def credit_totals_context(invoice, header, formset, *, live: bool = False) -> di
         try:
             totals = services.credit_note_totals(invoice_id=invoice.pk, concept=_concept(header), lines=lines)
         except services.CreditLimitError as error:
-            apply_limit_errors(header, formset, error.field_errors)
+            if live:  # a full page already carries the refusal that re-rendered it
+                apply_limit_errors(header, formset, error.field_errors)
     # The core's lines are the rows with a quantity, in the form's order.
     per_form = dict(zip(chosen, totals.lines, strict=True)) if totals else {}
     rows = [(form, per_form.get(form)) for form in formset.forms]
