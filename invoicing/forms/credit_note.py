@@ -234,17 +234,16 @@ def credit_note_forms(*, rows, data=None, note=None):
     return header, CreditLineFormSet(initial=initial, rows=rows, return_only=header.is_return)
 
 
-def credit_note_forms_with_factus_errors(note, *, rows):
-    """Forms for a draft's edit page; after a refusal (Factus' 422, or the limits checked again when
-    it was sent) they carry its messages next to their fields.
+def credit_note_edit_forms(note, *, rows):
+    """The forms of a draft's edit page, bound to what the note holds (so the page shows its totals,
+    and the total it sends back, from the first paint); after a refusal (Factus' 422, or the limits
+    checked again when it was sent) they carry its messages next to their fields.
 
     The core stores them as ``lines-<i>-<field>`` (``i``: the form row that posted the line, Factus'
     ``items.N`` mapped back) and header paths as Factus names them. Returns (form, formset, messages
     no field matched, for a banner).
     """
     header, formset = credit_note_forms(rows=rows, note=note)
-    if note.status != note.Status.INVALID or not note.field_errors:
-        return header, formset, []
     data = {**as_post_data(header), f"{LINE_PREFIX}-TOTAL_FORMS": str(len(formset.forms))}
     data[f"{LINE_PREFIX}-INITIAL_FORMS"] = "0"
     for form in formset.forms:
@@ -252,6 +251,8 @@ def credit_note_forms_with_factus_errors(note, *, rows):
     header, formset = credit_note_forms(rows=rows, data=data, note=note)
     header.is_valid()
     formset.is_valid()
+    if note.status != note.Status.INVALID or not note.field_errors:
+        return header, formset, []
     rows_errors, leftovers = {}, []
     for key, texts in note.field_errors.items():
         texts = [texts] if isinstance(texts, str) else [str(t) for t in texts]

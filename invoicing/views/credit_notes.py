@@ -17,8 +17,8 @@ from invoicing.forms.credit_note import (
     VOID_CONCEPT,
     CreditNoteVoidForm,
     apply_limit_errors,
+    credit_note_edit_forms,
     credit_note_forms,
-    credit_note_forms_with_factus_errors,
     form_token_of,
 )
 
@@ -182,7 +182,7 @@ def credit_note_update(request, pk):
     invoice = invoice_or_404(note.invoice_id)
     rows = invoice_credit_balance(invoice).lines
     if request.method != "POST":
-        header, formset, leftovers = credit_note_forms_with_factus_errors(note, rows=rows)
+        header, formset, leftovers = credit_note_edit_forms(note, rows=rows)
         return _render_form(request, invoice, header, formset, note, factus_errors=leftovers)
     header, formset = credit_note_forms(rows=rows, data=request.POST, note=note)
     if header.is_valid() & formset.is_valid():

@@ -369,6 +369,7 @@ def test_a_rejected_note_is_deleted_at_factus_and_corrected(issuer, invoice, wir
     assert response["Location"] == reverse("credit_notes:update", args=[note.pk])
     form = issuer.get(response["Location"]).text
     assert 'name="lines-0-quantity" value="1"' in form
+    assert 'name="shown_total" value="50000.00"' in form  # its total from the first paint
     data = partial(invoice, {0: "1"}, observation="Devolución")
     issuer.post(reverse("credit_notes:update", args=[note.pk]), data)
     assert CreditNote.objects.get().status == Status.VALIDATED
