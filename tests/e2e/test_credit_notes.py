@@ -160,3 +160,20 @@ def test_a_dian_rejected_note_is_deleted_at_factus_corrected_and_issued(
     note = CreditNote.objects.get()
     assert note.status == CreditNote.Status.VALIDATED
     assert [n["status"] for n in emulator.snapshot()["credit_notes"]][-1] == 1
+
+
+def test_emitir_pressed_before_the_total_came_does_not_credit_an_unseen_total(
+    logged_in_page, live_server, emulator, ranges, issuer
+):
+    invoice = validated_invoice(issuer, (2, "50000.00"))
+    page = logged_in_page
+    page.goto(f"{live_server.url}/facturas/{invoice.pk}/notas-credito/nueva/")
+    page.wait_for_load_state("networkidle")
+    page.get_by_label("Cantidad, línea 1").fill("1")
+    page.get_by_role("button", name="Emitir nota crédito").click()  # before the 400 ms debounce
+    expect(page.locator("#totals-notice")).to_contain_text("El total cambió mientras escribía")
+    expect(page.locator("#credit-note-total")).to_have_text("$ 50.000,00")
+    assert not CreditNote.objects.exists()
+    page.get_by_role("button", name="Emitir nota crédito").click()
+    expect(page.get_by_role("alert").filter(has_text=re.compile("validada", re.I))).to_be_visible()
+    assert CreditNote.objects.get().total == Decimal("50000.00")
