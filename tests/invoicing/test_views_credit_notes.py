@@ -49,19 +49,9 @@ def wired(emulator):
 
 
 @pytest.fixture
-def ranges(db):
-    NumberingRangeFactory()
-    NumberingRangeFactory(
-        factus_id=9,
-        document="22",
-        document_name="Nota Crédito",
-        prefix="NC",
-        from_number=1,
-        to_number=16000000,
-        current=1,
-        resolution_number="",
-        technical_key="",
-    )
+def ranges(note_range):
+    """The emulator's bill range (SETP, 8) and credit-note range (NC, 9: conftest's ``note_range``)."""
+    return NumberingRangeFactory()
 
 
 @pytest.fixture
