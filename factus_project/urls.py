@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("facturas/", include("invoicing.urls")),
+    path("notas-credito/", include("invoicing.credit_note_urls")),
     path("catalogo/", include("catalog.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/", not_found),

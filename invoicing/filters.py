@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import django_filters
 from django import forms
 from django.db.models.functions import Coalesce
 from django.urls import reverse_lazy
 
 from catalog.models import Customer
 from catalog.widgets import SearchChoiceField
+from invoicing.credit_note_selectors import credit_note_invoice_search, credit_note_search
 from invoicing.forms import BootstrapForm
-from invoicing.models import Invoice
+from invoicing.models import CreditNote, Invoice
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
-SELECTOR_KEYS = ("status", "date_from", "date_to", "customer", "number", "reference", "q")
+SELECTOR_KEYS = ("status", "date_from", "date_to", "customer", "number", "reference", "q", "credit")
+# The credit-note state filter: invoices with validated notes, or fully credited ("Anulada").
+CREDIT_CHOICES = [("", "Todas"), ("with_notes", "Con notas crédito"), ("voided", "Anuladas")]
 # Column key -> ORDER BY fields or expressions (ascending); "-key" sorts descending.
 # "total" is the figure the list shows: Factus' total, else ours (estimated_total).
 SORTS = {
@@ -57,6 +61,12 @@ class InvoiceFilterForm(BootstrapForm):
         url=reverse_lazy("catalog:customer_search"),
         placeholder="Todos",
         error_messages={"invalid_choice": "Elija un cliente de la lista."},
+    )
+    credit = forms.ChoiceField(
+        label="Notas crédito",
+        required=False,
+        choices=CREDIT_CHOICES,
+        error_messages={"invalid_choice": "Elija una opción de la lista."},
     )
     number = forms.CharField(label="Número o prefijo", required=False, max_length=40)
     reference = forms.CharField(label="Referencia", required=False, max_length=64)
@@ -115,3 +125,96 @@ class InvoiceFilterForm(BootstrapForm):
                 "aria": ("descending" if descending else "ascending") if active else None,
             }
         return links
+
+
+# --- credit notes (django-filter) ------------------------------------------------------------------
+
+# Column key (the ``orden`` parameter) -> the model field it sorts by.
+CREDIT_NOTE_SORTS = {
+    "fecha": "created_at",
+    "numero": "number",
+    "cliente": "invoice__customer__names",
+    "total": "total",
+    "estado": "status",
+}
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CreditNoteFilter(django_filters.FilterSet):
+    """The credit-note list's filters; an invalid value is reported on its field and ignored."""
+
+    q = django_filters.CharFilter(
+        label="Cliente o número",
+        method="filter_text",
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Cliente, número, referencia…"}),
+    )
+    status = django_filters.ChoiceFilter(
+        label="Estado", choices=CreditNote.Status.choices, empty_label="Todos"
+    )
+    concept = django_filters.ChoiceFilter(
+        label="Concepto",
+        field_name="correction_concept",
+        choices=CreditNote.Concept.choices,
+        empty_label="Todos",
+    )
+    date_from = django_filters.DateFilter(
+        label="Desde",
+        field_name="created_at",
+        lookup_expr="date__gte",
+        widget=_date_input(),
+        error_messages={"invalid": "Fecha no válida."},
+    )
+    date_to = django_filters.DateFilter(
+        label="Hasta",
+        field_name="created_at",
+        lookup_expr="date__lte",
+        widget=_date_input(),
+        error_messages={"invalid": "Fecha no válida."},
+    )
+    invoice = django_filters.CharFilter(
+        label="Factura (número o referencia)", method="filter_invoice", max_length=64
+    )
+    orden = django_filters.OrderingFilter(
+        fields=[(field, key) for key, field in CREDIT_NOTE_SORTS.items()], widget=forms.HiddenInput
+    )
+
+    class Meta:
+        model = CreditNote
+        fields = ()
+        form = BootstrapForm
+
+    def filter_text(self, queryset, name, value):
+        return credit_note_search(queryset, value)
+
+    def filter_invoice(self, queryset, name, value):
+        return credit_note_invoice_search(queryset, value)
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.form.add_error("date_to", "La fecha final es anterior a la inicial.")
+        queryset = super().filter_queryset(queryset)
+        if data.get("orden"):  # the id breaks ties, so a page never repeats or skips a row
+            return queryset.order_by(*queryset.query.order_by, "id")
+        return queryset.order_by("-created_at", "-id")
+
+    def has_filters(self) -> bool:
+        return any(self.data.get(name) for name in self.filters if name != "orden")
+
+    def sort_columns(self) -> dict:
+        """Per column: the ``orden`` value its header link sets (toggling) and its aria-sort."""
+        self.form.errors  # noqa: B018  (validates the form: cleaned_data holds the valid fields)
+        current = (self.form.cleaned_data.get("orden") or ["-fecha"])[0]
+        columns = {}
+        for key in CREDIT_NOTE_SORTS:
+            active = current.lstrip("-") == key
+            descending = current.startswith("-")
+            columns[key] = {
+                "param": key if active and descending else f"-{key}" if active else key,
+                "aria": ("descending" if descending else "ascending") if active else None,
+            }
+        return columns

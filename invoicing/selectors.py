@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from catalog.models import Customer, PaymentMethod
 from core.keyset import KeysetPage, keyset_page
-from invoicing.models import Invoice, InvoiceEvent, InvoiceItem
+from invoicing.credit_selectors import invoices_with_credit_state
+from invoicing.models import CreditNote, Invoice, InvoiceEvent, InvoiceItem
 
 # Heavy columns the list never shows.
 LIST_DEFERRED = (
@@ -89,7 +90,9 @@ def _matching_customers(text: str) -> QuerySet:
 def invoice_list(
     *, filters: dict | None = None, with_cufe: bool = False, compact: bool = False
 ) -> QuerySet[Invoice]:
-    """Invoices newest first, filtered by status, date range, customer, number, reference, q.
+    """Invoices newest first, filtered by status, date range, customer, number, reference, q, and
+    credit ("with_notes": validated credit notes; "voided": fully credited), annotated with
+    ``credited_total`` and ``is_voided``.
 
     ``with_cufe`` loads the CUFE too (the CSV export shows it; the page does not). ``compact``
     loads only ``PAGE_FIELDS`` (the list page: a third of the columns, one join).
@@ -115,6 +118,11 @@ def invoice_list(
     if customer:
         customer = getattr(customer, "pk", customer)
         qs = qs.filter(customer_id=customer)
+    qs = invoices_with_credit_state(qs)  # the "Anulada" badge, and the credit filter below
+    if filters.get("credit") == "with_notes":
+        qs = qs.filter(credited_total__gt=0)
+    elif filters.get("credit") == "voided":
+        qs = qs.filter(is_voided=True)
     return _text_filters(qs, filters).order_by("-created_at", "-id")
 
 
@@ -197,15 +205,19 @@ OUTCOME_KINDS = {
 # may exist, the status box under the panel says what to do next («Reintentar», «Verificar en
 # Factus»), and the panel's paragraph only what neither says (the attempt's ``note``).
 MAY_EXIST = {
-    "yes": "Sí: la factura existe en Factus.",
-    "no": "No: la factura no se creó en Factus.",
+    "yes": "Sí: {noun} existe en Factus.",
+    "no": "No: {noun} no se creó en Factus.",
     "not_yet": "No aparece en Factus por ahora.",
     "maybe": "Puede que sí: no fue posible comprobarlo.",
 }
 
 
-def _lookup_text(detail: dict) -> str:
-    reference = detail.get("reference") or "de la factura"
+def _noun(document) -> str:
+    return "la nota crédito" if isinstance(document, CreditNote) else "la factura"
+
+
+def _lookup_text(detail: dict, noun: str = "la factura") -> str:
+    reference = detail.get("reference") or f"de {noun}"
     tries = int(detail.get("lookup_tries") or 1)
     times = f" ({tries} intentos)" if tries > 1 else ""
     state = detail.get("lookup")
@@ -235,11 +247,11 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def last_attempt(invoice: Invoice) -> dict | None:
-    """What the latest submit/retry/reconcile of ``invoice`` found, for the "Último intento" panel:
-    what happened, whether the bill may exist at Factus, what the app did to find out, and (409)
-    the blocking bill; None before any attempt and after the bill was deleted at Factus. Uses the
-    prefetched events when present."""
+def last_attempt(invoice: Invoice | CreditNote) -> dict | None:
+    """What the latest submit/retry/reconcile of ``invoice`` (or credit note) found, for the "Último
+    intento" panel: what happened, whether the document may exist at Factus, what the app did to find
+    out, and (409) the blocking document; None before any attempt and after the document was deleted
+    at Factus. Uses the prefetched events when present."""
     event = None
     for candidate in invoice.events.all():  # newest first
         if candidate.action == InvoiceEvent.Action.DELETE and candidate.outcome == InvoiceEvent.Outcome.OK:
@@ -266,8 +278,9 @@ def last_attempt(invoice: Invoice) -> dict | None:
         # Validated, at once or found by reference: the page's one-time message tells it.
         "validated": kind == "validated" or detail.get("outcome_kind") == "validated",
         "may_exist": detail.get("may_exist", ""),
-        "may_exist_text": MAY_EXIST.get(detail.get("may_exist"), ""),
-        "lookup_text": _lookup_text({"reference": invoice.reference_code, **detail}),
+        "may_exist_text": MAY_EXIST.get(detail.get("may_exist"), "").format(noun=_noun(invoice)),
+        "lookup_text": _lookup_text({"reference": invoice.reference_code, **detail}, _noun(invoice)),
+        "credit_note": isinstance(invoice, CreditNote),
         "checked_first": bool(checked_first),
         "retry_at": timezone.localtime(datetime.fromisoformat(retry_at)) if retry_at else None,
         "blocking": detail.get("blocking") if kind == "conflict" else None,

@@ -21,4 +21,8 @@ urlpatterns = [
     path("<int:pk>/xml/", views.invoice_xml, name="invoice_xml"),
     path("<int:pk>/correo/", views.invoice_email, name="invoice_email"),
     path("<int:pk>/eliminar/", views.invoice_delete, name="invoice_delete"),
+    # Credit notes made from the invoice (the notes themselves: invoicing/credit_note_urls.py).
+    path("<int:pk>/notas-credito/anular/", views.credit_note_void, name="credit_note_void"),
+    path("<int:pk>/notas-credito/nueva/", views.credit_note_create, name="credit_note_create"),
+    path("<int:pk>/notas-credito/totales/", views.credit_note_totals, name="credit_note_totals"),
 ]

@@ -1,6 +1,22 @@
 """Invoice pages: thin views that parse, call one service or selector, and render."""
 
 from .bulk import bulk_run_detail, invoice_bulk_issue
+from .credit_note_documents import (
+    credit_note_delete,
+    credit_note_detail,
+    credit_note_email,
+    credit_note_export,
+    credit_note_list,
+    credit_note_pdf,
+    credit_note_xml,
+)
+from .credit_notes import (
+    credit_note_create,
+    credit_note_submit,
+    credit_note_totals,
+    credit_note_update,
+    credit_note_void,
+)
 from .documents import (
     invoice_delete,
     invoice_detail,
@@ -20,6 +36,18 @@ from .listing import invoice_export, invoice_import, invoice_list
 
 __all__ = [
     "bulk_run_detail",
+    "credit_note_create",
+    "credit_note_delete",
+    "credit_note_detail",
+    "credit_note_email",
+    "credit_note_export",
+    "credit_note_list",
+    "credit_note_pdf",
+    "credit_note_submit",
+    "credit_note_totals",
+    "credit_note_update",
+    "credit_note_void",
+    "credit_note_xml",
     "invoice_bulk_issue",
     "invoice_create",
     "invoice_delete",

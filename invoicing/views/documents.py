@@ -10,11 +10,13 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from core.permissions import permission_required
+from invoicing import credit_note_selectors as note_selectors
 from invoicing import selectors, services
 from invoicing.forms import EmailForm
 from invoicing.services import follow_up
 
 from .common import USER_ERRORS, classify_dian, detail_figures, error_text, invoice_or_404
+from .credit_note_common import CREATE_PERMISSION, DELETE_PERMISSION, ISSUE_PERMISSION
 
 # Factus refused the e-mail for the moment (429, 5xx, no answer): retried by the follow-up cycle.
 TRANSIENT_EMAIL_ERRORS = follow_up.TRANSIENT
@@ -31,6 +33,10 @@ def invoice_detail(request, pk):
             "invoice": invoice,
             "dian_messages": classify_dian(invoice.dian_messages),
             "email_form": EmailForm(initial={"email": invoice.customer.email}),
+            "can_delete_notes": request.user.has_perm(DELETE_PERMISSION),
+            "can_credit": request.user.has_perms((CREATE_PERMISSION, ISSUE_PERMISSION)),
+            "credit": note_selectors.invoice_credit_summary(invoice),
+            "credit_notes": note_selectors.invoice_credit_notes(invoice),
             "last_attempt": selectors.last_attempt(invoice),
             "qr_link": selectors.qr_link(invoice),
             **detail_figures(invoice),

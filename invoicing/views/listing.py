@@ -59,25 +59,25 @@ def invoice_list(request):
     )
 
 
-def _cell(value) -> str:
+def csv_cell(value) -> str:
     """Text a spreadsheet will not run as a formula."""
     text = "" if value is None else str(value)
     return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
 
 
-class _Echo:
+class Echo:
     def write(self, value):
         return value
 
 
 def _csv_rows(queryset):
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     yield "\ufeff" + writer.writerow(CSV_HEADER)  # the BOM makes spreadsheet programs read UTF-8
     for invoice in queryset.iterator(chunk_size=500):
         customer = invoice.customer
         yield writer.writerow(
             [
-                _cell(value)
+                csv_cell(value)
                 for value in (
                     invoice.number,
                     invoice.reference_code,

@@ -23,7 +23,7 @@ from api.models import ApiToken
 from core.roles import ADMINISTRATION, BILLING, READ_ONLY, ROLES
 from factus_emulator import Sandbox
 from factus_emulator.testing import register
-from invoicing.models import BulkRun
+from invoicing.models import BulkRun, CreditNote
 from tests.catalog.factories import CustomerFactory, ProductFactory
 from tests.invoicing.factories import InvoiceFactory, InvoiceItemFactory
 
@@ -74,6 +74,23 @@ ROUTES: dict[str, tuple[str, str | None, tuple[str, ...] | str, bool]] = {
     "profile": ("GET", None, ANY_ROLE, False),  # personal API tokens: they act with the user's permissions
     "api_tokens": ("POST", None, ANY_ROLE, False),
     "api_token_revoke": ("POST", "token", ANY_ROLE, False),
+    "invoicing:credit_note_void": (
+        "POST",
+        "invoice",
+        ("invoicing.add_creditnote", "invoicing.issue_creditnote"),
+        False,
+    ),
+    "invoicing:credit_note_create": ("POST", "invoice", ("invoicing.add_creditnote",), False),
+    "invoicing:credit_note_totals": ("POST", "invoice", ("invoicing.add_creditnote",), False),
+    "credit_notes:list": ("GET", None, ("invoicing.view_creditnote",), False),
+    "credit_notes:export": ("GET", None, ("invoicing.view_creditnote",), False),
+    "credit_notes:detail": ("GET", "credit_note", ("invoicing.view_creditnote",), False),
+    "credit_notes:update": ("POST", "credit_note", ("invoicing.add_creditnote",), False),
+    "credit_notes:submit": ("POST", "credit_note", ("invoicing.issue_creditnote",), False),
+    "credit_notes:pdf": ("GET", "credit_note", ("invoicing.view_creditnote",), False),
+    "credit_notes:xml": ("GET", "credit_note", ("invoicing.view_creditnote",), False),
+    "credit_notes:email": ("POST", "credit_note", ("invoicing.email_creditnote",), False),
+    "credit_notes:delete": ("POST", "credit_note", ("invoicing.delete_at_factus",), False),
     "reports:index": ("GET", None, ("invoicing.view_reports",), False),
     "reports:report": ("GET", "report", ("invoicing.view_reports",), False),
     "reports:report_csv": ("GET", "report", ("invoicing.view_reports",), False),
@@ -137,6 +154,7 @@ def objects():
     product = ProductFactory()
     invoice = InvoiceFactory(customer=customer)
     InvoiceItemFactory(invoice=invoice, position=0, product=product)  # both in use: never deleted
+    credit_note = CreditNote.objects.create(invoice=invoice)  # a draft: nothing sent by the walk
     run = BulkRun.objects.create()
     owner = get_user_model().objects.create_user("dueno-del-token")
     token = ApiToken.objects.create(user=owner, name="ajeno", prefix="x", token_hash="0" * 64)
@@ -145,6 +163,7 @@ def objects():
         "customer": customer,
         "product": product,
         "bulk_run": run,
+        "credit_note": credit_note,
         "token": token,
         "report": "ventas-mes",
     }

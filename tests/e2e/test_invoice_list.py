@@ -33,7 +33,9 @@ def test_filter_the_list_by_a_customer_chosen_in_the_picker(logged_in_page, live
     page.goto(f"{live_server.url}/facturas/")
     expect(page.get_by_role("link", name="SETP990000002")).to_be_visible()
     search = page.get_by_role("search", name="Filtrar facturas")
-    expect(search.locator("select")).to_have_count(1)  # the status; customers are searched, not listed
+    # The status and the credit-note state are selects; customers are searched, not listed.
+    expect(search.locator("select")).to_have_count(2)
+    expect(search.locator("select option", has_text="Ana Gómez")).to_have_count(0)
     expect(search.locator("input[type=hidden][name='customer']")).to_have_value("")
 
     picker = search.get_by_role("combobox", name="Cliente")
