@@ -8,6 +8,7 @@ from typing import Annotated
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from ninja import Query, Router
 from ninja import Status as Reply
@@ -20,8 +21,17 @@ from api.problems import ApiProblem, Problem, field_error, validation_problem
 from factus.errors import FactusError
 from invoicing import api_selectors, selectors, services
 from invoicing.models import CreditNote, Invoice
-from invoicing.schemas import CreateBody, EmailIn, InvoiceOut, InvoicePage, MessageOut
+from invoicing.schemas import (
+    BulkIssueIn,
+    BulkIssueOut,
+    CreateBody,
+    EmailIn,
+    InvoiceOut,
+    InvoicePage,
+    MessageOut,
+)
 from invoicing.services.api_intake import invoice_create_from_bill, invoice_create_from_ids
+from invoicing.services.bulk import bulk_issue
 
 invoices = Router(tags=["Facturas"])
 Status = Invoice.Status
@@ -178,6 +188,29 @@ def invoice_list(
 )
 def invoice_read(request, invoice_id: int):
     return _detail(invoice_id)
+
+
+@invoices.post(
+    "/issue",
+    auth=perm("invoicing.issue_invoice"),
+    response={202: BulkIssueOut, 400: Problem, 409: Problem, 422: Problem, 429: Problem},
+    summary="Emitir muchas facturas en segundo plano (cada una se pone en cola una sola vez)",
+)
+def invoices_bulk_issue(request, body: BulkIssueIn):
+    """The same service as "Emitir seleccionadas" (invoicing.services.bulk): a second call with
+    the same ids adds nothing while they are queued or being issued; progress at ``progress_url``."""
+    issued = bulk_issue(invoice_ids=body.ids, user=request.user)
+    run_id = issued.run.pk if issued.run else None
+    return Reply(
+        202,
+        {
+            "run_id": run_id,
+            "added": issued.added,
+            "already_queued": issued.already_queued,
+            "not_issuable": issued.not_issuable,
+            "progress_url": reverse("invoicing:bulk_run_detail", args=[run_id]) if run_id else None,
+        },
+    )
 
 
 @invoices.post(

@@ -312,3 +312,17 @@ class CreditNoteOut(CreditNoteSummary):
 class CreditNotePage(Schema):
     items: list[CreditNoteSummary]
     next_cursor: str | None = Field(description="pásela como ?cursor= para la página siguiente")
+
+
+class BulkIssueIn(Strict):
+    ids: Annotated[list[int], Field(min_length=1, max_length=1000)] = Field(
+        description="ids de borradores (u otras facturas emitibles) de esta aplicación"
+    )
+
+
+class BulkIssueOut(Schema):
+    run_id: int | None = Field(description="la emisión masiva que las emite (None: no había nada que emitir)")
+    added: int = Field(description="facturas puestas en cola ahora")
+    already_queued: int = Field(description="ya estaban en cola o emitiéndose: no se agregan otra vez")
+    not_issuable: int = Field(description="no existen o su estado no se puede emitir")
+    progress_url: str | None = Field(description="la página de avance de la emisión")

@@ -263,3 +263,32 @@ def test_a_key_older_than_24_hours_is_new_again(api, synced):
         "/api/v1/invoices", documented(reference_code="OTRA-3"), HTTP_IDEMPOTENCY_KEY="vieja"
     )
     assert (other.status_code, other.json()["reference_code"]) == (201, "OTRA-3")
+
+
+def drafts(api, synced, product, count: int) -> list[int]:
+    customer = api.post_json("/api/v1/invoices", documented()).json()["customer"]["id"]
+    body = {"customer_id": customer, "items": [{"product_id": product, "quantity": 1}]}
+    return [api.post_json("/api/v1/invoices", body).json()["id"] for _ in range(count)]
+
+
+def test_bulk_issue_enqueues_each_draft(api, synced, product, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # queued, not run
+    ids = drafts(api, synced, product, 2)
+    response = api.post_json("/api/v1/invoices/issue", {"ids": ids})
+    assert (response.status_code, response.json()["added"]) == (202, 2)
+
+
+def test_bulk_issue_twice_adds_nothing(api, synced, product, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    ids = drafts(api, synced, product, 2)
+    api.post_json("/api/v1/invoices/issue", {"ids": ids})
+    again = api.post_json("/api/v1/invoices/issue", {"ids": ids}).json()
+    assert (again["added"], again["already_queued"]) == (0, 2)
+
+
+def test_bulk_issue_needs_the_issue_permission(read_api, synced):
+    assert read_api.post_json("/api/v1/invoices/issue", {"ids": [1]}).status_code == 403
+
+
+def test_bulk_issue_of_no_ids_is_a_validation_problem(api, synced):
+    assert api.post_json("/api/v1/invoices/issue", {"ids": []}).status_code == 422
