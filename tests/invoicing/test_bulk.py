@@ -9,9 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from core.roles import READ_ONLY
 from factus_emulator.testing import register
 from invoicing.models import BulkItem, Invoice
 from invoicing.services.bulk import bulk_issue, bulk_item_run, bulk_recover, lease
+from tests.conftest import give_role
 from tests.invoicing.conftest import BASE, bills
 
 
@@ -121,6 +123,8 @@ def test_a_killed_attempt_is_looked_up_not_sent_twice(
 
 @pytest.fixture
 def issuer(client, staff):
+    """Reads invoices (role "Consulta") and may issue them: the progress page is read with view_invoice."""
+    give_role(staff, READ_ONLY)
     staff.user_permissions.add(Permission.objects.get(codename="issue_invoice"))
     client.force_login(staff)
     return client

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 import responses
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from factus_emulator.testing import register
@@ -124,6 +125,7 @@ def test_an_email_factus_refuses_for_now_is_scheduled_again(client, staff, make_
         return answer(method, path, headers, body)
 
     factus_settings.handle = busy_mail
+    staff.user_permissions.add(Permission.objects.get(codename="email_invoice"))
     client.force_login(staff)
     client.post(reverse("invoicing:invoice_email", args=[invoice.pk]), {"email": "cliente@example.com"})
     assert FollowUp.objects.get(invoice=invoice, kind=FollowUp.Kind.EMAIL).data == {

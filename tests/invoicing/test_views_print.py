@@ -46,6 +46,6 @@ def test_the_printable_view_is_get_only(user_client, invoice):
     assert user_client.post(f"/facturas/{invoice.pk}/imprimir/").status_code == 405
 
 
-def test_the_printable_view_needs_permission_to_see_invoices(client, user, invoice):
-    client.force_login(user)
+def test_the_printable_view_needs_permission_to_see_invoices(client, make_user, invoice):
+    client.force_login(make_user("sin-rol"))
     assert client.get(f"/facturas/{invoice.pk}/imprimir/").status_code == 403

@@ -24,8 +24,9 @@ def sold():
     return invoice, note
 
 
-def test_home_without_permission_shows_no_figures(user_client):
-    response = user_client.get("/")
+def test_home_without_permission_shows_no_figures(client, make_user):
+    client.force_login(make_user("sin-rol"))
+    response = client.get("/")
     assert "dash" not in response.context
 
 
@@ -38,7 +39,8 @@ def test_home_is_a_get_page(staff_client):
     assert staff_client.post("/").status_code == 405
 
 
-def test_reports_need_the_report_permission(client, user):
+def test_reports_need_the_report_permission(client, make_user):
+    user = make_user("solo-facturas")
     grant(user, "view_invoice")
     client.force_login(user)
     assert client.get("/informes/").status_code == 403
