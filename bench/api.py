@@ -5,9 +5,9 @@
 Create+issue: ``POST /api/v1/invoices`` with a Factus body and ``"issue": true`` through Django's
 test client (token auth, throttle, idempotency key, validation, draft, submission), against the
 emulator's HTTP server in a thread; overhead = request time minus the emulator's own server time.
-List: ``GET /api/v1/invoices?limit=100`` at depths spread over 100,000 invoices (pages by key,
-PROVISIONAL selector in invoicing/api_selectors.py until feat-roles' keyset selector lands),
-p95 server time and query count. Targets: overhead p50 < 25 ms, list p95 < 60 ms.
+List: ``GET /api/v1/invoices?limit=100`` at depths spread over 100,000 invoices (the API's
+forward-only cursor, core.cursor), p95 server time and query count.
+Targets: overhead p50 < 25 ms, list p95 < 60 ms.
 """
 
 from __future__ import annotations
