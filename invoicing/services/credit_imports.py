@@ -18,7 +18,7 @@ from invoicing.payloads import parse_money, parse_stamp
 from . import resolve
 from .events import Action, Outcome, record_event
 from .figures import lines_with_figures
-from .imports import ImportSummary
+from .imports import ImportSummary, walk_pages
 from .kinds import CREDIT_NOTE
 from .submit import apply
 
@@ -31,19 +31,9 @@ def credit_notes_import(*, user=None, client=None, budget_seconds: float | None 
     A note whose bill is not one of our invoices is not imported (counted as failed, named).
     """
     client = client or get_client()
-    summary, page = ImportSummary(what="notas crédito"), 1
+    summary = ImportSummary(what="notas crédito")
     with budget(budget_seconds) if budget_seconds is not None else nullcontext():
-        while True:
-            try:
-                current = client.list_credit_notes(page=page)
-                for row in current.items:
-                    _import_row(client, row, user, summary)
-            except FactusError as exc:
-                summary.interrupted = exc.message
-                break
-            if not current.has_next or not current.items:
-                break
-            page += 1
+        walk_pages(client.list_credit_notes, lambda row: _import_row(client, row, user, summary), summary)
     return summary
 
 

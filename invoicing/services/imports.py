@@ -70,19 +70,27 @@ def invoices_import(*, user=None, client=None, budget_seconds: float | None = No
 
 
 def _import_all(client, user) -> ImportSummary:
-    summary, page = ImportSummary(), 1
+    summary = ImportSummary()
+    walk_pages(client.list_bills, lambda row: _import_row(client, row, user, summary), summary)
+    return summary
+
+
+def walk_pages(list_page, import_row, summary: ImportSummary) -> None:
+    """Every row of every page of a Factus list (``list_page(page=N)``), given to ``import_row``;
+    a Factus error ends the walk and is recorded as ``summary.interrupted``. Shared by the bill and
+    the credit-note imports."""
+    page = 1
     while True:
         try:
-            current = client.list_bills(page=page)
+            current = list_page(page=page)
             for row in current.items:
-                _import_row(client, row, user, summary)
+                import_row(row)
         except FactusError as exc:
             summary.interrupted = exc.message
-            break
+            return
         if not current.has_next or not current.items:
-            break
+            return
         page += 1
-    return summary
 
 
 def _import_row(client, row: dict, user, summary: ImportSummary) -> None:
