@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 import invoices as base  # noqa: E402  (bench/invoices.py: settings, database name, seeding)
+import redis  # noqa: E402
 
 
 def measure_issue(user, count: int) -> list[float]:
@@ -133,7 +134,11 @@ def main() -> None:
 
         django.setup()
         call_command("migrate", verbosity=0)
+        redis.Redis.from_url(base.REDIS_URL).flushdb()
         user, _customers = base.seed(args.invoices)
+        from core.startup import warm_up_and_freeze  # as a server process does at start
+
+        warm_up_and_freeze()
         user.is_superuser = True  # every permission: the bench measures the API, not the roles
         user.save(update_fields=["is_superuser"])
         lists, queries = measure_list(user, args.invoices)

@@ -249,5 +249,9 @@ class DatabaseStore:
                 RateBudget.objects.filter(pk=self.key).update(paused_until=until)
 
     def _row(self, model):
-        model.objects.get_or_create(pk=self.key)
-        return model.objects.select_for_update().get(pk=self.key)
+        """The schedule row, locked; created the first time (one query once it exists)."""
+        try:
+            return model.objects.select_for_update().get(pk=self.key)
+        except model.DoesNotExist:
+            model.objects.get_or_create(pk=self.key)
+            return model.objects.select_for_update().get(pk=self.key)

@@ -70,8 +70,8 @@ def document_constraints(prefix: str, *, number_taken: str) -> list:
             condition=Q(status="submitting", submitting_since__isnull=False) | ~Q(status="submitting"),
             name=f"{prefix}_submitting_has_since",
         ),
-        # One Factus number, one of our documents (resolve.number_taken checks it first, this
-        # catches two recordings at once). The number carries its prefix (SETP990000493), and a
+        # One Factus number, one of our documents (when this refuses a save, resolve.number_taken
+        # names the document that holds it). The number carries its prefix (SETP990000493), and a
         # pending or rejected bill is recorded without the prefix column: unique on the number is
         # unique on prefix + number too. A bill deleted at Factus frees its number (INFERRED:
         # Factus may give it again), so DELETED rows do not hold it.

@@ -182,6 +182,25 @@ def parse_money(value) -> Decimal | None:
         return None
 
 
+def allowance_amounts(extra) -> tuple[list[Decimal], list[Decimal]]:
+    """The document-level surcharges and discounts of a Factus body's ``allowance_charges`` (an API
+    caller's, kept in ``Invoice.factus_extra``): Factus adds the surcharges to the total and takes
+    the discounts off (API.md §5: total = Σ item totals + surcharges − discounts). An amount that is
+    not a finite number counts for nothing here (Factus answers it with a 422)."""
+    surcharges: list[Decimal] = []
+    discounts: list[Decimal] = []
+    charges = extra.get("allowance_charges") if isinstance(extra, dict) else None
+    for charge in charges if isinstance(charges, list) else []:
+        if not isinstance(charge, dict):
+            continue
+        amount = parse_money(charge.get("amount"))
+        if amount is None or not amount.is_finite():
+            continue
+        surcharge = charge.get("is_surcharge") in (True, 1, "1", "true")
+        (surcharges if surcharge else discounts).append(amount)
+    return surcharges, discounts
+
+
 def is_rejection(messages) -> bool:
     """A status-0 bill is rejected (not merely pending) when a DIAN message says "Rechazo"."""
     return any(REJECTION_WORD in str(m) for m in messages or [])

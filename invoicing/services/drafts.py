@@ -9,6 +9,7 @@ from django.db import transaction
 
 from core import bounds
 from invoicing.models import Invoice, InvoiceItem, new_reference_code
+from invoicing.payloads import allowance_amounts
 from invoicing.totals import LineInput, compute_invoice, to_decimal
 
 from .events import Action, InvoiceActionError, Outcome, record_event
@@ -53,8 +54,9 @@ def _withholdings(raw) -> list[dict]:
     return [{"code": str(w["code"]), "rate": f"{w['rate']}"} for w in raw or []]
 
 
-def items_total(items) -> Decimal:
-    """Our total of unsaved or saved InvoiceItems (no queries): ``invoicing.totals`` over the lines."""
+def items_total(items, factus_extra: dict | None = None) -> Decimal:
+    """Our total of unsaved or saved InvoiceItems (no queries): ``invoicing.totals`` over the lines,
+    plus the surcharges and less the discounts of an API caller's ``allowance_charges``."""
     # Withholdings never change the total (informational), and imported ones may lack a rate.
     return compute_invoice(
         [
@@ -66,7 +68,8 @@ def items_total(items) -> Decimal:
                 is_excluded=bool(item.is_excluded),
             )
             for item in items
-        ]
+        ],
+        *allowance_amounts(factus_extra),
     ).total
 
 
@@ -133,7 +136,7 @@ def invoice_create_draft(
     built = _build_items(items)
     invoice = Invoice.objects.create(
         created_by=user if user and user.is_authenticated else None,
-        estimated_total=items_total(built),
+        estimated_total=items_total(built, factus_extra),
         reference_code=reference_code or new_reference_code(),
         factus_extra=factus_extra or {},
         **fields,
@@ -155,7 +158,7 @@ def invoice_update_draft(*, invoice_id: int, user, items: list[dict], **header) 
     for name, value in _header(header).items():
         setattr(invoice, name, value)
     built = _build_items(items)
-    invoice.estimated_total = items_total(built)
+    invoice.estimated_total = items_total(built, invoice.factus_extra)
     invoice.status = Invoice.Status.DRAFT
     invoice.field_errors = {}
     invoice.save()
@@ -188,6 +191,7 @@ def invoice_duplicate(*, invoice_id: int, user) -> Invoice:
 def invoice_refresh_estimated_total(*, invoice_id: int) -> Decimal | None:
     """Recompute ``estimated_total`` from the stored items (for edits outside the draft services)."""
     items = list(InvoiceItem.objects.filter(invoice_id=invoice_id))
-    total = items_total(items) if items else None
+    extra = Invoice.objects.filter(pk=invoice_id).values_list("factus_extra", flat=True).first()
+    total = items_total(items, extra) if items else None
     Invoice.objects.filter(pk=invoice_id).update(estimated_total=total)
     return total

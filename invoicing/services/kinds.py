@@ -25,6 +25,7 @@ from invoicing.payloads import (
     BILL_SHAPE,
     CREDIT_NOTE_SHAPE,
     Shape,
+    allowance_amounts,
     bill_payload,
     credit_note_payload,
     document_fields,
@@ -114,7 +115,8 @@ def _build_bill(invoice: Invoice) -> tuple[dict, InvoiceTotals]:
         "identification_document", "legal_organization", "tribute", "municipality"
     ).get(pk=invoice.customer_id)
     items = list(invoice.items.select_related("unit", "standard_code", "tribute").order_by("position", "id"))
-    return bill_payload(invoice, items), compute_invoice([line_input(item) for item in items])
+    lines = [line_input(item) for item in items]
+    return bill_payload(invoice, items), compute_invoice(lines, *allowance_amounts(invoice.factus_extra))
 
 
 def _build_credit_note(note: CreditNote) -> tuple[dict, InvoiceTotals]:

@@ -285,7 +285,8 @@ def _capitalized(text: str) -> str:
 def number_taken(doc: DocumentKind, outcome: Resolution, *, document_pk: int) -> Resolution:
     """``outcome``, unless its number is already recorded on another of our documents of the kind
     (another reference): Factus never gives one number to two documents, so that answer makes no
-    sense and is not recorded (UNVERIFIED). Call it with the row locked, just before saving."""
+    sense and is not recorded (UNVERIFIED). Called with the row locked, once the number's unique
+    constraint refused the save (submit._finish): it names the holder."""
     number = outcome.fields.get("number")
     if not number:
         return outcome

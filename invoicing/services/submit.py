@@ -110,14 +110,20 @@ def document_submit(
         try:
             return _finish(kind, document, user, claim.action, payload, watch.ms, outcome, ours)
         except IntegrityError:
-            # Another request recorded the same number between our check and our save (the unique
-            # constraint caught it): recorded again, the check now sees it -> UNVERIFIED.
+            # The number Factus gave is already recorded on another of our documents (the unique
+            # constraint caught it; Factus never gives one number twice, so it is an odd answer):
+            # recorded again with the check, which names the holder -> UNVERIFIED. The check is not
+            # made before every save: the constraint already makes it, for no query.
             logger.warning(
-                "%s %s: its number was recorded meanwhile; checking again", kind.title, document.pk
+                "%s %s: its number is already recorded; checking which document holds it",
+                kind.title,
+                document.pk,
             )
             if outcome.fields:
                 document.refresh_from_db(fields=list(outcome.fields))
-            return _finish(kind, document, user, claim.action, payload, watch.ms, outcome, ours)
+            return _finish(
+                kind, document, user, claim.action, payload, watch.ms, outcome, ours, check_number=True
+            )
     except Exception:  # what Factus said could not be stored: record that much, never SUBMITTING
         logger.exception("Could not record the outcome of %s %s", kind.title, document.pk)
         _finish(kind, document, user, claim.action, payload, watch.ms, resolve.internal_error(kind))
@@ -200,17 +206,29 @@ def apply(document: FactusDocument, outcome: Resolution) -> None:
 
 
 def _finish(
-    kind: DocumentKind, document, user, action, payload, duration_ms, outcome: Resolution, ours=None
+    kind: DocumentKind,
+    document,
+    user,
+    action,
+    payload,
+    duration_ms,
+    outcome: Resolution,
+    ours=None,
+    *,
+    check_number: bool = False,
 ) -> SubmitResult:
     """Phase (c): store what Factus said and the event, in one short transaction.
 
-    ``document`` is the instance claimed in phase (a). The row is locked again, but not re-read: only
-    the outcome columns are written (``update_fields``), so nothing read before the Factus call can
+    ``document`` is the instance claimed in phase (a); it is not re-read: only the outcome columns are
+    written (``update_fields``; the UPDATE locks the row), so nothing read before the Factus call can
     overwrite a column, and no wide SELECT/UPDATE of every column (QR, raw response...) is needed.
+    ``check_number``: first look, row locked, for another document holding the answer's number (after
+    the unique constraint refused it).
     """
     with transaction.atomic():
-        kind.model.objects.select_for_update().filter(pk=document.pk).values_list("pk", flat=True).get()
-        outcome = resolve.number_taken(kind, outcome, document_pk=document.pk)
+        if check_number:
+            kind.model.objects.select_for_update().filter(pk=document.pk).values_list("pk", flat=True).get()
+            outcome = resolve.number_taken(kind, outcome, document_pk=document.pk)
         if outcome.field_errors and kind.form_errors is not None:
             outcome = dataclasses.replace(
                 outcome, field_errors=kind.form_errors(document, outcome.field_errors)

@@ -42,6 +42,16 @@ def test_amounts_are_decimal_strings(api, synced):
     assert response.json()["totals"]["total"] == "99000.00"
 
 
+def test_a_draft_estimates_the_documented_surcharge_in_its_total(api, synced):
+    response = api.post_json("/api/v1/invoices", documented())
+    assert response.json()["estimated_total"] == "99000.00"
+
+
+def test_the_documented_surcharge_is_in_our_totals_as_in_factus(api, synced):
+    invoice_id = api.post_json("/api/v1/invoices", documented(issue=True)).json()["id"]
+    assert Invoice.objects.get(pk=invoice_id).totals_mismatch == {}
+
+
 def test_draft_by_our_ids(api, synced, product):
     customer = api.post_json("/api/v1/invoices", documented()).json()["customer"]["id"]
     body = {"customer_id": customer, "items": [{"product_id": product, "quantity": 2}]}

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from catalog.models import IdentificationDocumentType, LegalOrganization
-from invoicing.payloads import bill_fields, bill_payload, line_input, parse_stamp
+from invoicing.payloads import allowance_amounts, bill_fields, bill_payload, line_input, parse_stamp
 from tests.invoicing.factories import CustomerFactory, InvoiceFactory, InvoiceItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +76,20 @@ def test_line_input_from_an_item():
     )
     line = line_input(item)
     assert line.quantity == 2 and line.withholdings == (("05", Decimal("15")),)
+
+
+def test_allowance_charges_give_the_surcharges_and_discounts_factus_counts():
+    extra = {
+        "allowance_charges": [
+            {"concept_type": "03", "is_surcharge": True, "amount": "9000.00"},
+            {"concept_type": "00", "is_surcharge": False, "amount": 500},
+        ]
+    }
+    assert allowance_amounts(extra) == ([Decimal("9000.00")], [Decimal("500")])
+
+
+@pytest.mark.parametrize(
+    "charges", [None, "x", ["x"], [{"is_surcharge": True, "amount": "NaN"}], [{"is_surcharge": True}]]
+)
+def test_odd_allowance_charges_count_for_nothing(charges):
+    assert allowance_amounts({"allowance_charges": charges}) == ([], [])

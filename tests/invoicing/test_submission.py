@@ -470,23 +470,23 @@ def test_the_number_of_a_bill_deleted_at_factus_can_be_given_again(make_invoice,
     assert result.outcome == "validated" and invoice.number == "SETP990000493"
 
 
-def test_a_number_recorded_meanwhile_by_another_request_is_unverified_not_a_500(
-    make_invoice, staff, monkeypatch
+def test_a_number_recorded_by_another_request_during_the_factus_call_is_unverified_not_a_500(
+    make_invoice, staff
 ):
-    holder = _holder(make_invoice)
-    checks = []
-    real = resolve.number_taken
-
-    def late(kind, outcome, *, document_pk):  # the first check ran before the other request saved
-        checks.append(document_pk)
-        return outcome if len(checks) == 1 else real(kind, outcome, document_pk=document_pk)
-
-    monkeypatch.setattr(resolve, "number_taken", late)
     invoice = make_invoice()
-    result = submit(invoice, staff, FakeFactus(validate=[documented()]))
-    assert result.outcome == "unverified" and invoice.status == Status.UNVERIFIED
-    assert invoice.number == "" and result.invoice.number == ""
-    assert Invoice.objects.filter(number="SETP990000493").get().pk == holder.pk
+    holders = []
+
+    class Racing(FakeFactus):
+        def validate_bill(self, payload):  # another request records the same number meanwhile
+            holders.append(_holder(make_invoice))
+            return super().validate_bill(payload)
+
+    result = submit(invoice, staff, Racing(validate=[documented()]))
+    assert result.outcome == "unverified"
+    assert invoice.status == Status.UNVERIFIED
+    assert result.invoice.number == ""
+    assert f"(referencia {holders[0].reference_code})" in result.message
+    assert Invoice.objects.filter(number="SETP990000493").get().pk == holders[0].pk
 
 
 def test_import_does_not_record_a_number_twice(make_invoice, staff):
