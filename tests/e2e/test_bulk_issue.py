@@ -12,20 +12,16 @@ from tests.invoicing.factories import InvoiceFactory, InvoiceItemFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def draft(name: str):
-    invoice = InvoiceFactory(customer=CustomerFactory(names=name))
+def draft(name: str, pk: int):
+    """Ids past 999, as in a long-lived database (and in a full test run): es-CO must not group them."""
+    invoice = InvoiceFactory(id=pk, customer=CustomerFactory(names=name))
     InvoiceItemFactory(invoice=invoice, price="119000.00")
     return invoice
 
 
-@pytest.mark.skip(
-    reason="Quarantined: passes alone and with the list tests, but in a full run the ticked ids do "
-    "not reach the POST ('No hay borradores seleccionados'); cause not found yet. The bulk view, "
-    "service and progress page are covered by tests/invoicing/test_bulk.py."
-)
 def test_ticked_drafts_issue_and_the_progress_page_follows(logged_in_page, live_server, staff_user, emulator):
     staff_user.user_permissions.add(Permission.objects.get(codename="issue_invoice"))
-    first, second, left = draft("Ana Gómez"), draft("Bruno Díaz"), draft("Carla Ruiz")
+    first, second, left = draft("Ana Gómez", 91001), draft("Bruno Díaz", 91002), draft("Carla Ruiz", 91003)
     page = logged_in_page
     page.goto(f"{live_server.url}/facturas/")
     page.get_by_label(f"Seleccionar {first.reference_code}").check()

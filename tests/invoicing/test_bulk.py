@@ -15,6 +15,7 @@ from invoicing.models import BulkItem, Invoice
 from invoicing.services.bulk import bulk_issue, bulk_item_run, bulk_recover, lease
 from tests.conftest import give_role
 from tests.invoicing.conftest import BASE, bills
+from tests.invoicing.factories import InvoiceFactory
 
 
 @pytest.fixture
@@ -147,6 +148,12 @@ def test_issue_all_filtered_drafts(issuer, make_invoice):
     Invoice.objects.filter(pk=drafts[0].pk).update(status=Invoice.Status.VALIDATED)
     issuer.post(reverse("invoicing:invoice_bulk_issue"), {"scope": "filtered", "query": ""})
     assert list(BulkItem.objects.values_list("invoice_id", flat=True)) == [drafts[1].pk]
+
+
+def test_the_list_ticks_a_draft_by_its_plain_id_past_999(issuer):
+    InvoiceFactory(id=12345)  # es-CO would render 12.345, which the bulk view cannot read
+    response = issuer.get(reverse("invoicing:invoice_list"))
+    assert 'name="ids" value="12345"' in response.content.decode()
 
 
 def test_garbage_ids_are_ignored_not_a_500(issuer):
