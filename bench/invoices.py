@@ -10,8 +10,9 @@ List: the rendered list view (falls back to the selector + Paginator when the vi
 unfiltered and filtered, at page sizes 25 and 100: p50/p95 server time and query count. The view
 pages by key since feat-roles and ignores ``page`` (every view request is a first page); the deep
 pages are bench/list.py's.
-Submission overhead: time of ``invoice_submit`` minus the time the emulator spent answering,
-against the emulator's HTTP server in a thread (loopback HTTP counts as overhead), its query count,
+Submission overhead: time of ``invoice_submit`` minus the time the emulator spent answering (its
+Server-Timing header), against the emulator's HTTP server in a process of its own, as Factus is
+another machine (loopback HTTP and the emulator's request parsing count as overhead), its query count,
 and the CPU time of the submitting thread (``time.thread_time``: neither the emulator thread nor the
 waits on PostgreSQL; what stays comparable when the machine is loaded).
 Credit-note submission overhead, measured the same way: each validated invoice then gets a note
@@ -25,6 +26,7 @@ p50 < 20 ms for the invoice and for the note, the note's query count flat in its
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import random
 import sys
@@ -186,8 +188,6 @@ def _ranges_after(seeded: int) -> list[dict]:
 
 def measure_submit(user, customers, count: int, *, seeded: int) -> dict:
     """{"invoice": stats, "note": stats, "widths": {lines: note queries}}: see the module docstring."""
-    from factus_emulator import Sandbox
-    from factus_emulator.server import run_in_thread
     from invoicing.services import invoice_submit
     from tests.catalog.factories import NumberingRangeFactory
     from tests.invoicing.conftest import make_client
@@ -204,10 +204,10 @@ def measure_submit(user, customers, count: int, *, seeded: int) -> dict:
         technical_key="",
     )
     invoices = [_invoice(user, customers[n % len(customers)], 3) for n in range(count)]
-    server, _, url = run_in_thread(Sandbox(seed=1, ranges=_ranges_after(seeded)))
-    spent = _time_emulator(server)
+    emulator, url = emulator_process(seed=1, ranges=_ranges_after(seeded))
     try:
         client = make_client(url)
+        spent = answer_times(client.session)
         client.token_manager.get_token()
         stats = {
             "invoice": _runs(
@@ -223,8 +223,7 @@ def measure_submit(user, customers, count: int, *, seeded: int) -> dict:
             note = _note(invoice, user, void=True)
             stats["widths"][lines] = _runs(spent, [_note_submit(note)], user, client)["queries"]
     finally:
-        server.shutdown()
-        server.server_close()
+        emulator.terminate()
     return stats
 
 
@@ -296,19 +295,40 @@ def _runs(spent: list[float], submits, user, client) -> dict:
     }
 
 
-def _time_emulator(server) -> list[float]:
-    """Server-side time of every request (body read, emulator core, response write)."""
-    spent, handler = [], server.RequestHandlerClass
-    serve = handler._serve
+def emulator_process(**sandbox) -> tuple[multiprocessing.Process, str]:
+    """The emulator's HTTP server (``Sandbox(**sandbox)``) in a process of its own, as Factus is
+    another machine: its work never competes with the submitting thread for the GIL. Returns the
+    process (terminate it) and its base URL. Forked: the sandbox's arguments are not pickled."""
+    from django.db import connections
 
-    def timed_serve(self):
-        started = time.perf_counter()
-        try:
-            serve(self)
-        finally:
-            spent.append(time.perf_counter() - started)
+    connections.close_all()  # the child must not inherit the parent's database sockets
+    context = multiprocessing.get_context("fork")
+    parent, child = context.Pipe()
+    process = context.Process(target=_serve_emulator, args=(sandbox, child), daemon=True)
+    process.start()
+    return process, parent.recv()
 
-    handler.do_GET = handler.do_POST = handler.do_DELETE = timed_serve
+
+def _serve_emulator(sandbox: dict, pipe) -> None:
+    from factus_emulator import Sandbox
+    from factus_emulator.server import make_server
+
+    server = make_server(Sandbox(**sandbox), "127.0.0.1", 0)
+    pipe.send(f"http://127.0.0.1:{server.server_address[1]}")
+    server.serve_forever(poll_interval=0.05)
+
+
+def answer_times(session) -> list[float]:
+    """Seconds the emulator worked on each answer received through ``session`` (its Server-Timing
+    header: body read to answer written), appended as the answers arrive."""
+    spent: list[float] = []
+
+    def record(response, *args, **kwargs):
+        timing = response.headers.get("Server-Timing", "")
+        if "dur=" in timing:
+            spent.append(float(timing.split("dur=", 1)[1].split(";")[0]) / 1000)
+
+    session.hooks["response"].append(record)
     return spent
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import os
 import socket
 import threading
 import time
@@ -321,6 +322,15 @@ def build_session(conf: FactusSettings | None = None) -> FactusSession:
     adapter = DeadlineAdapter(max_retries=build_retry(), pool_connections=4, pool_maxsize=16)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
+    # requests reads the proxy and CA-bundle variables on every request, walking all of os.environ
+    # (about 1.5 ms of each submission here); every request of this session goes to conf.base_url
+    # and the environment is fixed for the process, so they are read once, here. (Nor is ~/.netrc
+    # read for credentials: Factus gets its bearer token.)
+    session.proxies.update(requests.utils.get_environ_proxies(conf.base_url))
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if bundle:
+        session.verify = bundle
+    session.trust_env = False
     return session
 
 

@@ -19,6 +19,7 @@ def make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
         server_version = "FactusEmulator/1.0"
 
         def _serve(self) -> None:
+            self.started = time.perf_counter()
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             try:
@@ -38,6 +39,11 @@ def make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
+            # How long the emulator worked on this request (body read to answer): a bench subtracts
+            # it to time what the app itself costs (bench/invoices.py), as Factus' time is not ours.
+            self.send_header(
+                "Server-Timing", f"emulator;dur={(time.perf_counter() - self.started) * 1000:.3f}"
+            )
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(payload)
