@@ -105,6 +105,7 @@ def invoice_out(invoice: Invoice) -> dict:
         "field_errors": invoice.field_errors if isinstance(invoice.field_errors, dict) else {},
         "items": [
             {
+                "id": item.pk,
                 "position": item.position,
                 "product_id": item.product_id,
                 "code_reference": item.code_reference,

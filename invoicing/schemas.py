@@ -152,6 +152,7 @@ class CustomerRef(Schema):
 
 
 class ItemOut(Schema):
+    id: int = Field(description="id de la línea: el invoice_item_id de una nota crédito parcial")
     position: int
     product_id: int | None
     code_reference: str
