@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from factus.codes import (
+    CORRECTION_VOID,
     CREDIT_NOTE_REFERENCES_BILL,
     NIT_DOCUMENT_ID,
     PAYMENT_FORM_CREDIT,
@@ -146,6 +147,9 @@ def credit_note_payload(note, items=None) -> dict:
     }
     if note.numbering_range_id:
         payload["numbering_range_id"] = note.numbering_range.factus_id
+    charges = void_charges(note.invoice, note.correction_concept)
+    if charges:
+        payload["allowance_charges"] = charges
     return payload
 
 
@@ -183,14 +187,13 @@ def parse_money(value) -> Decimal | None:
         return None
 
 
-def allowance_amounts(extra) -> tuple[list[Decimal], list[Decimal]]:
-    """The document-level surcharges and discounts of a Factus body's ``allowance_charges`` (an API
+def allowance_amounts(charges) -> tuple[list[Decimal], list[Decimal]]:
+    """The surcharges and discounts of a Factus body's document-level ``allowance_charges`` (an API
     caller's, kept in ``Invoice.factus_extra``): Factus adds the surcharges to the total and takes
     the discounts off (API.md §5: total = Σ item totals + surcharges − discounts). An amount that is
     not a finite number counts for nothing here (Factus answers it with a 422)."""
     surcharges: list[Decimal] = []
     discounts: list[Decimal] = []
-    charges = extra.get("allowance_charges") if isinstance(extra, dict) else None
     for charge in charges if isinstance(charges, list) else []:
         if not isinstance(charge, dict):
             continue
@@ -200,6 +203,19 @@ def allowance_amounts(extra) -> tuple[list[Decimal], list[Decimal]]:
         surcharge = charge.get("is_surcharge") in (True, 1, "1", "true")
         (surcharges if surcharge else discounts).append(amount)
     return surcharges, discounts
+
+
+def bill_charges(invoice) -> list:
+    """The document-level allowance charges of ``invoice`` (an API caller's Factus body)."""
+    extra = getattr(invoice, "factus_extra", None)
+    charges = extra.get("allowance_charges") if isinstance(extra, dict) else None
+    return charges if isinstance(charges, list) else []
+
+
+def void_charges(invoice, concept) -> list:
+    """What a note of ``concept`` takes back of ``invoice``'s allowance charges: a void (concept 2)
+    takes back the whole invoice, its surcharges too (as they were sent); other notes credit lines."""
+    return bill_charges(invoice) if str(concept) == CORRECTION_VOID else []
 
 
 def is_rejection(messages) -> bool:

@@ -19,7 +19,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from core.numbers import format_money, format_number
 from invoicing.credit_selectors import CreditBalance, invoice_credit_balance
 from invoicing.models import CreditNote, CreditNoteItem, Invoice
-from invoicing.payloads import line_input
+from invoicing.payloads import allowance_amounts, line_input, void_charges
 from invoicing.totals import ZERO, InvoiceTotals, compute_invoice, compute_line, round_cents
 
 from .events import InvoiceActionError
@@ -263,8 +263,9 @@ def _copy(invoice_item, **changes) -> CreditNoteItem:
     return CreditNoteItem(**{**values, **changes})
 
 
-def totals_of(items: list[CreditNoteItem]) -> InvoiceTotals:
-    return compute_invoice([line_input(item) for item in items])
+def totals_of(items: list[CreditNoteItem], charges: list | None = None) -> InvoiceTotals:
+    """The note's totals: its lines, and the allowance charges it takes back (a void's: ``void_charges``)."""
+    return compute_invoice([line_input(item) for item in items], *allowance_amounts(charges))
 
 
 def load_items(note: CreditNote) -> list[CreditNoteItem]:
@@ -307,7 +308,7 @@ def recheck(note: CreditNote, invoice: Invoice) -> None:
             errors.add(key + "quantity", _line_taken(left.quantity_left if left else 0, "unidad(es)"))
         elif amount > left.amount_left:
             errors.add(key + ("quantity" if returns else "price"), _line_taken(left.amount_left, None))
-    total = totals_of(items).total
+    total = totals_of(items, void_charges(invoice, note.correction_concept)).total
     if total > balance.balance:
         errors.add(
             ALL,

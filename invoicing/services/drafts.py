@@ -69,7 +69,7 @@ def items_total(items, factus_extra: dict | None = None) -> Decimal:
             )
             for item in items
         ],
-        *allowance_amounts(factus_extra),
+        *allowance_amounts((factus_extra or {}).get("allowance_charges")),
     ).total
 
 

@@ -26,14 +26,16 @@ from invoicing.payloads import (
     CREDIT_NOTE_SHAPE,
     Shape,
     allowance_amounts,
+    bill_charges,
     bill_payload,
     credit_note_payload,
     document_fields,
     line_input,
+    void_charges,
 )
 from invoicing.totals import InvoiceTotals, compute_invoice
 
-from .credit_limits import load_items, recheck
+from .credit_limits import load_items, recheck, totals_of
 
 
 @dataclass(frozen=True)
@@ -116,19 +118,22 @@ def _build_bill(invoice: Invoice) -> tuple[dict, InvoiceTotals]:
     ).get(pk=invoice.customer_id)
     items = list(invoice.items.select_related("unit", "standard_code", "tribute").order_by("position", "id"))
     lines = [line_input(item) for item in items]
-    return bill_payload(invoice, items), compute_invoice(lines, *allowance_amounts(invoice.factus_extra))
+    return bill_payload(invoice, items), compute_invoice(lines, *allowance_amounts(bill_charges(invoice)))
 
 
 def _build_credit_note(note: CreditNote) -> tuple[dict, InvoiceTotals]:
     """The note's payload and totals. What the claim check loaded under the lock (the invoice, the
     items with their unit, standard and tribute) is reused, not read again."""
     if not CreditNote.invoice.is_cached(note):  # a pending / por verificar note skips the check
-        note.invoice = Invoice.objects.only("pk", "factus_id").get(pk=note.invoice_id)
+        note.invoice = Invoice.objects.only(*LIMIT_FIELDS).get(pk=note.invoice_id)
     items = load_items(note)
-    return credit_note_payload(note, items), compute_invoice([line_input(item) for item in items])
+    return credit_note_payload(note, items), totals_of(
+        items, void_charges(note.invoice, note.correction_concept)
+    )
 
 
-LIMIT_FIELDS = ("pk", "status", "factus_id", "total")  # check_invoice, the balance, the payload
+# check_invoice, the balance, the payload (factus_extra: the allowance charges a void takes back)
+LIMIT_FIELDS = ("pk", "status", "factus_id", "total", "factus_extra")
 
 
 def _credit_note_limits(note: CreditNote) -> None:

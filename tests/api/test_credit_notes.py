@@ -211,3 +211,27 @@ def test_factus_rate_limit_is_429_with_retry_after(api, invoice, synced):
     finally:
         synced.configure(rate_limit=None)
     assert (response.status_code, response.has_header("Retry-After")) == (429, True)
+
+
+def test_a_void_takes_back_the_invoices_surcharge_too(api, invoice):
+    response = api.post_json(notes_url(invoice), {"void": True, "issue": True})
+    assert response.json()["totals"]["total"] == "99000.00"
+
+
+def test_a_void_of_an_invoice_with_a_surcharge_agrees_with_factus(api, invoice):
+    note_id = api.post_json(notes_url(invoice), {"void": True, "issue": True}).json()["id"]
+    assert CreditNote.objects.get(pk=note_id).totals_mismatch == {}
+
+
+def test_an_invoice_with_a_surcharge_is_voided_by_its_void(api, invoice):
+    from invoicing.credit_selectors import invoice_credit_balance
+    from invoicing.models import Invoice
+
+    api.post_json(notes_url(invoice), {"void": True, "issue": True})
+    assert invoice_credit_balance(Invoice.objects.get(pk=invoice["id"])).is_voided
+
+
+def test_a_partial_note_leaves_the_surcharge_to_the_void(api, invoice):
+    api.post_json(notes_url(invoice), partial(invoice, issue=True))
+    response = api.post_json(notes_url(invoice), {"void": True, "issue": True})
+    assert response.json()["totals"]["total"] == "59000.00"

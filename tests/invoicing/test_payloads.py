@@ -79,17 +79,15 @@ def test_line_input_from_an_item():
 
 
 def test_allowance_charges_give_the_surcharges_and_discounts_factus_counts():
-    extra = {
-        "allowance_charges": [
-            {"concept_type": "03", "is_surcharge": True, "amount": "9000.00"},
-            {"concept_type": "00", "is_surcharge": False, "amount": 500},
-        ]
-    }
-    assert allowance_amounts(extra) == ([Decimal("9000.00")], [Decimal("500")])
+    charges = [
+        {"concept_type": "03", "is_surcharge": True, "amount": "9000.00"},
+        {"concept_type": "00", "is_surcharge": False, "amount": 500},
+    ]
+    assert allowance_amounts(charges) == ([Decimal("9000.00")], [Decimal("500")])
 
 
 @pytest.mark.parametrize(
     "charges", [None, "x", ["x"], [{"is_surcharge": True, "amount": "NaN"}], [{"is_surcharge": True}]]
 )
 def test_odd_allowance_charges_count_for_nothing(charges):
-    assert allowance_amounts({"allowance_charges": charges}) == ([], [])
+    assert allowance_amounts(charges) == ([], [])
