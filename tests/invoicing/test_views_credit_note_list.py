@@ -305,3 +305,28 @@ def test_an_imported_note_without_items_has_a_detail_page(user_client):
     html = user_client.get(reverse("credit_notes:detail", args=[credit_note.pk])).text
     assert "Sin ítems." in html
     assert 'id="credit-note-total">$ 119.000,00' in html
+
+
+def test_a_reader_sees_the_pdf_of_a_note_without_the_email_form(reader_client):
+    credit_note = note(validated_invoice(), number="NC7")
+    html = reader_client.get(reverse("credit_notes:detail", args=[credit_note.pk])).text
+    assert "Enviar por correo" not in html
+
+
+def test_an_issuer_may_email_the_note_from_its_pdf_card(user_client):
+    credit_note = note(validated_invoice(), number="NC7")
+    html = user_client.get(reverse("credit_notes:detail", args=[credit_note.pk])).text
+    assert f'action="{reverse("credit_notes:email", args=[credit_note.pk])}"' in html
+
+
+def test_the_invoice_pdf_card_emails_the_invoice(user_client):
+    invoice = validated_invoice()
+    html = user_client.get(reverse("invoicing:invoice_detail", args=[invoice.pk])).text
+    assert f'action="{reverse("invoicing:invoice_email", args=[invoice.pk])}"' in html
+
+
+def test_a_reader_sees_the_invoice_pdf_without_the_email_form(reader_client):
+    invoice = validated_invoice()
+    html = reader_client.get(reverse("invoicing:invoice_detail", args=[invoice.pk])).text
+    assert 'title="PDF de la factura SETP990000001"' in html
+    assert "Enviar por correo" not in html
