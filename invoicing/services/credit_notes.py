@@ -22,6 +22,7 @@ from . import documents
 from .credit_limits import CreditLimitError, CreditLine, check_invoice, plan, totals_of
 from .events import Action, InvoiceActionError, Outcome, record_event
 from .figures import lines_with_figures
+from .intake import STALE_NOTE_EDIT, StaleEditError
 from .kinds import CREDIT_NOTE
 from .submit import SubmitResult, document_submit
 
@@ -150,13 +151,18 @@ def credit_note_update_draft(
     lines: list[CreditLine],
     observation: str = "",
     payment_method_code: str | None = None,
+    version: str | None = None,
 ) -> CreditNote:
     """Replace the concept and lines of an editable note (DRAFT, INVALID, FAILED; a rejected one is
-    deleted at Factus first). A void note (concept 2) is recomputed from what is left.
+    deleted at Factus first). A void note (concept 2) is recomputed from what is left. ``version``:
+    the note's ``version_stamp`` when the form was opened (None skips the check).
 
-    Raises: InvoiceActionError (not editable), CreditLimitError.
+    Raises: StaleEditError (saved meanwhile, another tab), InvoiceActionError (not editable),
+    CreditLimitError.
     """
     note = CreditNote.objects.select_for_update().get(pk=credit_note_id)
+    if version is not None and version != note.version_stamp:
+        raise StaleEditError(STALE_NOTE_EDIT)
     if not note.is_editable:
         raise InvoiceActionError(
             f"Solo se pueden editar notas en borrador, con datos inválidos o con error de envío; esta está "

@@ -26,6 +26,10 @@ STALE_EDIT = (
     "La factura cambió después de abrir este formulario (en otra pestaña o por otra persona): no se "
     "guardó nada. Sus datos siguen abajo; revise la factura y vuelva a guardar si desea reemplazarla."
 )
+STALE_NOTE_EDIT = (
+    "La nota crédito cambió después de abrir este formulario (en otra pestaña o por otra persona): no "
+    "se guardó nada. Sus datos siguen abajo; revise la nota y vuelva a guardar si desea reemplazarla."
+)
 
 
 def invoice_create_once(

@@ -102,10 +102,12 @@ def _issue_void(request, invoice, form, token):
     return _submit(request, note.pk)
 
 
-def _render_form(request, invoice, header, formset, note=None, status=200, factus_errors=()):
+def _render_form(request, invoice, header, formset, note=None, status=200, factus_errors=(), version=None):
     context = {
         "invoice": invoice,
         "note": note,
+        # The version an edit is based on: the one posted when re-rendering, else the note's now.
+        "version": version or (note.version_stamp if note else ""),
         "form": header,
         "formset": formset,
         "factus_errors": factus_errors,
@@ -118,6 +120,7 @@ def _render_form(request, invoice, header, formset, note=None, status=200, factu
 
 def _save(request, invoice, header, formset, note=None, token=None):
     lines = credit_lines(formset)
+    version = request.POST.get("version") or None
     data = {
         "user": request.user,
         "concept": header.cleaned_data["concept"],
@@ -131,17 +134,20 @@ def _save(request, invoice, header, formset, note=None, token=None):
             shown = services.credit_note_totals(invoice_id=invoice.pk, concept=data["concept"], lines=lines)
             header.check_shown_total(shown.total)
             if header.errors:
-                return _render_form(request, invoice, header, formset, note, status=422)
+                return _render_form(request, invoice, header, formset, note, status=422, version=version)
         if note is None:
             note = services.credit_note_create_partial(invoice_id=invoice.pk, form_token=token, **data)
         else:
-            note = services.credit_note_update_draft(credit_note_id=note.pk, **data)
+            note = services.credit_note_update_draft(credit_note_id=note.pk, version=version, **data)
+    except services.StaleEditError as error:  # saved meanwhile in another tab: the next save replaces
+        header.add_error(None, error.message)
+        return _render_form(request, invoice, header, formset, credit_note_or_404(note.pk), status=409)
     except services.CreditLimitError as error:  # over-credit: next to the line it is about
         apply_limit_errors(header, formset, error.field_errors)
-        return _render_form(request, invoice, header, formset, note, status=422)
+        return _render_form(request, invoice, header, formset, note, status=422, version=version)
     except ValidationError as error:
         header.add_error(None, error)
-        return _render_form(request, invoice, header, formset, note, status=422)
+        return _render_form(request, invoice, header, formset, note, status=422, version=version)
     except USER_ERRORS as error:  # no longer editable (sent from another tab), invoice not creditable
         messages.error(request, error_text(error))
         return redirect("credit_notes:detail" if note else "invoicing:invoice_detail", (note or invoice).pk)
@@ -190,7 +196,9 @@ def credit_note_update(request, pk):
     header, formset = credit_note_forms(rows=rows, data=request.POST, note=note)
     if header.is_valid() & formset.is_valid():
         return _save(request, invoice, header, formset, note)
-    return _render_form(request, invoice, header, formset, note, status=422)
+    return _render_form(
+        request, invoice, header, formset, note, status=422, version=request.POST.get("version")
+    )
 
 
 @require_POST

@@ -215,6 +215,29 @@ def test_a_draft_is_saved_then_issued_from_its_page(issuer, invoice, wired):
     assert CreditNote.objects.get().status == Status.VALIDATED
 
 
+def _edited_in_two_tabs(issuer, invoice):
+    """A draft opened in two tabs; the first saves 2 units: the second tab's form is now stale."""
+    issuer.post(create_url(invoice), partial(invoice, {0: "1"}, action="save"))
+    note = CreditNote.objects.get()
+    url = reverse("credit_notes:update", args=[note.pk])
+    form = issuer.get(url).text
+    version = re.search(r'name="version" value="([^"]+)"', form).group(1)
+    issuer.post(url, partial(invoice, {0: "2"}, action="save", version=version))
+    return issuer.post(url, partial(invoice, {0: "3"}, action="save", version=version)), note
+
+
+def test_a_note_edited_meanwhile_in_another_tab_is_not_overwritten(issuer, invoice, wired):
+    _response, note = _edited_in_two_tabs(issuer, invoice)
+    assert note.items.get().quantity == 2
+
+
+def test_the_stale_tab_is_told_and_keeps_what_was_typed(issuer, invoice, wired):
+    response, _note = _edited_in_two_tabs(issuer, invoice)
+    assert response.status_code == 409
+    assert "La nota crédito cambió después de abrir este formulario" in response.text
+    assert 'name="lines-0-quantity" value="3"' in response.text
+
+
 def test_a_draft_over_credited_meanwhile_is_refused_when_sent_and_opens_its_form(issuer, invoice, wired):
     issuer.post(create_url(invoice), partial(invoice, {0: "2"}, action="save"))
     draft = CreditNote.objects.get()
