@@ -1,11 +1,12 @@
 """Reads of master data used by pages, the invoice form and the API endpoints."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Coalesce, NullIf
 
 from catalog.models import (
     BILL_RANGE_DOCUMENT,
@@ -123,10 +124,12 @@ def bill_numbering_ranges() -> QuerySet[NumberingRange]:
     return _usable_numbering_ranges(BILL_RANGE_DOCUMENT)
 
 
-def default_bill_range() -> NumberingRange | None:
+def default_bill_range(usable: list[NumberingRange] | None = None) -> NumberingRange | None:
     """The range a new invoice gets when none is named: ``FACTUS_NUMBERING_RANGE_ID`` (a Factus id)
-    when usable, else the only usable bill range; None when that leaves a choice to make."""
-    ranges = list(bill_numbering_ranges()[:50])
+    when usable, else the only usable bill range; None when that leaves a choice to make.
+
+    ``usable``: ``bill_numbering_ranges()`` already read by the caller (no query then)."""
+    ranges = list(bill_numbering_ranges()[:50]) if usable is None else usable[:50]
     preferred = getattr(settings, "FACTUS_NUMBERING_RANGE_ID", None)
     chosen = [r for r in ranges if preferred and r.factus_id == preferred]
     if chosen:
@@ -212,6 +215,30 @@ def search_units(q: str, limit: int = SEARCH_LIMIT) -> list[MeasurementUnit]:
 
 def active_tributes() -> QuerySet[Tribute]:
     return Tribute.objects.filter(is_active=True)
+
+
+def ids_by_value(wanted: dict[str, tuple[QuerySet, str, Iterable]]) -> dict[str, dict]:
+    """``{name: {value: pk}}``: for each ``name: (rows, field, values)``, the rows of ``rows`` whose
+    ``field`` is one of ``values`` (a value with no row is missing from its dict).
+
+    One round trip for every catalogue a request names (a UNION ALL of one ``__in`` query each),
+    not one query per catalogue: values are compared as text, so int and text fields mix.
+    """
+    found: dict[str, dict] = {name: {} for name in wanted}
+    asked: dict[str, dict[str, object]] = {}
+    parts = []
+    for name, (rows, field, values) in wanted.items():
+        asked[name] = {str(value): value for value in values if value is not None}
+        if asked[name]:
+            parts.append(
+                rows.order_by()
+                .filter(**{f"{field}__in": set(asked[name].values())})
+                .values_list(Value(name, output_field=CharField()), Cast(field, CharField()), "pk")
+            )
+    if parts:
+        for name, value, pk in parts[0].union(*parts[1:], all=True):
+            found[name][asked[name][value]] = pk
+    return found
 
 
 def standard_codes() -> QuerySet[StandardCode]:

@@ -74,3 +74,26 @@ def test_active_units_excludes_inactive():
     assert selectors.active_units().filter(factus_id=70).exists()
     selectors.active_units().filter(factus_id=70).update(is_active=False)
     assert not selectors.active_units().filter(factus_id=70).exists()
+
+
+def test_ids_by_value_finds_each_catalogue_in_one_query(django_assert_num_queries):
+    from catalog.models import MeasurementUnit, PaymentMethod
+
+    unit = MeasurementUnit.objects.create(factus_id=7001, code="X1", name="Unidad de prueba")
+    method = PaymentMethod.objects.create(code="ZZ9", name="Medio de prueba")
+    with django_assert_num_queries(1):
+        found = selectors.ids_by_value(
+            {
+                "unit": (MeasurementUnit.objects.all(), "factus_id", [7001, 7002, None]),
+                "method": (PaymentMethod.objects.all(), "code", ["ZZ9"]),
+            }
+        )
+    assert found == {"unit": {7001: unit.pk}, "method": {"ZZ9": method.pk}}
+
+
+def test_ids_by_value_asks_nothing_without_values(django_assert_num_queries):
+    from catalog.models import MeasurementUnit
+
+    with django_assert_num_queries(0):
+        found = selectors.ids_by_value({"unit": (MeasurementUnit.objects.all(), "factus_id", [None])})
+    assert found == {"unit": {}}
