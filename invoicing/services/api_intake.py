@@ -76,12 +76,13 @@ def _made_before(
     if not wanted:
         return None, None
     made, taken = None, None
-    for invoice in Invoice.objects.filter(reduce(operator.or_, wanted)):
-        if form_token is not None and invoice.form_token == form_token:
-            made = invoice
+    for pk, token in Invoice.objects.filter(reduce(operator.or_, wanted)).values_list("pk", "form_token"):
+        if form_token is not None and token == form_token:
+            made = pk
         else:
-            taken = invoice.pk
-    return made, taken
+            taken = pk
+    # The whole invoice only for a retry (the usual request finds neither).
+    return (Invoice.objects.get(pk=made) if made is not None else None), taken
 
 
 def _header(data: dict, errors: dict, *, range_id: int | None, payment_method_known: bool) -> dict:
@@ -255,13 +256,13 @@ def invoice_create_from_bill(
     try:
         # The customer a body creates is kept only with its invoice.
         with transaction.atomic():
-            customer = _factus_customer(body["customer"], errors, known, user=user) if not errors else None
+            customer_id = _factus_customer(body["customer"], errors, known, user=user) if not errors else None
             if errors:
                 raise ValidationError(errors)
             invoice = invoice_create_draft(
                 user=user,
                 items=items,
-                customer_id=customer.pk,
+                customer_id=customer_id,
                 reference_code=body.get("reference_code"),
                 factus_extra=extra,
                 form_token=form_token,
@@ -315,8 +316,9 @@ CUSTOMER_REFS = (
 )
 
 
-def _factus_customer(data: dict, errors: dict, known: dict[str, dict], *, user) -> Customer | None:
-    """Our customer for a Factus ``customer`` block: found by document and number, else created.
+def _factus_customer(data: dict, errors: dict, known: dict[str, dict], *, user) -> int | None:
+    """The id of our customer for a Factus ``customer`` block: found by document and number, else
+    created (None: ``errors`` says why).
     ``known``: the catalogue ids ``ids_by_value`` found (keys ``customer.<field>``)."""
     form_data = {
         name: data.get(name) or ""
@@ -333,10 +335,14 @@ def _factus_customer(data: dict, errors: dict, known: dict[str, dict], *, user) 
             form_data[field] = pk
     if errors:
         return None
-    existing = Customer.objects.filter(
-        identification_document_id=form_data["identification_document"],
-        identification=str(data["identification"]).strip(),
-    ).first()
+    existing = (
+        Customer.objects.filter(
+            identification_document_id=form_data["identification_document"],
+            identification=str(data["identification"]).strip(),
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
     if existing is not None:
         return existing
     if not user.has_perm("catalog.add_customer"):
@@ -348,4 +354,4 @@ def _factus_customer(data: dict, errors: dict, known: dict[str, dict], *, user) 
         for name, problems in form.errors.items():
             errors[f"customer.{names.get(name, name)}" if name != "__all__" else "customer"] = list(problems)
         return None
-    return form.save()
+    return form.save().pk
