@@ -3,10 +3,12 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import Case, CharField, Exists, F, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db import connection
+from django.db.models import Case, Exists, F, Model, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, NullIf
 
 from catalog.models import (
     BILL_RANGE_DOCUMENT,
@@ -217,27 +219,47 @@ def active_tributes() -> QuerySet[Tribute]:
     return Tribute.objects.filter(is_active=True)
 
 
-def ids_by_value(wanted: dict[str, tuple[QuerySet, str, Iterable]]) -> dict[str, dict]:
-    """``{name: {value: pk}}``: for each ``name: (rows, field, values)``, the rows of ``rows`` whose
-    ``field`` is one of ``values`` (a value with no row is missing from its dict).
+class Lookup(NamedTuple):
+    """The rows of ``model`` whose ``field`` ("pk" or a column) is one of ``values`` (``active_only``:
+    and ``is_active``)."""
 
-    One round trip for every catalogue a request names (a UNION ALL of one ``__in`` query each),
-    not one query per catalogue: values are compared as text, so int and text fields mix.
+    model: type[Model]
+    field: str
+    values: Iterable
+    active_only: bool = False
+
+
+def ids_by_value(wanted: dict[str, Lookup]) -> dict[str, dict]:
+    """``{name: {value: pk}}`` for each ``name: Lookup`` (a value with no row is missing).
+
+    Every catalogue an API body names, checked in one round trip: a UNION ALL of one ``IN`` query
+    per catalogue, values compared as text so int and text columns mix. Written as SQL because it
+    runs on every API create: built with the ORM, its eight querysets cost more Python than the
+    eight queries they replace.
     """
+    quote = connection.ops.quote_name
     found: dict[str, dict] = {name: {} for name in wanted}
     asked: dict[str, dict[str, object]] = {}
-    parts = []
-    for name, (rows, field, values) in wanted.items():
-        asked[name] = {str(value): value for value in values if value is not None}
-        if asked[name]:
-            parts.append(
-                rows.order_by()
-                .filter(**{f"{field}__in": set(asked[name].values())})
-                .values_list(Value(name, output_field=CharField()), Cast(field, CharField()), "pk")
-            )
+    parts, params = [], []
+    for name, lookup in wanted.items():
+        asked[name] = {str(value): value for value in lookup.values if value is not None}
+        if not asked[name]:
+            continue
+        meta = lookup.model._meta
+        column = quote((meta.pk if lookup.field == "pk" else meta.get_field(lookup.field)).column)
+        active = f" AND {quote(meta.get_field('is_active').column)}" if lookup.active_only else ""
+        placeholders = ", ".join(["%s"] * len(asked[name]))
+        # Identifiers from the model's meta, quoted; every value is a parameter.
+        parts.append(
+            f"SELECT %s, {column}::text, {quote(meta.pk.column)} FROM {quote(meta.db_table)} "  # noqa: S608
+            f"WHERE {column} IN ({placeholders}){active}"
+        )
+        params += [name, *asked[name].values()]
     if parts:
-        for name, value, pk in parts[0].union(*parts[1:], all=True):
-            found[name][asked[name][value]] = pk
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for name, value, pk in cursor.fetchall():
+                found[name][asked[name][value]] = pk
     return found
 
 

@@ -37,7 +37,9 @@ from catalog.models import (
     PaymentMethod,
     Product,
     StandardCode,
+    Tribute,
 )
+from catalog.selectors import Lookup
 from invoicing.models import Invoice
 
 from .drafts import invoice_create_draft
@@ -100,16 +102,17 @@ def _header(data: dict, errors: dict, *, range_id: int | None, payment_method_kn
     }
 
 
-def _line_catalogues(items: list[dict], names: dict[str, str], field: str) -> dict[str, tuple]:
+def _line_catalogues(items: list[dict], names: dict[str, str], field: str) -> dict[str, Lookup]:
     """What ``catalog_selectors.ids_by_value`` checks for the items: ``names`` maps each item key
     to its catalogue (unit, standard_code, tribute), looked up by ``field`` ("pk" or "factus_id")."""
-    rows = {
-        "unit": MeasurementUnit.objects.all(),
-        "standard_code": StandardCode.objects.all(),
-        "tribute": catalog_selectors.active_tributes(),
+    catalogues = {
+        "unit": (MeasurementUnit, False),
+        "standard_code": (StandardCode, False),
+        "tribute": (Tribute, True),  # catalog_selectors.active_tributes()
     }
     return {
-        key: (rows[catalogue], field, [item.get(key) for item in items]) for key, catalogue in names.items()
+        key: Lookup(catalogues[name][0], field, [item.get(key) for item in items], catalogues[name][1])
+        for key, name in names.items()
     }
 
 
@@ -140,8 +143,8 @@ def invoice_create_from_ids(*, user, data: dict, form_token: uuid.UUID | None = 
     items = _items_from_products(data["items"], product_errors)
     known = catalog_selectors.ids_by_value(
         {
-            "customer_id": (Customer.objects.all(), "pk", [data["customer_id"]]),
-            "payment_method_code": (PaymentMethod.objects.all(), "code", [data["payment_method_code"]]),
+            "customer_id": Lookup(Customer, "pk", [data["customer_id"]]),
+            "payment_method_code": Lookup(PaymentMethod, "code", [data["payment_method_code"]]),
             **_line_catalogues(
                 items, {"unit_id": "unit", "standard_code_id": "standard_code", "tribute_id": "tribute"}, "pk"
             ),
@@ -235,10 +238,10 @@ def invoice_create_from_bill(
             )
     known = catalog_selectors.ids_by_value(
         {
-            "payment_method_code": (PaymentMethod.objects.all(), "code", [body["payment_method_code"]]),
+            "payment_method_code": Lookup(PaymentMethod, "code", [body["payment_method_code"]]),
             **_line_catalogues(body["items"], FACTUS_LINE_REFS, "factus_id"),
             **{
-                f"customer.{key}": (model.objects.all(), "factus_id", [body["customer"].get(key)])
+                f"customer.{key}": Lookup(model, "factus_id", [body["customer"].get(key)])
                 for key, _field, model in CUSTOMER_REFS
             },
         }
