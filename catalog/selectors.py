@@ -232,10 +232,10 @@ class Lookup(NamedTuple):
 def ids_by_value(wanted: dict[str, Lookup]) -> dict[str, dict]:
     """``{name: {value: pk}}`` for each ``name: Lookup`` (a value with no row is missing).
 
-    Every catalogue an API body names, checked in one round trip: a UNION ALL of one ``IN`` query
-    per catalogue, values compared as text so int and text columns mix. Written as SQL because it
-    runs on every API create: built with the ORM, its eight querysets cost more Python than the
-    eight queries they replace.
+    Every catalogue an API body names (and any other id look-up it needs), checked in one round
+    trip: a UNION ALL of one ``IN`` query per look-up, values compared as text so that int, text
+    and uuid columns mix. Written as SQL because it runs on every API create: built with the ORM,
+    its querysets cost more Python than the separate queries they replace.
     """
     quote = connection.ops.quote_name
     found: dict[str, dict] = {name: {} for name in wanted}

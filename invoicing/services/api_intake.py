@@ -17,13 +17,10 @@ INFERRED (Factus bodies; docs/api.md):
 
 from __future__ import annotations
 
-import operator
 import uuid
-from functools import reduce
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 
 from catalog import selectors as catalog_selectors
 from catalog.forms import CustomerForm
@@ -66,23 +63,12 @@ PRODUCT_DEFAULTS = (
 
 
 def _made_before(
-    form_token: uuid.UUID | None, reference_code: str | None
+    known: dict[str, dict], *, form_token: uuid.UUID | None, reference_code: str | None
 ) -> tuple[Invoice | None, int | None]:
     """(the invoice ``form_token`` already made, the id of another invoice with ``reference_code``),
-    both in one query (each column is unique: two rows at most)."""
-    wanted = []
-    if form_token is not None:
-        wanted.append(Q(form_token=form_token))
-    if reference_code:
-        wanted.append(Q(reference_code=reference_code))
-    if not wanted:
-        return None, None
-    made, taken = None, None
-    for pk, token in Invoice.objects.filter(reduce(operator.or_, wanted)).values_list("pk", "form_token"):
-        if form_token is not None and token == form_token:
-            made = pk
-        else:
-            taken = pk
+    from what ``ids_by_value`` found for the keys "form_token" and "reference_code"."""
+    made = known["form_token"].get(form_token)
+    taken = known["reference_code"].get(reference_code)
     # The whole invoice only for a retry (the usual request finds neither).
     return (Invoice.objects.get(pk=made) if made is not None else None), taken
 
@@ -217,7 +203,21 @@ def invoice_create_from_bill(
 
     Raises: ValidationError keyed by body path.
     """
-    made, taken = _made_before(form_token, body.get("reference_code"))
+    reference_code = body.get("reference_code") or None
+    known = catalog_selectors.ids_by_value(
+        {
+            # The invoice this token already made (a retry), another one with this reference.
+            "form_token": Lookup(Invoice, "form_token", [form_token]),
+            "reference_code": Lookup(Invoice, "reference_code", [reference_code]),
+            "payment_method_code": Lookup(PaymentMethod, "code", [body["payment_method_code"]]),
+            **_line_catalogues(body["items"], FACTUS_LINE_REFS, "factus_id"),
+            **{
+                f"customer.{key}": Lookup(model, "factus_id", [body["customer"].get(key)])
+                for key, _field, model in CUSTOMER_REFS
+            },
+        }
+    )
+    made, taken = _made_before(known, form_token=form_token, reference_code=reference_code)
     if made is not None:
         return made, []
     errors: dict = {}
@@ -236,16 +236,6 @@ def invoice_create_from_bill(
                 f"El rango {range_id} no está disponible en esta cuenta; se usó "
                 f"{numbering_range.prefix} (id Factus {numbering_range.factus_id})."
             )
-    known = catalog_selectors.ids_by_value(
-        {
-            "payment_method_code": Lookup(PaymentMethod, "code", [body["payment_method_code"]]),
-            **_line_catalogues(body["items"], FACTUS_LINE_REFS, "factus_id"),
-            **{
-                f"customer.{key}": Lookup(model, "factus_id", [body["customer"].get(key)])
-                for key, _field, model in CUSTOMER_REFS
-            },
-        }
-    )
     header = _header(
         body,
         errors,
