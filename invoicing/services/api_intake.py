@@ -62,7 +62,7 @@ PRODUCT_DEFAULTS = (
 )
 
 
-def _made_before(
+def _existing(
     known: dict[str, dict], *, form_token: uuid.UUID | None, reference_code: str | None
 ) -> tuple[Invoice | None, int | None]:
     """(the invoice ``form_token`` already made, the id of another invoice with ``reference_code``),
@@ -217,7 +217,7 @@ def invoice_create_from_bill(
             },
         }
     )
-    made, taken = _made_before(known, form_token=form_token, reference_code=reference_code)
+    made, taken = _existing(known, form_token=form_token, reference_code=reference_code)
     if made is not None:
         return made, []
     errors: dict = {}

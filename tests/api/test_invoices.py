@@ -333,7 +333,7 @@ def test_a_create_that_lost_the_race_for_its_key_answers_the_first_invoice(api, 
 
     first = api.post_json("/api/v1/invoices", documented(), HTTP_IDEMPOTENCY_KEY="carrera")
     _die_mid_way("carrera", ago=lease() * 2)
-    monkeypatch.setattr(api_intake, "_made_before", lambda known, **lookups: (None, None))
+    monkeypatch.setattr(api_intake, "_existing", lambda known, **lookups: (None, None))
     again = api.post_json("/api/v1/invoices", documented(), HTTP_IDEMPOTENCY_KEY="carrera")
     assert again.json()["id"] == first.json()["id"]
 
@@ -344,6 +344,6 @@ def test_a_create_that_lost_the_race_makes_no_second_invoice(api, synced, monkey
 
     api.post_json("/api/v1/invoices", documented(), HTTP_IDEMPOTENCY_KEY="carrera-2")
     _die_mid_way("carrera-2", ago=lease() * 2)
-    monkeypatch.setattr(api_intake, "_made_before", lambda known, **lookups: (None, None))
+    monkeypatch.setattr(api_intake, "_existing", lambda known, **lookups: (None, None))
     api.post_json("/api/v1/invoices", documented(), HTTP_IDEMPOTENCY_KEY="carrera-2")
     assert Invoice.objects.count() == 1
