@@ -251,7 +251,7 @@ def ids_by_value(wanted: dict[str, Lookup]) -> dict[str, dict]:
         placeholders = ", ".join(["%s"] * len(asked[name]))
         # Identifiers from the model's meta, quoted; every value is a parameter.
         parts.append(
-            f"SELECT %s, {column}::text, {quote(meta.pk.column)} FROM {quote(meta.db_table)} "  # noqa: S608
+            f"SELECT %s::text, {column}::text, {quote(meta.pk.column)} FROM {quote(meta.db_table)} "  # noqa: S608
             f"WHERE {column} IN ({placeholders}){active}"
         )
         params += [name, *asked[name].values()]
