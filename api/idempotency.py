@@ -76,8 +76,11 @@ def _claim(user, key: str, print_: str) -> tuple[datetime | None, IdempotencyRec
     """Insert the key, or take over its lapsed lease: (when this request claimed it, None) and it
     runs; or (None, the row another request holds or finished)."""
     now = timezone.now()
+    # In autocommit a refused INSERT leaves nothing to roll back: no transaction of its own (two
+    # round trips fewer); inside a caller's transaction a savepoint keeps that one usable.
+    guard = transaction.atomic() if transaction.get_connection().in_atomic_block else contextlib.nullcontext()
     try:
-        with transaction.atomic():
+        with guard:
             IdempotencyRecord.objects.create(user=user, key=key, fingerprint=print_, created=now)
     except IntegrityError:
         record = IdempotencyRecord.objects.filter(user=user, key=key).first()

@@ -38,12 +38,10 @@ class TokenRateThrottle(BaseThrottle):
         now = time.time()
         window = int(now // period)
         key = f"api-throttle:{token.pk}:{period}:{window}"
-        cache.add(key, 0, timeout=period * 2)
-        try:
+        try:  # the window's counter exists for all but its first request: no add first
             count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=period * 2)
-            count = 1
+        except ValueError:  # the window's first request (or another worker's add is on its way)
+            count = 1 if cache.add(key, 1, timeout=period * 2) else cache.incr(key)
         self._local.wait = (window + 1) * period - now
         request.throttle_remaining = max(0, limit - count)
         return count <= limit

@@ -1,10 +1,13 @@
 """Reads of master data used by pages, the invoice form and the API endpoints."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import Case, Exists, F, Model, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, NullIf
 
 from catalog.models import (
@@ -123,10 +126,12 @@ def bill_numbering_ranges() -> QuerySet[NumberingRange]:
     return _usable_numbering_ranges(BILL_RANGE_DOCUMENT)
 
 
-def default_bill_range() -> NumberingRange | None:
+def default_bill_range(usable: list[NumberingRange] | None = None) -> NumberingRange | None:
     """The range a new invoice gets when none is named: ``FACTUS_NUMBERING_RANGE_ID`` (a Factus id)
-    when usable, else the only usable bill range; None when that leaves a choice to make."""
-    ranges = list(bill_numbering_ranges()[:50])
+    when usable, else the only usable bill range; None when that leaves a choice to make.
+
+    ``usable``: ``bill_numbering_ranges()`` already read by the caller (no query then)."""
+    ranges = list(bill_numbering_ranges()[:50]) if usable is None else usable[:50]
     preferred = getattr(settings, "FACTUS_NUMBERING_RANGE_ID", None)
     chosen = [r for r in ranges if preferred and r.factus_id == preferred]
     if chosen:
@@ -212,6 +217,50 @@ def search_units(q: str, limit: int = SEARCH_LIMIT) -> list[MeasurementUnit]:
 
 def active_tributes() -> QuerySet[Tribute]:
     return Tribute.objects.filter(is_active=True)
+
+
+class Lookup(NamedTuple):
+    """The rows of ``model`` whose ``field`` ("pk" or a column) is one of ``values`` (``active_only``:
+    and ``is_active``)."""
+
+    model: type[Model]
+    field: str
+    values: Iterable
+    active_only: bool = False
+
+
+def ids_by_value(wanted: dict[str, Lookup]) -> dict[str, dict]:
+    """``{name: {value: pk}}`` for each ``name: Lookup`` (a value with no row is missing).
+
+    Every catalogue an API body names (and any other id look-up it needs), checked in one round
+    trip: a UNION ALL of one ``IN`` query per look-up, values compared as text so that int, text
+    and uuid columns mix. Written as SQL because it runs on every API create: built with the ORM,
+    its querysets cost more Python than the separate queries they replace.
+    """
+    quote = connection.ops.quote_name
+    found: dict[str, dict] = {name: {} for name in wanted}
+    asked: dict[str, dict[str, object]] = {}
+    parts, params = [], []
+    for name, lookup in wanted.items():
+        asked[name] = {str(value): value for value in lookup.values if value is not None}
+        if not asked[name]:
+            continue
+        meta = lookup.model._meta
+        column = quote((meta.pk if lookup.field == "pk" else meta.get_field(lookup.field)).column)
+        active = f" AND {quote(meta.get_field('is_active').column)}" if lookup.active_only else ""
+        placeholders = ", ".join(["%s"] * len(asked[name]))
+        # Identifiers from the model's meta, quoted; every value is a parameter.
+        parts.append(
+            f"SELECT %s::text, {column}::text, {quote(meta.pk.column)} FROM {quote(meta.db_table)} "  # noqa: S608
+            f"WHERE {column} IN ({placeholders}){active}"
+        )
+        params += [name, *asked[name].values()]
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for name, value, pk in cursor.fetchall():
+                found[name][asked[name][value]] = pk
+    return found
 
 
 def standard_codes() -> QuerySet[StandardCode]:

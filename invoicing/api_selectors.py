@@ -24,6 +24,8 @@ TOTAL_FIELDS = (
     "total",
     "estimated_total",
 )
+UNSHOWN_INVOICE = ("raw_response", "totals_mismatch", "factus_extra")
+UNSHOWN_EVENT = ("request", "response")
 SUMMARY_FIELDS = (
     "id",
     "reference_code",
@@ -69,9 +71,12 @@ def invoice_detail(*, invoice_id: int) -> Invoice:
 
     Raises: Invoice.DoesNotExist.
     """
-    events = InvoiceEvent.objects.select_related("user").order_by("-created_at", "-id")
+    # Not the columns ``invoice_out`` never shows: each event's and the invoice's Factus request and
+    # answer are whole JSON documents, decoded for nothing on every answer.
+    events = InvoiceEvent.objects.select_related("user").defer(*UNSHOWN_EVENT).order_by("-created_at", "-id")
     return (
         Invoice.objects.select_related("customer")
+        .defer(*UNSHOWN_INVOICE)
         .prefetch_related("items", Prefetch("events", queryset=events))
         .get(pk=invoice_id)
     )

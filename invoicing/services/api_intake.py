@@ -20,7 +20,7 @@ from __future__ import annotations
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from catalog import selectors as catalog_selectors
 from catalog.forms import CustomerForm
@@ -31,14 +31,16 @@ from catalog.models import (
     LegalOrganization,
     MeasurementUnit,
     Municipality,
-    NumberingRange,
     PaymentMethod,
     Product,
     StandardCode,
+    Tribute,
 )
+from catalog.selectors import Lookup
 from invoicing.models import Invoice
 
-from .intake import created_with, invoice_create_once
+from .drafts import invoice_create_draft
+from .intake import created_with, made_before
 
 EXTRA_KEYS = (
     "establishment",
@@ -60,21 +62,19 @@ PRODUCT_DEFAULTS = (
 )
 
 
-def _ids(rows, values, field="pk") -> dict:
-    """{value: row} of the rows (a model or a queryset) whose ``field`` is one of ``values``."""
-    queryset = rows.objects.all() if hasattr(rows, "objects") else rows
-    return {getattr(row, field): row for row in queryset.filter(**{f"{field}__in": set(values)})}
+def _existing(
+    known: dict[str, dict], *, form_token: uuid.UUID | None, reference_code: str | None
+) -> tuple[Invoice | None, int | None]:
+    """(the invoice ``form_token`` already made, the id of another invoice with ``reference_code``),
+    from what ``ids_by_value`` found for the keys "form_token" and "reference_code"."""
+    made = known["form_token"].get(form_token)
+    taken = known["reference_code"].get(reference_code)
+    # The whole invoice only for a retry (the usual request finds neither).
+    return (Invoice.objects.get(pk=made) if made is not None else None), taken
 
 
-def _check_reference(reference_code: str | None, errors: dict) -> None:
-    if reference_code:
-        existing = Invoice.objects.filter(reference_code=reference_code).values_list("pk", flat=True).first()
-        if existing:
-            errors["reference_code"] = [f"Ya existe la factura {existing} con esta referencia."]
-
-
-def _header(data: dict, errors: dict, *, range_id: int | None) -> dict:
-    if not PaymentMethod.objects.filter(code=data["payment_method_code"]).exists():
+def _header(data: dict, errors: dict, *, range_id: int | None, payment_method_known: bool) -> dict:
+    if not payment_method_known:
         errors["payment_method_code"] = ["Medio de pago no válido (vea /lookups/payment-methods)."]
     if data["payment_form"] == Invoice.PaymentForm.CREDIT and not data.get("payment_due_date"):
         errors["payment_due_date"] = ["La fecha de vencimiento es obligatoria para pagos a crédito."]
@@ -88,35 +88,30 @@ def _header(data: dict, errors: dict, *, range_id: int | None) -> dict:
     }
 
 
-def _check_line_refs(items: list[dict], errors: dict) -> None:
-    units = _ids(MeasurementUnit, [i["unit_id"] for i in items if i.get("unit_id")])
-    codes = _ids(StandardCode, [i["standard_code_id"] for i in items if i.get("standard_code_id")])
-    tributes = _ids(
-        catalog_selectors.active_tributes(), [i["tribute_id"] for i in items if i.get("tribute_id")]
-    )
-    known = {"unit_id": units, "standard_code_id": codes, "tribute_id": tributes}
+def _line_catalogues(items: list[dict], names: dict[str, str], field: str) -> dict[str, Lookup]:
+    """What ``catalog_selectors.ids_by_value`` checks for the items: ``names`` maps each item key
+    to its catalogue (unit, standard_code, tribute), looked up by ``field`` ("pk" or "factus_id")."""
+    catalogues = {
+        "unit": (MeasurementUnit, False),
+        "standard_code": (StandardCode, False),
+        "tribute": (Tribute, True),  # catalog_selectors.active_tributes()
+    }
+    return {
+        key: Lookup(catalogues[name][0], field, [item.get(key) for item in items], catalogues[name][1])
+        for key, name in names.items()
+    }
+
+
+def _check_line_refs(items: list[dict], errors: dict, known: dict[str, dict]) -> None:
     for index, item in enumerate(items):
-        for name, rows in known.items():
+        for name in ("unit_id", "standard_code_id", "tribute_id"):
             if item.get(name) is None:
                 errors[f"items[{index}].{name}"] = ["Este campo es obligatorio."]
-            elif item[name] not in rows:
+            elif item[name] not in known[name]:
                 errors[f"items[{index}].{name}"] = ["No existe (vea /api/v1/lookups)."]
         for name in ("code_reference", "name", "price"):
             if item.get(name) in (None, ""):
                 errors.setdefault(f"items[{index}].{name}", ["Este campo es obligatorio (o dé product_id)."])
-
-
-def _usable_range(range_id: int | None, errors: dict, *, by_factus_id: bool = False) -> NumberingRange | None:
-    ranges = catalog_selectors.bill_numbering_ranges()
-    if range_id is not None:
-        found = ranges.filter(**{"factus_id" if by_factus_id else "pk": range_id}).first()
-        if found or by_factus_id:
-            return found
-        errors["numbering_range_id"] = [
-            "Ese rango no existe o no está activo (vea /lookups/numbering-ranges)."
-        ]
-        return None
-    return catalog_selectors.default_bill_range()
 
 
 def invoice_create_from_ids(*, user, data: dict, form_token: uuid.UUID | None = None) -> Invoice:
@@ -130,20 +125,48 @@ def invoice_create_from_ids(*, user, data: dict, form_token: uuid.UUID | None = 
     if form_token is not None and (existing := created_with(form_token)) is not None:
         return existing
     errors: dict = {}
-    if not Customer.objects.filter(pk=data["customer_id"]).exists():
+    product_errors: dict = {}  # reported after the header's, as they always were
+    items = _items_from_products(data["items"], product_errors)
+    known = catalog_selectors.ids_by_value(
+        {
+            "customer_id": Lookup(Customer, "pk", [data["customer_id"]]),
+            "payment_method_code": Lookup(PaymentMethod, "code", [data["payment_method_code"]]),
+            **_line_catalogues(
+                items, {"unit_id": "unit", "standard_code_id": "standard_code", "tribute_id": "tribute"}, "pk"
+            ),
+        }
+    )
+    if not known["customer_id"]:
         errors["customer_id"] = ["Ese cliente no existe."]
-    numbering_range = _usable_range(data.get("numbering_range_id"), errors)
+    usable = list(catalog_selectors.bill_numbering_ranges())
+    range_id = data.get("numbering_range_id")
+    if range_id is None:
+        numbering_range = catalog_selectors.default_bill_range(usable)
+    else:
+        numbering_range = next((r for r in usable if r.pk == range_id), None)
+        if numbering_range is None:
+            errors["numbering_range_id"] = [
+                "Ese rango no existe o no está activo (vea /lookups/numbering-ranges)."
+            ]
     if numbering_range is None and "numbering_range_id" not in errors:
         errors["numbering_range_id"] = ["Elija un rango de numeración (hay varios o ninguno usable)."]
-    header = _header(data, errors, range_id=numbering_range.pk if numbering_range else None)
-    items = _items_from_products(data["items"], errors)
-    _check_line_refs(items, errors)
+    header = _header(
+        data,
+        errors,
+        range_id=numbering_range.pk if numbering_range else None,
+        payment_method_known=bool(known["payment_method_code"]),
+    )
+    errors.update(product_errors)
+    _check_line_refs(items, errors, known)
     if errors:
         raise ValidationError(errors)
-    invoice, _created = invoice_create_once(
-        form_token=form_token, user=user, items=items, customer_id=data["customer_id"], **header
-    )
-    return invoice
+    try:
+        with transaction.atomic():
+            return invoice_create_draft(
+                user=user, items=items, customer_id=data["customer_id"], form_token=form_token, **header
+            )
+    except IntegrityError as error:  # a concurrent request with the same token committed first
+        return made_before(form_token, error)
 
 
 def _items_from_products(lines: list[dict], errors: dict) -> list[dict]:
@@ -171,7 +194,6 @@ def _items_from_products(lines: list[dict], errors: dict) -> list[dict]:
     return items
 
 
-@transaction.atomic
 def invoice_create_from_bill(
     *, user, body: dict, form_token: uuid.UUID | None = None
 ) -> tuple[Invoice, list[str]]:
@@ -181,58 +203,86 @@ def invoice_create_from_bill(
 
     Raises: ValidationError keyed by body path.
     """
-    if form_token is not None and (existing := created_with(form_token)) is not None:
-        return existing, []
+    reference_code = body.get("reference_code") or None
+    known = catalog_selectors.ids_by_value(
+        {
+            # The invoice this token already made (a retry), another one with this reference.
+            "form_token": Lookup(Invoice, "form_token", [form_token]),
+            "reference_code": Lookup(Invoice, "reference_code", [reference_code]),
+            "payment_method_code": Lookup(PaymentMethod, "code", [body["payment_method_code"]]),
+            **_line_catalogues(body["items"], FACTUS_LINE_REFS, "factus_id"),
+            **{
+                f"customer.{key}": Lookup(model, "factus_id", [body["customer"].get(key)])
+                for key, _field, model in CUSTOMER_REFS
+            },
+        }
+    )
+    made, taken = _existing(known, form_token=form_token, reference_code=reference_code)
+    if made is not None:
+        return made, []
     errors: dict = {}
     warnings: list[str] = []
-    _check_reference(body.get("reference_code"), errors)
-    numbering_range = _usable_range(body.get("numbering_range_id"), errors, by_factus_id=True)
+    if taken:
+        errors["reference_code"] = [f"Ya existe la factura {taken} con esta referencia."]
+    usable = list(catalog_selectors.bill_numbering_ranges())
+    range_id = body.get("numbering_range_id")
+    numbering_range = next((r for r in usable if range_id is not None and r.factus_id == range_id), None)
     if numbering_range is None:
-        numbering_range = catalog_selectors.default_bill_range()
+        numbering_range = catalog_selectors.default_bill_range(usable)
         if numbering_range is None:
             errors["numbering_range_id"] = ["No hay un rango de numeración predeterminado: indique uno."]
-        elif body.get("numbering_range_id") is not None:
+        elif range_id is not None:
             warnings.append(
-                f"El rango {body['numbering_range_id']} no está disponible en esta cuenta; se usó "
+                f"El rango {range_id} no está disponible en esta cuenta; se usó "
                 f"{numbering_range.prefix} (id Factus {numbering_range.factus_id})."
             )
-    header = _header(body, errors, range_id=numbering_range.pk if numbering_range else None)
-    items = _factus_items(body["items"], errors)
-    customer = _factus_customer(body["customer"], errors, user=user) if not errors else None
-    if errors:
-        raise ValidationError(errors)
+    header = _header(
+        body,
+        errors,
+        range_id=numbering_range.pk if numbering_range else None,
+        payment_method_known=bool(known["payment_method_code"]),
+    )
+    items = _factus_items(body["items"], errors, known)
     extra = {key: body[key] for key in EXTRA_KEYS if body.get(key) not in (None, [], {})}
     if body.get("document", "01") != "01":
         extra["document"] = body["document"]
-    invoice, _created = invoice_create_once(
-        form_token=form_token,
-        user=user,
-        items=items,
-        customer_id=customer.pk,
-        reference_code=body.get("reference_code"),
-        factus_extra=extra,
-        **header,
-    )
+    try:
+        # The customer a body creates is kept only with its invoice.
+        with transaction.atomic():
+            customer_id = _factus_customer(body["customer"], errors, known, user=user) if not errors else None
+            if errors:
+                raise ValidationError(errors)
+            invoice = invoice_create_draft(
+                user=user,
+                items=items,
+                customer_id=customer_id,
+                reference_code=body.get("reference_code"),
+                factus_extra=extra,
+                form_token=form_token,
+                **header,
+            )
+    except IntegrityError as error:  # a concurrent request with the same token committed first
+        return made_before(form_token, error), []
     return invoice, warnings
 
 
-def _factus_items(lines: list[dict], errors: dict) -> list[dict]:
-    units = _ids(MeasurementUnit, [line["unit_measure_id"] for line in lines], "factus_id")
-    codes = _ids(StandardCode, [line["standard_code_id"] for line in lines], "factus_id")
-    tributes = _ids(catalog_selectors.active_tributes(), [line["tribute_id"] for line in lines], "factus_id")
+FACTUS_LINE_REFS = {"unit_measure_id": "unit", "standard_code_id": "standard_code", "tribute_id": "tribute"}
+
+
+def _factus_items(lines: list[dict], errors: dict, known: dict[str, dict]) -> list[dict]:
     items = []
     for index, line in enumerate(lines):
         refs = {}
-        for name, field, rows in (
-            ("unit_measure_id", "unit_id", units),
-            ("standard_code_id", "standard_code_id", codes),
-            ("tribute_id", "tribute_id", tributes),
+        for name, field in (
+            ("unit_measure_id", "unit_id"),
+            ("standard_code_id", "standard_code_id"),
+            ("tribute_id", "tribute_id"),
         ):
-            row = rows.get(line[name])
-            if row is None:
+            pk = known[name].get(line[name])
+            if pk is None:
                 errors[f"items[{index}].{name}"] = ["No existe en los catálogos sincronizados."]
             else:
-                refs[field] = row.pk
+                refs[field] = pk
         items.append(
             {
                 "code_reference": line["code_reference"],
@@ -259,27 +309,33 @@ CUSTOMER_REFS = (
 )
 
 
-def _factus_customer(data: dict, errors: dict, *, user) -> Customer | None:
-    """Our customer for a Factus ``customer`` block: found by document and number, else created."""
+def _factus_customer(data: dict, errors: dict, known: dict[str, dict], *, user) -> int | None:
+    """The id of our customer for a Factus ``customer`` block: found by document and number, else
+    created (None: ``errors`` says why).
+    ``known``: the catalogue ids ``ids_by_value`` found (keys ``customer.<field>``)."""
     form_data = {
         name: data.get(name) or ""
         for name in ("identification", "company", "names", "trade_name", "address", "email", "phone")
     }
     form_data["dv"] = "" if data.get("dv") in (None, "") else str(data["dv"])
-    for key, field, model in CUSTOMER_REFS:
+    for key, field, _model in CUSTOMER_REFS:
         if data.get(key) is None:
             continue
-        row = model.objects.filter(factus_id=data[key]).first()
-        if row is None:
+        pk = known[f"customer.{key}"].get(data[key])
+        if pk is None:
             errors[f"customer.{key}"] = ["No existe en los catálogos."]
         else:
-            form_data[field] = row.pk
+            form_data[field] = pk
     if errors:
         return None
-    existing = Customer.objects.filter(
-        identification_document_id=form_data["identification_document"],
-        identification=str(data["identification"]).strip(),
-    ).first()
+    existing = (
+        Customer.objects.filter(
+            identification_document_id=form_data["identification_document"],
+            identification=str(data["identification"]).strip(),
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
     if existing is not None:
         return existing
     if not user.has_perm("catalog.add_customer"):
@@ -291,4 +347,4 @@ def _factus_customer(data: dict, errors: dict, *, user) -> Customer | None:
         for name, problems in form.errors.items():
             errors[f"customer.{names.get(name, name)}" if name != "__all__" else "customer"] = list(problems)
         return None
-    return form.save()
+    return form.save().pk

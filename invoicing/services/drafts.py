@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -118,31 +119,37 @@ def _store_items(invoice: Invoice, built: list[InvoiceItem]) -> None:
     InvoiceItem.objects.bulk_create(lines_with_figures(built))
 
 
-@transaction.atomic
 def invoice_create_draft(
     *,
     user,
     items: list[dict],
     reference_code: str | None = None,
     factus_extra: dict | None = None,
+    form_token: uuid.UUID | None = None,
     **header,
 ) -> Invoice:
     """A new DRAFT with its items; the reference_code is generated here, once (or given by an API
     caller that posts a Factus body with its own). ``factus_extra``: see ``Invoice.factus_extra``.
+    ``form_token``: stored with the row (unique: see ``intake.invoice_create_once``).
 
-    Raises: ValidationError (no items, credit without due date).
+    Raises: ValidationError (no items, credit without due date); IntegrityError (``form_token`` or
+    ``reference_code`` already used).
     """
     fields = _header(header)  # header errors first, as before
     built = _build_items(items)
-    invoice = Invoice.objects.create(
-        created_by=user if user and user.is_authenticated else None,
-        estimated_total=items_total(built, factus_extra),
-        reference_code=reference_code or new_reference_code(),
-        factus_extra=factus_extra or {},
-        **fields,
-    )
-    _store_items(invoice, built)
-    record_event(invoice, user=user, action=Action.CREATE, outcome=Outcome.OK, message="Borrador creado.")
+    # Every check that may fail ran above, so the inserts need no savepoint of their own inside a
+    # caller's transaction (a database error aborts that transaction anyway).
+    with transaction.atomic(savepoint=False):
+        invoice = Invoice.objects.create(
+            created_by=user if user and user.is_authenticated else None,
+            estimated_total=items_total(built, factus_extra),
+            reference_code=reference_code or new_reference_code(),
+            factus_extra=factus_extra or {},
+            form_token=form_token,
+            **fields,
+        )
+        _store_items(invoice, built)
+        record_event(invoice, user=user, action=Action.CREATE, outcome=Outcome.OK, message="Borrador creado.")
     return invoice
 
 

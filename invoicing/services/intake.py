@@ -51,19 +51,26 @@ def invoice_create_once(
         return existing, False
     try:
         with transaction.atomic():
-            invoice = invoice_create_draft(user=user, items=items, **header)
-            Invoice.objects.filter(pk=invoice.pk).update(form_token=form_token)
-            invoice.form_token = form_token
-    except IntegrityError:  # another request with the same token committed first
-        existing = created_with(form_token)
-        if existing is None:  # the IntegrityError was about something else
-            raise
-        return existing, False
+            invoice = invoice_create_draft(user=user, items=items, form_token=form_token, **header)
+    except IntegrityError as error:  # another request with the same token committed first
+        return made_before(form_token, error), False
     return invoice, True
 
 
 def created_with(form_token: uuid.UUID) -> Invoice | None:
     return Invoice.objects.filter(form_token=form_token).first()
+
+
+def made_before(form_token: uuid.UUID | None, error: IntegrityError) -> Invoice:
+    """The invoice a concurrent request created with ``form_token`` (its insert won the unique
+    index); raises ``error`` again when there is none (it was about something else).
+
+    Call it outside the transaction that failed (rolled back), so the winner's row is visible.
+    """
+    existing = created_with(form_token) if form_token is not None else None
+    if existing is None:
+        raise error
+    return existing
 
 
 @transaction.atomic

@@ -302,3 +302,48 @@ def test_bulk_issue_needs_the_issue_permission(read_api, synced):
 
 def test_bulk_issue_of_no_ids_is_a_validation_problem(api, synced):
     assert api.post_json("/api/v1/invoices/issue", {"ids": []}).status_code == 422
+
+
+# --- cost ----------------------------------------------------------------------------------------
+
+# A Factus body with "issue": true and an Idempotency-Key, its customer already ours, by a user of
+# the role. 28 = token, the user's permissions (2), the key claimed, every id the body names (its
+# catalogues, the invoice its key already made, its reference) at once, usable ranges, customer,
+# draft (invoice, items, event), the submission (6), the answer (invoice, items, events), the key's
+# answer stored, and the savepoints of the test's transaction (8). bench/api.py prints each query.
+CREATE_AND_ISSUE_QUERIES = 28
+
+
+def test_create_and_issue_stays_within_its_queries(api, synced, django_assert_max_num_queries):
+    api.post_json("/api/v1/invoices", documented(), HTTP_IDEMPOTENCY_KEY="coste-0")  # the customer
+    with django_assert_max_num_queries(CREATE_AND_ISSUE_QUERIES):
+        response = api.post_json(
+            "/api/v1/invoices",
+            documented(reference_code="COSTE-1", issue=True),
+            HTTP_IDEMPOTENCY_KEY="coste-1",
+        )
+    assert response.status_code == 201
+
+
+def test_a_create_that_lost_the_race_for_its_key_answers_the_first_invoice(api, synced, monkeypatch):
+    """A retry that took a lapsed lease over while the first request still ran: its insert meets
+    the first one's form token (unique), and it answers with the first invoice."""
+    from api.idempotency import lease
+    from invoicing.services import api_intake
+
+    first = api.post_json("/api/v1/invoices", documented(), HTTP_IDEMPOTENCY_KEY="carrera")
+    _die_mid_way("carrera", ago=lease() * 2)
+    monkeypatch.setattr(api_intake, "_existing", lambda known, **lookups: (None, None))
+    again = api.post_json("/api/v1/invoices", documented(), HTTP_IDEMPOTENCY_KEY="carrera")
+    assert again.json()["id"] == first.json()["id"]
+
+
+def test_a_create_that_lost_the_race_makes_no_second_invoice(api, synced, monkeypatch):
+    from api.idempotency import lease
+    from invoicing.services import api_intake
+
+    api.post_json("/api/v1/invoices", documented(), HTTP_IDEMPOTENCY_KEY="carrera-2")
+    _die_mid_way("carrera-2", ago=lease() * 2)
+    monkeypatch.setattr(api_intake, "_existing", lambda known, **lookups: (None, None))
+    api.post_json("/api/v1/invoices", documented(), HTTP_IDEMPOTENCY_KEY="carrera-2")
+    assert Invoice.objects.count() == 1

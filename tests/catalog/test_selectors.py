@@ -74,3 +74,44 @@ def test_active_units_excludes_inactive():
     assert selectors.active_units().filter(factus_id=70).exists()
     selectors.active_units().filter(factus_id=70).update(is_active=False)
     assert not selectors.active_units().filter(factus_id=70).exists()
+
+
+def test_ids_by_value_finds_each_catalogue_in_one_query(django_assert_num_queries):
+    from catalog.models import MeasurementUnit, PaymentMethod
+
+    unit = MeasurementUnit.objects.create(factus_id=7001, code="X1", name="Unidad de prueba")
+    method = PaymentMethod.objects.create(code="ZZ9", name="Medio de prueba")
+    with django_assert_num_queries(1):
+        found = selectors.ids_by_value(
+            {
+                "unit": selectors.Lookup(MeasurementUnit, "factus_id", [7001, 7002, None]),
+                "method": selectors.Lookup(PaymentMethod, "code", ["ZZ9"]),
+            }
+        )
+    assert found == {"unit": {7001: unit.pk}, "method": {"ZZ9": method.pk}}
+
+
+def test_ids_by_value_by_primary_key():
+    from catalog.models import MeasurementUnit
+
+    unit = MeasurementUnit.objects.create(factus_id=7003, code="X3", name="Unidad de prueba")
+    found = selectors.ids_by_value({"unit": selectors.Lookup(MeasurementUnit, "pk", [unit.pk])})
+    assert found == {"unit": {unit.pk: unit.pk}}
+
+
+def test_ids_by_value_active_only_leaves_an_inactive_row_out():
+    from catalog.models import Tribute
+
+    Tribute.objects.create(factus_id=7004, code="T4", name="Tributo inactivo", is_active=False)
+    found = selectors.ids_by_value(
+        {"tribute": selectors.Lookup(Tribute, "factus_id", [7004], active_only=True)}
+    )
+    assert found == {"tribute": {}}
+
+
+def test_ids_by_value_asks_nothing_without_values(django_assert_num_queries):
+    from catalog.models import MeasurementUnit
+
+    with django_assert_num_queries(0):
+        found = selectors.ids_by_value({"unit": selectors.Lookup(MeasurementUnit, "factus_id", [None])})
+    assert found == {"unit": {}}
