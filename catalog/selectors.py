@@ -6,6 +6,7 @@ from datetime import date
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Case, Exists, F, Model, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, NullIf
@@ -239,28 +240,45 @@ def ids_by_value(wanted: dict[str, Lookup]) -> dict[str, dict]:
     """
     quote = connection.ops.quote_name
     found: dict[str, dict] = {name: {} for name in wanted}
-    asked: dict[str, dict[str, object]] = {}
+    asked: dict[str, dict[str, object]] = {}  # {name: {the value as the database writes it: as asked}}
     parts, params = [], []
     for name, lookup in wanted.items():
-        asked[name] = {str(value): value for value in lookup.values if value is not None}
+        meta = lookup.model._meta
+        field = meta.pk if lookup.field == "pk" else meta.get_field(lookup.field)
+        asked[name] = {}
+        for value in lookup.values:
+            stored = _as_stored(field, value)
+            if stored is not None:
+                asked[name][str(stored)] = value
         if not asked[name]:
             continue
-        meta = lookup.model._meta
-        column = quote((meta.pk if lookup.field == "pk" else meta.get_field(lookup.field)).column)
+        column = quote(field.column)
         active = f" AND {quote(meta.get_field('is_active').column)}" if lookup.active_only else ""
         placeholders = ", ".join(["%s"] * len(asked[name]))
-        # Identifiers from the model's meta, quoted; every value is a parameter.
+        # Identifiers from the model's meta, quoted; every value is a parameter. CAST, not ``::``:
+        # the same statement runs on SQLite (the embedded default) and PostgreSQL.
         parts.append(
-            f"SELECT %s::text, {column}::text, {quote(meta.pk.column)} FROM {quote(meta.db_table)} "  # noqa: S608
-            f"WHERE {column} IN ({placeholders}){active}"
+            f"SELECT CAST(%s AS TEXT), CAST({column} AS TEXT), {quote(meta.pk.column)} "  # noqa: S608
+            f"FROM {quote(meta.db_table)} WHERE {column} IN ({placeholders}){active}"
         )
-        params += [name, *asked[name].values()]
+        params += [name, *(_as_stored(field, value) for value in asked[name].values())]
     if parts:
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), params)
             for name, value, pk in cursor.fetchall():
                 found[name][asked[name][value]] = pk
     return found
+
+
+def _as_stored(field, value):
+    """``value`` as ``field``'s column holds it on this database (a UUID is hex text on SQLite), or
+    None when it cannot be one of its values (no row can match: "abc" for an integer id)."""
+    if value is None:
+        return None
+    try:
+        return field.get_db_prep_value(value, connection, prepared=False)
+    except (TypeError, ValueError, ValidationError):
+        return None
 
 
 def standard_codes() -> QuerySet[StandardCode]:

@@ -115,3 +115,23 @@ def test_ids_by_value_asks_nothing_without_values(django_assert_num_queries):
     with django_assert_num_queries(0):
         found = selectors.ids_by_value({"unit": selectors.Lookup(MeasurementUnit, "factus_id", [None])})
     assert found == {"unit": {}}
+
+
+def test_ids_by_value_finds_a_uuid_as_the_database_stores_it():
+    import uuid
+
+    from tests.invoicing.factories import InvoiceFactory
+
+    token = uuid.uuid4()
+    invoice = InvoiceFactory(form_token=token)
+    from invoicing.models import Invoice
+
+    found = selectors.ids_by_value({"token": selectors.Lookup(Invoice, "form_token", [token])})
+    assert found == {"token": {token: invoice.pk}}
+
+
+def test_ids_by_value_finds_nothing_for_a_value_the_column_cannot_hold():
+    from catalog.models import MeasurementUnit
+
+    found = selectors.ids_by_value({"unit": selectors.Lookup(MeasurementUnit, "factus_id", ["abc"])})
+    assert found == {"unit": {}}
