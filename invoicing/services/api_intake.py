@@ -40,7 +40,7 @@ from catalog.selectors import Lookup
 from invoicing.models import Invoice
 
 from .drafts import invoice_create_draft
-from .intake import created_with, made_before
+from .intake import created_with, draft_or_winner, made_before
 
 EXTRA_KEYS = (
     "establishment",
@@ -140,14 +140,13 @@ def invoice_create_from_ids(*, user, data: dict, form_token: uuid.UUID | None = 
         errors["customer_id"] = ["Ese cliente no existe."]
     usable = list(catalog_selectors.bill_numbering_ranges())
     range_id = data.get("numbering_range_id")
+    numbering_range = _named_range(usable, range_id, "pk")
     if range_id is None:
         numbering_range = catalog_selectors.default_bill_range(usable)
-    else:
-        numbering_range = next((r for r in usable if r.pk == range_id), None)
-        if numbering_range is None:
-            errors["numbering_range_id"] = [
-                "Ese rango no existe o no está activo (vea /lookups/numbering-ranges)."
-            ]
+    elif numbering_range is None:
+        errors["numbering_range_id"] = [
+            "Ese rango no existe o no está activo (vea /lookups/numbering-ranges)."
+        ]
     if numbering_range is None and "numbering_range_id" not in errors:
         errors["numbering_range_id"] = ["Elija un rango de numeración (hay varios o ninguno usable)."]
     header = _header(
@@ -160,13 +159,10 @@ def invoice_create_from_ids(*, user, data: dict, form_token: uuid.UUID | None = 
     _check_line_refs(items, errors, known)
     if errors:
         raise ValidationError(errors)
-    try:
-        with transaction.atomic():
-            return invoice_create_draft(
-                user=user, items=items, customer_id=data["customer_id"], form_token=form_token, **header
-            )
-    except IntegrityError as error:  # a concurrent request with the same token committed first
-        return made_before(form_token, error)
+    invoice, _created = draft_or_winner(
+        form_token=form_token, user=user, items=items, customer_id=data["customer_id"], **header
+    )
+    return invoice
 
 
 def _items_from_products(lines: list[dict], errors: dict) -> list[dict]:
@@ -226,7 +222,7 @@ def invoice_create_from_bill(
         errors["reference_code"] = [f"Ya existe la factura {taken} con esta referencia."]
     usable = list(catalog_selectors.bill_numbering_ranges())
     range_id = body.get("numbering_range_id")
-    numbering_range = next((r for r in usable if range_id is not None and r.factus_id == range_id), None)
+    numbering_range = _named_range(usable, range_id, "factus_id")
     if numbering_range is None:
         numbering_range = catalog_selectors.default_bill_range(usable)
         if numbering_range is None:
@@ -264,6 +260,11 @@ def invoice_create_from_bill(
     except IntegrityError as error:  # a concurrent request with the same token committed first
         return made_before(form_token, error), []
     return invoice, warnings
+
+
+def _named_range(usable: list, range_id: int | None, field: str):
+    """The usable range whose ``field`` ("pk", or "factus_id" in a Factus body) is ``range_id``."""
+    return next((r for r in usable if range_id is not None and getattr(r, field) == range_id), None)
 
 
 FACTUS_LINE_REFS = {"unit_measure_id": "unit", "standard_code_id": "standard_code", "tribute_id": "tribute"}

@@ -49,12 +49,19 @@ def invoice_create_once(
     existing = created_with(form_token)
     if existing is not None:
         return existing, False
+    return draft_or_winner(form_token=form_token, user=user, items=items, **header)
+
+
+def draft_or_winner(
+    *, form_token: uuid.UUID | None, user, items: list[dict], **header
+) -> tuple[Invoice, bool]:
+    """``invoice_create_draft`` with ``form_token``: (invoice, True); or, when a concurrent request
+    with the same token committed first (the unique index refused ours), (its invoice, False)."""
     try:
         with transaction.atomic():
-            invoice = invoice_create_draft(user=user, items=items, form_token=form_token, **header)
-    except IntegrityError as error:  # another request with the same token committed first
+            return invoice_create_draft(user=user, items=items, form_token=form_token, **header), True
+    except IntegrityError as error:
         return made_before(form_token, error), False
-    return invoice, True
 
 
 def created_with(form_token: uuid.UUID) -> Invoice | None:
