@@ -320,7 +320,7 @@ def _serve_emulator(sandbox: dict, pipe) -> None:
 
 def answer_times(session) -> list[float]:
     """Seconds the emulator worked on each answer received through ``session`` (its Server-Timing
-    header: body read to answer written), appended as the answers arrive."""
+    header: its headers parsed to its answer built), appended as the answers arrive."""
     spent: list[float] = []
 
     def record(response, *args, **kwargs):

@@ -113,6 +113,15 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Server-side parameters, so a statement run again on a connection is prepared once (psycopg
+    # prepares it at its 5th run): PostgreSQL stops re-planning the joins every submission reads
+    # (about 2 ms of a submission, docs/architecture.md). Behind a pooler in transaction mode that
+    # does not track prepared statements (PgBouncer before 1.21), set DJANGO_DB_PREPARE_THRESHOLD=
+    # (empty: never prepare; parameters stay server-side).
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("server_side_binding", True)
+    prepare = env.str("DJANGO_DB_PREPARE_THRESHOLD", default="5")
+    options.setdefault("prepare_threshold", int(prepare) if prepare else None)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------------

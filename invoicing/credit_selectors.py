@@ -85,10 +85,14 @@ def note_total(note: CreditNote) -> Decimal:
     return value if value is not None else ZERO
 
 
-def invoice_credit_balance(invoice: Invoice, *, excluding: int | None = None) -> CreditBalance:
+def invoice_credit_balance(
+    invoice: Invoice, *, excluding: int | None = None, items: list[InvoiceItem] | None = None
+) -> CreditBalance:
     """What ``invoice`` has been credited and what is left, per line and in total.
 
     ``excluding``: a note left out of the count (the one being checked before it is sent).
+    ``items``: only these lines of the invoice (already read), e.g. the lines a note credits; the
+    total and the balance are the invoice's all the same (``invoice.total``: a validated invoice).
     """
     notes = invoice.credit_notes.filter(status__in=COUNTING)
     if excluding is not None:
@@ -99,9 +103,13 @@ def invoice_credit_balance(invoice: Invoice, *, excluding: int | None = None) ->
     concepts = {n.pk: n.correction_concept for n in notes}
     credits: dict[int, list[CreditNoteItem]] = {}
     if concepts:
-        for credit in CreditNoteItem.objects.filter(credit_note_id__in=list(concepts)).order_by():
+        credited_lines = CreditNoteItem.objects.filter(credit_note_id__in=list(concepts)).order_by()
+        if items is not None:
+            credited_lines = credited_lines.filter(invoice_item_id__in=[item.pk for item in items])
+        for credit in credited_lines:
             credits.setdefault(credit.invoice_item_id, []).append(credit)
-    items = list(invoice.items.order_by("position", "id"))
+    if items is None:
+        items = list(invoice.items.order_by("position", "id"))
     lines = tuple(_line_balance(item, credits.get(item.pk, ()), concepts) for item in items)
     total = _invoice_total(invoice, lines)
     voided = invoice.status == Invoice.Status.VALIDATED and credited > 0 and credited >= total

@@ -270,14 +270,15 @@ def totals_of(items: list[CreditNoteItem], charges: list | None = None) -> Invoi
 
 def load_items(note: CreditNote) -> list[CreditNoteItem]:
     """The note's saved items in the order they are sent, with what the payload reads (unit, standard
-    code, tribute), read once per instance: kept in ``note``'s prefetch cache (``note.items.all()``)."""
+    code, tribute) and the invoice line each credits (the limits' check), read once per instance:
+    kept in ``note``'s prefetch cache (``note.items.all()``)."""
     prefetch_related_objects(
         [note],
         Prefetch(
             "items",
-            CreditNoteItem.objects.select_related("unit", "standard_code", "tribute").order_by(
-                "position", "id"
-            ),
+            CreditNoteItem.objects.select_related(
+                "unit", "standard_code", "tribute", "invoice_item"
+            ).order_by("position", "id"),
         ),
     )
     return list(note.items.all())
@@ -290,8 +291,15 @@ def recheck(note: CreditNote, invoice: Invoice) -> None:
     Raises: CreditLimitError.
     """
     check_invoice(invoice)
-    balance = invoice_credit_balance(invoice, excluding=note.pk)
     items = load_items(note)
+    # Only the lines this note credits (read with its items, one query): the invoice's others
+    # cannot be over-credited by it. A line of another invoice has no balance here: refused below.
+    credited = {
+        item.invoice_item_id: item.invoice_item
+        for item in items
+        if item.invoice_item.invoice_id == invoice.pk
+    }
+    balance = invoice_credit_balance(invoice, excluding=note.pk, items=list(credited.values()))
     returns = note.correction_concept not in REDUCTION_CONCEPTS
     void = note.correction_concept == Concept.VOID
     errors, used = _Errors(), {}

@@ -67,7 +67,10 @@ class DocumentKind:
     new_reference: Callable[[], str]
     # After "no se puede enviar": what to do with a document that can never be sent again.
     resend_hint: str
-    # Phase (a), row locked, before SUBMITTING; raises InvoiceActionError to refuse the send.
+    # The columns the claim loads: what ``build`` and the recording read (the rest stays deferred).
+    send_fields: tuple[str, ...] = ()
+    # Phase (a), in the claim's transaction, for a document not yet at Factus (a draft, a 422, a
+    # failure); raises InvoiceActionError to refuse the send (the claim is rolled back).
     claim_check: Callable[[FactusDocument], None] | None = None
     # Columns a deletion at Factus clears when the document is reopened as a draft.
     result_fields: dict = field(default_factory=dict)
@@ -139,16 +142,14 @@ LIMIT_FIELDS = ("pk", "status", "factus_id", "total", "factus_extra")
 def _credit_note_limits(note: CreditNote) -> None:
     """A note not yet at Factus still fits what is left of its invoice, the invoice row locked
     (SELECT ... FOR UPDATE) until the note is SUBMITTING: a second note claimed at the same time
-    waits, then counts this one. A note that may already exist at Factus (pending, por verificar,
-    a stale send) already counts: it is looked up / resent, never refused here.
+    waits, then counts this one. (A note that may already exist at Factus, pending, por verificar or
+    a stale send, already counts: it is looked up / resent, never checked here; submit.py.)
 
     The locked invoice and the items read for the check are kept on ``note`` (Django's relation
     caches) for the payload builder: the submission reads them once, whatever the number of lines.
 
     Raises: CreditLimitError.
     """
-    if note.status not in CreditNote.EDITABLE:
-        return
     # Only what the check and the payload read: not the invoice's Factus answer, QR image...
     note.invoice = Invoice.objects.select_for_update().only(*LIMIT_FIELDS).get(pk=note.invoice_id)
     recheck(note, note.invoice)
@@ -172,6 +173,18 @@ def _credit_note_form_errors(note: CreditNote, errors: dict) -> dict:
     return mapped
 
 
+# What every document's payload and its recording read (``DocumentKind.send_fields``).
+SUBMISSION_FIELDS = (
+    "status",
+    "submitting_since",
+    "updated_at",
+    "reference_code",
+    "observation",
+    "payment_method_code",
+    "send_email",
+    "numbering_range__factus_id",
+)
+
 INVOICE = DocumentKind(
     model=Invoice,
     title="Factura",
@@ -192,6 +205,13 @@ INVOICE = DocumentKind(
         xml="download_bill_xml",
     ),
     build=_build_bill,
+    send_fields=(
+        *SUBMISSION_FIELDS,
+        "payment_form",
+        "payment_due_date",
+        "customer",
+        "factus_extra",
+    ),
     new_reference=new_reference_code,
     resend_hint="duplíquela para emitirla de nuevo",
     result_fields=_result_fields("cufe"),
@@ -217,6 +237,7 @@ CREDIT_NOTE = DocumentKind(
         xml="download_credit_note_xml",
     ),
     build=_build_credit_note,
+    send_fields=(*SUBMISSION_FIELDS, "correction_concept", "invoice"),
     new_reference=new_credit_note_reference_code,
     resend_hint="cree otra nota desde la factura",
     claim_check=_credit_note_limits,

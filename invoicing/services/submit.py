@@ -130,8 +130,47 @@ def document_submit(
         raise
 
 
+# A first send: no earlier attempt can exist at Factus (no lookup first, no "Reintentar").
+FIRST_SEND = (Status.DRAFT, Status.INVALID)
+
+
 def _claim(kind: DocumentKind, document_id: int) -> _Claim:
-    """Phase (a): lock the row, refuse when it is not submittable, mark it SUBMITTING."""
+    """Phase (a): mark the row SUBMITTING, or refuse when it is not submittable."""
+    return _claim_first_send(kind, document_id) or _claim_locked(kind, document_id)
+
+
+def _claim_first_send(kind: DocumentKind, document_id: int) -> _Claim | None:
+    """The everyday case, a draft (or one Factus refused with a 422) sent for the first time: one
+    conditional UPDATE (compare-and-set). Of two clicks, two tabs or two workers exactly one finds the
+    row still a draft and makes it SUBMITTING; SUBMITTING is not editable, so what is read after it
+    is what is sent. A kind with a claim check (a credit note's limits) makes it in the same
+    transaction, under the locks the check takes; a refused check rolls the claim back.
+
+    None: not a first send (a retry, a refusal, a row another request holds): ``_claim_locked`` decides.
+    """
+    now = timezone.now()
+    claimed = kind.model.objects.filter(pk=document_id, status__in=FIRST_SEND)
+    try:
+        with transaction.atomic():
+            if not claimed.update(status=Status.SUBMITTING, submitting_since=now, updated_at=now):
+                return None
+            document = kind.model.objects.select_related("numbering_range").only(*kind.send_fields)
+            document = document.get(pk=document_id)
+            if kind.claim_check is not None:
+                kind.claim_check(document)
+    except InvoiceActionError as exc:  # rolled back: the row is as it was, nothing was sent
+        document = kind.model.objects.get(pk=document_id)
+        return _Claim(document, refusal=_refused(document, Outcome.INVALID, exc.message, _errors_of(exc)))
+    return _Claim(document)
+
+
+def _errors_of(exc: InvoiceActionError) -> dict:
+    return getattr(exc, "field_errors", {})
+
+
+def _claim_locked(kind: DocumentKind, document_id: int) -> _Claim:
+    """Lock the row, refuse when it is not submittable, mark it SUBMITTING (a retry after a failure,
+    a pending DIAN or a stale send, which may look Factus up first)."""
     with transaction.atomic():
         # The lock takes the document row alone: a FOR UPDATE over a six-table join cost more
         # (planning, locking) than loading the related rows afterwards (kind.build), outside the lock.
@@ -144,12 +183,13 @@ def _claim(kind: DocumentKind, document_id: int) -> _Claim:
         refusal = _refusal(kind, document)
         if refusal is not None:
             return _Claim(document, refusal=refusal)
-        if kind.claim_check is not None:
+        if kind.claim_check is not None and document.is_editable:  # not yet at Factus: checked
             try:
                 kind.claim_check(document)
             except InvoiceActionError as exc:
-                errors = getattr(exc, "field_errors", {})
-                return _Claim(document, refusal=_refused(document, Outcome.INVALID, exc.message, errors))
+                return _Claim(
+                    document, refusal=_refused(document, Outcome.INVALID, exc.message, _errors_of(exc))
+                )
         # FAILED means "certainly not created" (or not found after a lookup): it is sent directly;
         # the same reference is never duplicated by Factus. UNVERIFIED or a stale SUBMITTING row may
         # exist at Factus: looked up by reference first.
@@ -220,8 +260,9 @@ def _finish(
     """Phase (c): store what Factus said and the event, in one short transaction.
 
     ``document`` is the instance claimed in phase (a); it is not re-read: only the outcome columns are
-    written (``update_fields``; the UPDATE locks the row), so nothing read before the Factus call can
-    overwrite a column, and no wide SELECT/UPDATE of every column (QR, raw response...) is needed.
+    written (one UPDATE of those columns, which locks the row), so nothing read before the Factus
+    call can overwrite a column, and no wide SELECT/UPDATE of every column (QR, raw response...) is
+    needed.
     ``check_number``: first look, row locked, for another document holding the answer's number (after
     the unique constraint refused it).
     """
@@ -237,7 +278,11 @@ def _finish(
         outcome = dataclasses.replace(
             outcome, message=outcome.message + _mismatch(kind, document, outcome, ours)
         )
-        document.save(update_fields=[*OUTCOME_FIELDS, *outcome.fields])
+        document.updated_at = timezone.now()
+        written = (*OUTCOME_FIELDS, *outcome.fields)
+        kind.model.objects.filter(pk=document.pk).update(
+            **{name: getattr(document, name) for name in written}
+        )
         record_event(
             document,
             user=user,
