@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from catalog.models import Customer
 from invoicing.models import (
     CreditNote,
     FactusDocument,
@@ -67,8 +66,14 @@ class DocumentKind:
     new_reference: Callable[[], str]
     # After "no se puede enviar": what to do with a document that can never be sent again.
     resend_hint: str
-    # The columns the claim loads: what ``build`` and the recording read (the rest stays deferred).
+    # What the claim reads with the row, in one query: the related rows ``build`` names
+    # (``select_related``) and the document's columns ``build`` and the recording read (``only``: the
+    # rest, its QR image or Factus answer, stays deferred).
+    send_related: tuple[str, ...] = ("numbering_range",)
     send_fields: tuple[str, ...] = ()
+    # Related rows the claim locks with the document's row in that read (``FOR UPDATE OF``), for
+    # its ``claim_check``: a note's invoice.
+    send_locks: tuple[str, ...] = ()
     # Phase (a), in the claim's transaction, for a document not yet at Factus (a draft, a 422, a
     # failure); raises InvoiceActionError to refuse the send (the claim is rolled back).
     claim_check: Callable[[FactusDocument], None] | None = None
@@ -110,48 +115,66 @@ def _result_fields(code: str) -> dict:
     }
 
 
+# What ``item_payload`` and ``line_input`` read of an item (the rest of its row stays unread), and
+# its invoice (the related manager sets it on every item).
+ITEM_FIELDS = (
+    "invoice",
+    "code_reference",
+    "name",
+    "quantity",
+    "discount_rate",
+    "price",
+    "tax_rate",
+    "is_excluded",
+    "withholdings",
+    "unit__factus_id",
+    "standard_code__factus_id",
+    "tribute__factus_id",
+)
+
+
 def _build_bill(invoice: Invoice) -> tuple[dict, InvoiceTotals]:
-    """What ``bill_payload`` reads besides the invoice row, in a fixed number of queries.
+    """The bill's payload and our totals: the claim read the invoice with its customer and range
+    (``send_related``); its items are one more query, whatever their number.
 
     The items are ordered by position only: the model's default ordering (``invoice`` first) would
     join the invoice table again just to sort rows that all belong to the same invoice.
     """
-    invoice.customer = Customer.objects.select_related(
-        "identification_document", "legal_organization", "tribute", "municipality"
-    ).get(pk=invoice.customer_id)
-    items = list(invoice.items.select_related("unit", "standard_code", "tribute").order_by("position", "id"))
+    items = list(
+        invoice.items.select_related("unit", "standard_code", "tribute")
+        .only(*ITEM_FIELDS)
+        .order_by("position", "id")
+    )
     lines = [line_input(item) for item in items]
     return bill_payload(invoice, items), compute_invoice(lines, *allowance_amounts(bill_charges(invoice)))
 
 
 def _build_credit_note(note: CreditNote) -> tuple[dict, InvoiceTotals]:
-    """The note's payload and totals. What the claim check loaded under the lock (the invoice, the
-    items with their unit, standard and tribute) is reused, not read again."""
-    if not CreditNote.invoice.is_cached(note):  # a pending / por verificar note skips the check
-        note.invoice = Invoice.objects.only(*LIMIT_FIELDS).get(pk=note.invoice_id)
+    """The note's payload and totals. What the claim read (the invoice, with the note) and what the
+    claim check read (the items with their unit, standard and tribute) is reused, not read again."""
     items = load_items(note)
     return credit_note_payload(note, items), totals_of(
         items, void_charges(note.invoice, note.correction_concept)
     )
 
 
-# check_invoice, the balance, the payload (factus_extra: the allowance charges a void takes back)
-LIMIT_FIELDS = ("pk", "status", "factus_id", "total", "factus_extra")
+# What the check and the payload read of the invoice (check_invoice, the balance, factus_extra:
+# the allowance charges a void takes back): not its Factus answer, QR image...
+LIMIT_FIELDS = ("status", "factus_id", "total", "factus_extra")
 
 
 def _credit_note_limits(note: CreditNote) -> None:
     """A note not yet at Factus still fits what is left of its invoice, the invoice row locked
-    (SELECT ... FOR UPDATE) until the note is SUBMITTING: a second note claimed at the same time
-    waits, then counts this one. (A note that may already exist at Factus, pending, por verificar or
-    a stale send, already counts: it is looked up / resent, never checked here; submit.py.)
+    (``SELECT ... FOR UPDATE OF`` the invoice, in the claim's read of the note: ``send_locks``) until
+    the note is SUBMITTING: a second note claimed at the same time waits, then counts this one. (A
+    note that may already exist at Factus, pending, por verificar or a stale send, already counts: it
+    is looked up / resent, never checked here; submit.py.)
 
-    The locked invoice and the items read for the check are kept on ``note`` (Django's relation
-    caches) for the payload builder: the submission reads them once, whatever the number of lines.
+    The items read for the check are kept on ``note`` (Django's prefetch cache) for the payload
+    builder: the submission reads them once, whatever the number of lines.
 
     Raises: CreditLimitError.
     """
-    # Only what the check and the payload read: not the invoice's Factus answer, QR image...
-    note.invoice = Invoice.objects.select_for_update().only(*LIMIT_FIELDS).get(pk=note.invoice_id)
     recheck(note, note.invoice)
 
 
@@ -205,6 +228,13 @@ INVOICE = DocumentKind(
         xml="download_bill_xml",
     ),
     build=_build_bill,
+    send_related=(
+        "numbering_range",
+        "customer__identification_document",
+        "customer__legal_organization",
+        "customer__tribute",
+        "customer__municipality",
+    ),
     send_fields=(
         *SUBMISSION_FIELDS,
         "payment_form",
@@ -237,7 +267,9 @@ CREDIT_NOTE = DocumentKind(
         xml="download_credit_note_xml",
     ),
     build=_build_credit_note,
-    send_fields=(*SUBMISSION_FIELDS, "correction_concept", "invoice"),
+    send_related=("numbering_range", "invoice"),
+    send_fields=(*SUBMISSION_FIELDS, "correction_concept", *(f"invoice__{name}" for name in LIMIT_FIELDS)),
+    send_locks=("invoice",),
     new_reference=new_credit_note_reference_code,
     resend_hint="cree otra nota desde la factura",
     claim_check=_credit_note_limits,

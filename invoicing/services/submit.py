@@ -143,21 +143,27 @@ def _claim_first_send(kind: DocumentKind, document_id: int) -> _Claim | None:
     """The everyday case, a draft (or one Factus refused with a 422) sent for the first time: one
     conditional UPDATE (compare-and-set). Of two clicks, two tabs or two workers exactly one finds the
     row still a draft and makes it SUBMITTING; SUBMITTING is not editable, so what is read after it
-    is what is sent. A kind with a claim check (a credit note's limits) makes it in the same
-    transaction, under the locks the check takes; a refused check rolls the claim back.
+    (``kind.send_fields`` and ``send_related``, one query) is what is sent. The UPDATE commits on its
+    own; a kind with a claim check (a credit note's limits) makes it in one transaction with the
+    check, under the locks the check takes, and a refused check rolls the claim back.
 
     None: not a first send (a retry, a refusal, a row another request holds): ``_claim_locked`` decides.
     """
     now = timezone.now()
     claimed = kind.model.objects.filter(pk=document_id, status__in=FIRST_SEND)
+    sent = kind.model.objects.select_related(*kind.send_related).only(*kind.send_fields)
+    if kind.claim_check is None:
+        if not claimed.update(status=Status.SUBMITTING, submitting_since=now, updated_at=now):
+            return None
+        return _Claim(sent.get(pk=document_id))
+    if kind.send_locks:
+        sent = sent.select_for_update(of=kind.send_locks)
     try:
         with transaction.atomic():
             if not claimed.update(status=Status.SUBMITTING, submitting_since=now, updated_at=now):
                 return None
-            document = kind.model.objects.select_related("numbering_range").only(*kind.send_fields)
-            document = document.get(pk=document_id)
-            if kind.claim_check is not None:
-                kind.claim_check(document)
+            document = sent.get(pk=document_id)
+            kind.claim_check(document)
     except InvoiceActionError as exc:  # rolled back: the row is as it was, nothing was sent
         document = kind.model.objects.get(pk=document_id)
         return _Claim(document, refusal=_refused(document, Outcome.INVALID, exc.message, _errors_of(exc)))
@@ -172,12 +178,12 @@ def _claim_locked(kind: DocumentKind, document_id: int) -> _Claim:
     """Lock the row, refuse when it is not submittable, mark it SUBMITTING (a retry after a failure,
     a pending DIAN or a stale send, which may look Factus up first)."""
     with transaction.atomic():
-        # The lock takes the document row alone: a FOR UPDATE over a six-table join cost more
-        # (planning, locking) than loading the related rows afterwards (kind.build), outside the lock.
-        # Its numbering range (one small row every payload names) is read in the same query, unlocked.
+        # The lock takes the document row (and a note's invoice, ``send_locks``); what the payload
+        # names besides it (the numbering range, an invoice's customer) is read in the same query,
+        # unlocked.
         document = (
-            kind.model.objects.select_for_update(of=("self",))
-            .select_related("numbering_range")
+            kind.model.objects.select_for_update(of=("self", *kind.send_locks))
+            .select_related(*kind.send_related)
             .get(pk=document_id)
         )
         refusal = _refusal(kind, document)
