@@ -14,8 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from django.db.models import Prefetch, prefetch_related_objects
-
 from core.numbers import format_money, format_number
 from invoicing.credit_selectors import CreditBalance, invoice_credit_balance
 from invoicing.models import CreditNote, CreditNoteItem, Invoice
@@ -268,20 +266,42 @@ def totals_of(items: list[CreditNoteItem], charges: list | None = None) -> Invoi
     return compute_invoice([line_input(item) for item in items], *allowance_amounts(charges))
 
 
+# A note item's every column, and of its related rows what the payload and the check read: the
+# Factus ids of its unit, standard code and tribute, and the credited invoice line's figures.
+NOTE_ITEM_FIELDS = (
+    *(field.name for field in CreditNoteItem._meta.concrete_fields),
+    "unit__factus_id",
+    "standard_code__factus_id",
+    "tribute__factus_id",
+    *(
+        f"invoice_item__{name}"
+        for name in (
+            "invoice",
+            "quantity",
+            "price",
+            "discount_rate",
+            "tax_rate",
+            "is_excluded",
+            "withholdings",
+        )
+    ),
+)
+
+
 def load_items(note: CreditNote) -> list[CreditNoteItem]:
     """The note's saved items in the order they are sent, with what the payload reads (unit, standard
-    code, tribute) and the invoice line each credits (the limits' check), read once per instance:
-    kept in ``note``'s prefetch cache (``note.items.all()``)."""
-    prefetch_related_objects(
-        [note],
-        Prefetch(
-            "items",
-            CreditNoteItem.objects.select_related(
-                "unit", "standard_code", "tribute", "invoice_item"
-            ).order_by("position", "id"),
-        ),
-    )
-    return list(note.items.all())
+    code, tribute) and the invoice line each credits (the limits' check), read once per instance
+    (the claim check reads them, the payload builder reuses them): kept on ``note`` as
+    ``sent_items`` (a plain list: Django's prefetch machinery cost more than the query's rows)."""
+    items = getattr(note, "sent_items", None)
+    if items is None:
+        items = note.sent_items = list(
+            CreditNoteItem.objects.filter(credit_note_id=note.pk)
+            .select_related("unit", "standard_code", "tribute", "invoice_item")
+            .only(*NOTE_ITEM_FIELDS)
+            .order_by("position", "id")
+        )
+    return items
 
 
 def recheck(note: CreditNote, invoice: Invoice) -> None:
