@@ -30,6 +30,11 @@ def budget(seconds: float) -> Iterator[float]:
         _deadline.reset(token)
 
 
+def current() -> float | None:
+    """The current window's absolute deadline (``time.monotonic()`` time), or None outside any."""
+    return _deadline.get()
+
+
 def remaining() -> float | None:
     """Seconds left in the current window (never negative), or None outside any window."""
     deadline = _deadline.get()

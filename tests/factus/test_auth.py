@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
+from factus.deadline import budget
 from factus.errors import FactusAuthError
 from tests.factus.conftest import BASE
 
@@ -160,3 +161,26 @@ def test_token_request_is_form_encoded_with_both_grants_fields(rsps, oauth, mana
     assert request.headers["Accept"] == "application/json"
     assert "client_secret=" in request.body and "username=" in request.body
     assert "Authorization" not in request.headers
+
+
+def test_one_operation_reads_the_shared_token_once(oauth, manager):
+    """Inside one deadline window (a submission) the token is read from the cache once: another
+    worker's renewal is seen by the next operation, and at once after a 401."""
+    manager.get_token()  # in the shared cache
+    with budget(30):
+        first = manager.get_token()
+        entry = manager.cache.get(manager.token_key)
+        manager.cache.set(manager.token_key, {**entry, "access_token": "renewed-elsewhere"})
+        assert manager.get_token() == first
+    with budget(30):
+        assert manager.get_token() == "renewed-elsewhere"
+
+
+def test_a_401_forgets_the_token_read_in_the_window(oauth, manager):
+    manager.get_token()  # in the shared cache
+    with budget(30):
+        first = manager.get_token()
+        entry = manager.cache.get(manager.token_key)
+        manager.cache.set(manager.token_key, {**entry, "access_token": "renewed-elsewhere"})
+        manager.invalidate(first)
+        assert manager.get_token() == "renewed-elsewhere"
