@@ -118,6 +118,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # (about 2 ms of a submission, docs/architecture.md). Behind a pooler in transaction mode that
     # does not track prepared statements (PgBouncer before 1.21), set DJANGO_DB_PREPARE_THRESHOLD=
     # (empty: never prepare; parameters stay server-side).
+    # core.db.postgresql: Django's backend, batching its own statements under the 65,535
+    # parameters a server-bound statement takes.
+    DATABASES["default"]["ENGINE"] = "core.db.postgresql"
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options.setdefault("server_side_binding", True)
     prepare = env.str("DJANGO_DB_PREPARE_THRESHOLD", default="5")

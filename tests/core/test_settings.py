@@ -104,7 +104,7 @@ def test_database_and_cache_urls_are_honoured(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
-    assert values["db"] == "django.db.backends.postgresql"
+    assert values["db"] == "core.db.postgresql"  # Django's, batching under 65,535 parameters
     assert values["name"] == "facturas"
     assert values["cache"] == "django_redis.cache.RedisCache"
     assert values["location"] == "redis://127.0.0.1:6379/3"

@@ -1,0 +1,1 @@
+"""Django's PostgreSQL backend, with server-side parameters kept under the protocol's limit."""
