@@ -170,7 +170,7 @@ def _credit_note_limits(note: CreditNote) -> None:
     note that may already exist at Factus, pending, por verificar or a stale send, already counts: it
     is looked up / resent, never checked here; submit.py.)
 
-    The items read for the check are kept on ``note`` (Django's prefetch cache) for the payload
+    The items read for the check are kept on ``note`` (``credit_limits.load_items``) for the payload
     builder: the submission reads them once, whatever the number of lines.
 
     Raises: CreditLimitError.

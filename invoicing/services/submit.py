@@ -152,15 +152,17 @@ def _claim_first_send(kind: DocumentKind, document_id: int) -> _Claim | None:
     now = timezone.now()
     claimed = kind.model.objects.filter(pk=document_id, status__in=FIRST_SEND)
     sent = kind.model.objects.select_related(*kind.send_related).only(*kind.send_fields)
+
+    def mark() -> bool:
+        return bool(claimed.update(status=Status.SUBMITTING, submitting_since=now, updated_at=now))
+
     if kind.claim_check is None:
-        if not claimed.update(status=Status.SUBMITTING, submitting_since=now, updated_at=now):
-            return None
-        return _Claim(sent.get(pk=document_id))
+        return _Claim(sent.get(pk=document_id)) if mark() else None
     if kind.send_locks:
         sent = sent.select_for_update(of=kind.send_locks)
     try:
         with transaction.atomic():
-            if not claimed.update(status=Status.SUBMITTING, submitting_since=now, updated_at=now):
+            if not mark():
                 return None
             document = sent.get(pk=document_id)
             kind.claim_check(document)
