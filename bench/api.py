@@ -159,8 +159,8 @@ def main() -> None:
         with base.admin_conn() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{base.DB_NAME}" WITH (FORCE)')
     print(
-        f"api: create+issue overhead p50 {base.pct(issue, 50):.1f} ms (target < 25) | list p95 "
-        f"{base.pct(lists, 95):.1f} ms at any depth of {args.invoices} invoices (target < 60), "
+        f"api: create+issue overhead p50 {base.pct(issue, 0.5):.1f} ms (target < 25) | list p95 "
+        f"{base.pct(lists, 0.95):.1f} ms at any depth of {args.invoices} invoices (target < 60), "
         f"queries per page {sorted(queries)} | {time.perf_counter() - started:.0f} s"
     )
 

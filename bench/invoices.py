@@ -90,6 +90,9 @@ CASES = {
 
 
 def pct(values: list[float], q: float) -> float:
+    """The ``q`` quantile (a fraction: 0.5, 0.95) of ``values``, nearest rank."""
+    if not 0 <= q <= 1:
+        raise ValueError(f"q is a fraction, not a percent: {q}")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
@@ -363,6 +366,15 @@ def main() -> None:
     print(report(args, lists, submit, time.perf_counter() - began))
 
 
+def machine_speed() -> float:
+    """Microseconds of ``sum(range(1000))`` (best of 5, as ``python -m timeit`` prints it): how fast
+    this machine runs Python now, to compare a run with another (the same code measured 17-23 ms of
+    submission overhead on one 2-core machine as it went from 27 to 30 µs here)."""
+    import timeit
+
+    return min(timeit.repeat("sum(range(1000))", number=10_000, repeat=5)) / 10_000 * 1e6
+
+
 def report(args, lists: dict, submit: dict, seconds: float) -> str:
     parts, verdicts = [], []
     for mode, cells in lists.items():
@@ -388,7 +400,7 @@ def report(args, lists: dict, submit: dict, seconds: float) -> str:
         f"void of 1/200 lines q{widths[1]}/q{widths[200]}); "
         f"targets (list p95<100ms + flat queries, overhead p50<20ms, note overhead p50<20ms + queries "
         f"flat in lines): {', '.join(verdicts)}; "
-        f"{seconds:.0f}s"
+        f"{seconds:.0f}s (machine: sum(range(1000)) {machine_speed():.1f} µs)"
     )
 
 
