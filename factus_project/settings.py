@@ -115,8 +115,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Server-side parameters, so a statement run again on a connection is prepared once (psycopg
     # prepares it at its 5th run): PostgreSQL stops re-planning the joins every submission reads
-    # (about 1 ms for each join a submission reads, docs/architecture.md). Behind a pooler in transaction mode that
-    # does not track prepared statements (PgBouncer before 1.21), set DJANGO_DB_PREPARE_THRESHOLD=
+    # (about 1 ms for each, docs/architecture.md). Behind a pooler in transaction mode that does
+    # not track prepared statements (PgBouncer before 1.21), set DJANGO_DB_PREPARE_THRESHOLD=
     # (empty: never prepare; parameters stay server-side).
     # core.db.postgresql: Django's backend, batching its own statements under the 65,535
     # parameters a server-bound statement takes.
