@@ -212,6 +212,31 @@ def bill_charges(invoice) -> list:
     return charges if isinstance(charges, list) else []
 
 
+def shown_charges(blocks) -> list:
+    """A shown bill's ``allowance_charges`` (``concept_type`` an object, amounts as text) in the
+    request's shape, as an imported bill keeps them in ``Invoice.factus_extra``: its void takes them
+    back like an API caller's. A block without a concept code or a finite amount is left out."""
+    charges = []
+    for block in blocks if isinstance(blocks, list) else []:
+        if not isinstance(block, dict):
+            continue
+        concept = block.get("concept_type")
+        code = concept.get("code") if isinstance(concept, dict) else concept
+        amount, base = parse_money(block.get("amount")), parse_money(block.get("base_amount"))
+        if not code or amount is None or not amount.is_finite():
+            continue
+        charges.append(
+            {
+                "concept_type": str(code),
+                "is_surcharge": block.get("is_surcharge") in (True, 1, "1", "true"),
+                "reason": str(block.get("reason") or "")[:250],
+                "base_amount": _fixed(base if base is not None and base.is_finite() else amount),
+                "amount": _fixed(amount),
+            }
+        )
+    return charges
+
+
 def void_charges(invoice, concept) -> list:
     """What a note of ``concept`` takes back of ``invoice``'s allowance charges: a void (concept 2)
     takes back the whole invoice, its surcharges too (as they were sent); other notes credit lines."""

@@ -25,7 +25,14 @@ from factus.client import get_client
 from factus.deadline import budget
 from factus.errors import FactusBadResponse, FactusError, FactusRateLimited
 from invoicing.models import Invoice, InvoiceItem
-from invoicing.payloads import NIT_DOCUMENT_ID, BillDataError, bill_status, parse_money, parse_stamp
+from invoicing.payloads import (
+    NIT_DOCUMENT_ID,
+    BillDataError,
+    bill_status,
+    parse_money,
+    parse_stamp,
+    shown_charges,
+)
 
 from . import resolve
 from .drafts import items_total
@@ -176,11 +183,14 @@ def _create(client, row: dict, user) -> bool:
         send_email=bool(row.get("send_email")),
         created_at=parse_stamp(row.get("created_at")) or timezone.now(),
     )
+    charges = shown_charges(data.get("allowance_charges"))
+    if charges:  # its surcharges: in our total, and taken back by its void
+        invoice.factus_extra = {"allowance_charges": charges}
     apply(invoice, outcome)
     invoice.total = invoice.total if invoice.total is not None else parse_money(row.get("total"))
     items, skipped = _items(invoice, data.get("items") or [])
     # Ours only when every line came across: a partial sum would understate the bill.
-    invoice.estimated_total = items_total(items) if items and not skipped else None
+    invoice.estimated_total = items_total(items, invoice.factus_extra) if items and not skipped else None
     invoice.save()
     InvoiceItem.objects.bulk_create(lines_with_figures(items))
     note = f" {skipped} ítem(s) sin unidad, estándar o tributo conocidos no se importaron." if skipped else ""

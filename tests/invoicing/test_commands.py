@@ -8,20 +8,21 @@ from django.core.management import call_command
 
 from catalog.models import Customer
 from factus.errors import FactusRejected
+from invoicing.credit_selectors import invoice_credit_balance
 from invoicing.models import Invoice
 from invoicing.payloads import bill_payload
-from invoicing.services import invoice_submit, invoices_import
+from invoicing.services import credit_note_create_void, credit_note_submit, invoice_submit, invoices_import
 
 pytestmark = pytest.mark.django_db
 Status = Invoice.Status
 
 
-def foreign_bill(factus, make_invoice, identification: str, reference: str):
+def foreign_bill(factus, make_invoice, identification: str, reference: str, **extra):
     """A bill created at Factus by another system (the app keeps no record of it)."""
     invoice = make_invoice()
     payload = bill_payload(invoice)
     invoice.delete()
-    payload["reference_code"] = reference
+    payload.update(extra, reference_code=reference)
     payload["customer"].update(identification=identification, names=f"Externo {identification}")
     return factus.validate_bill(payload)
 
@@ -50,6 +51,37 @@ def test_import_creates_refreshes_and_is_idempotent(make_invoice, staff, factus,
     again = invoices_import(user=staff, client=factus)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 12)
     assert Invoice.objects.count() == 12
+
+
+def test_an_imported_bill_with_a_surcharge_is_voided_whole(make_invoice, staff, factus, note_range):
+    freight = {
+        "concept_type": "03",
+        "is_surcharge": True,
+        "reason": "Flete",
+        "base_amount": 1335000,
+        "amount": 133500,
+    }
+    foreign_bill(factus, make_invoice, "70000009", "EXT-S", allowance_charges=[freight])
+    invoices_import(user=staff, client=factus)
+    imported = Invoice.objects.get(reference_code="EXT-S")
+    void = credit_note_create_void(invoice_id=imported.pk, user=staff)
+    result = credit_note_submit(credit_note_id=void.pk, user=staff, client=factus)
+    assert result.outcome == "validated", result.message
+    assert invoice_credit_balance(imported).is_voided
+
+
+def test_an_imported_bill_keeps_its_surcharge_in_our_total(make_invoice, staff, factus):
+    freight = {
+        "concept_type": "03",
+        "is_surcharge": True,
+        "reason": "Flete",
+        "base_amount": 1335000,
+        "amount": 133500,
+    }
+    foreign_bill(factus, make_invoice, "70000009", "EXT-S", allowance_charges=[freight])
+    invoices_import(user=staff, client=factus)
+    imported = Invoice.objects.get(reference_code="EXT-S")
+    assert (imported.total, imported.estimated_total) == (Decimal("1468500.00"), Decimal("1468500.00"))
 
 
 def test_import_keeps_unvalidated_bills_and_their_rejection(make_invoice, factus):
