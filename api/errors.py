@@ -87,11 +87,14 @@ def spanish(error: dict) -> str:
 
 
 def ninja_validation(errors: list[dict]) -> ApiProblem:
+    """The request's body or parameters do not fit the endpoint's schema (the endpoint never ran)."""
     if any(e.get("type") in ("json_invalid", "json_type") for e in errors):
-        return ApiProblem(400, "json_invalid", "El cuerpo no es JSON válido.")
-    return validation_problem(
+        return ApiProblem(400, "json_invalid", "El cuerpo no es JSON válido.", before_view=True)
+    problem = validation_problem(
         [field_error(field_path(e.get("loc", ())), spanish(e), e.get("type", "invalid")) for e in errors]
     )
+    problem.before_view = True
+    return problem
 
 
 LINE = re.compile(r"^Línea (\d+): (.*)$", re.S)
@@ -197,12 +200,16 @@ def _throttled(exc: Throttled) -> ApiProblem:
 
 def _http_error(exc: HttpError) -> ApiProblem:
     if exc.status_code == 400:
-        return ApiProblem(400, "bad_request", "El cuerpo no es JSON válido o no se pudo leer.")
+        return ApiProblem(
+            400, "bad_request", "El cuerpo no es JSON válido o no se pudo leer.", before_view=True
+        )
     return ApiProblem(exc.status_code, "http_error", str(exc))
 
 
 def _too_big() -> ApiProblem:
-    return ApiProblem(413, "body_too_large", "El cuerpo de la solicitud es demasiado grande.")
+    return ApiProblem(
+        413, "body_too_large", "El cuerpo de la solicitud es demasiado grande.", before_view=True
+    )
 
 
 def _unexpected(exc: Exception) -> ApiProblem:

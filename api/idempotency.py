@@ -14,7 +14,9 @@
   made instead of making another; issuing it again goes through the submission machinery, which
   looks a possibly-sent document up by its reference before sending anything.
 * Not stored (the key may be used again): answers given before the request ran (401, 403, 429, 409
-  of this layer) and unexpected 500s. Everything else is stored, a 502/504 of Factus
+  of this layer; a body that is not JSON, too large or does not fit the endpoint's schema: 400, 413
+  and the schema's 422, as Stripe keeps nothing for "parameters failed validation") and unexpected
+  500s. Everything else is stored, our services' 422 and a 502/504 of Factus
   included: the draft it created is named in the problem (``invoice_id``), so a retry of the same
   POST never creates or bills a second invoice.
 """
@@ -134,7 +136,11 @@ def _answer_existing(record: IdempotencyRecord | None, print_: str) -> HttpRespo
 def _store(user, key: str, started: datetime, response) -> None:
     """Store the answer on our claim (not on a retry's that took a lapsed lease over)."""
     records = IdempotencyRecord.objects.filter(user=user, key=key, created=started, status_code__isnull=True)
-    if response.status_code in NOT_STORED or getattr(response, "streaming", False):
+    if (
+        response.status_code in NOT_STORED
+        or getattr(response, "before_view", False)
+        or getattr(response, "streaming", False)
+    ):
         records.delete()
         return
     records.update(

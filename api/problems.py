@@ -62,9 +62,13 @@ class ApiProblem(Exception):
         *,
         errors: Iterable[dict] | None = None,
         headers: dict | None = None,
+        before_view: bool = False,
         **extra,
     ):
         self.status, self.code, self.detail = status, code, detail
+        # The request was refused before its endpoint ran (its body did not parse or fit the schema):
+        # nothing was done, so an Idempotency-Key does not keep this answer (api.idempotency).
+        self.before_view = before_view
         self.errors = list(errors) if errors is not None else None
         self.headers = headers or {}
         self.extra = {k: v for k, v in extra.items() if v is not None}
@@ -88,6 +92,7 @@ class ApiProblem(Exception):
         )
         for name, value in self.headers.items():
             response[name] = str(value)
+        response.before_view = self.before_view
         return response
 
 

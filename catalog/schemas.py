@@ -9,6 +9,11 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import ConfigDict, Field, PlainSerializer
 
+from core import bounds
+
+# Our records' ids as a caller sends them: a positive BigAutoField value, so an id the database
+# cannot hold is a 422 of the schema, never an overflow in a query.
+RecordId = Annotated[int, Field(ge=1, le=bounds.MAX_RECORD_ID)]
 # Amounts and rates: accepted as a JSON number or a decimal string with a point; always answered as
 # a string with two places ("1234.50"), never a float.
 Money = Annotated[
@@ -31,30 +36,30 @@ class Strict(Schema):
 
 
 class CustomerIn(Strict):
-    identification_document_id: int = Field(description="id de /lookups/identification-types")
+    identification_document_id: RecordId = Field(description="id de /lookups/identification-types")
     identification: Annotated[str, Field(min_length=1, max_length=20)]
     dv: Annotated[int, Field(ge=0, le=9)] | None = None
-    legal_organization_id: int = Field(description="id de /lookups/legal-organizations")
-    tribute_id: int = Field(description="id de /lookups/customer-tributes")
+    legal_organization_id: RecordId = Field(description="id de /lookups/legal-organizations")
+    tribute_id: RecordId = Field(description="id de /lookups/customer-tributes")
     company: Text = ""
     names: Text = ""
     trade_name: Text = ""
-    municipality_id: int | None = Field(None, description="id de /lookups/municipalities")
+    municipality_id: RecordId | None = Field(None, description="id de /lookups/municipalities")
     address: Text = ""
     email: Text = ""
     phone: Annotated[str, Field(max_length=30)] = ""
 
 
 class CustomerPatch(Strict):
-    identification_document_id: int | None = None
+    identification_document_id: RecordId | None = None
     identification: Annotated[str, Field(min_length=1, max_length=20)] | None = None
     dv: Annotated[int, Field(ge=0, le=9)] | None = None
-    legal_organization_id: int | None = None
-    tribute_id: int | None = None
+    legal_organization_id: RecordId | None = None
+    tribute_id: RecordId | None = None
     company: Text | None = None
     names: Text | None = None
     trade_name: Text | None = None
-    municipality_id: int | None = None
+    municipality_id: RecordId | None = None
     address: Text | None = None
     email: Text | None = None
     phone: Annotated[str, Field(max_length=30)] | None = None
@@ -100,9 +105,9 @@ class ProductIn(Strict):
     price: Money = Field(description="precio unitario con IVA incluido")
     tax_rate: Rate = Decimal("19.00")
     is_excluded: bool = False
-    unit_id: int = Field(description="id de /lookups/units")
-    standard_code_id: int = Field(description="id de /lookups/standard-codes")
-    tribute_id: int = Field(description="id de /lookups/tributes")
+    unit_id: RecordId = Field(description="id de /lookups/units")
+    standard_code_id: RecordId = Field(description="id de /lookups/standard-codes")
+    tribute_id: RecordId = Field(description="id de /lookups/tributes")
     is_active: bool = True
     withholdings: Annotated[list[WithholdingIn], Field(max_length=3)] = []
 
@@ -113,9 +118,9 @@ class ProductPatch(Strict):
     price: Money | None = None
     tax_rate: Rate | None = None
     is_excluded: bool | None = None
-    unit_id: int | None = None
-    standard_code_id: int | None = None
-    tribute_id: int | None = None
+    unit_id: RecordId | None = None
+    standard_code_id: RecordId | None = None
+    tribute_id: RecordId | None = None
     is_active: bool | None = None
     withholdings: Annotated[list[WithholdingIn], Field(max_length=3)] | None = None
 

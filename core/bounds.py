@@ -30,6 +30,7 @@ from decimal import Decimal
 from core.numbers import format_money, format_number
 
 MAX_ITEMS = 200
+MAX_RECORD_ID = 2**63 - 1  # BigAutoField (DEFAULT_AUTO_FIELD): the largest id a caller may name
 MIN_PRICE = Decimal("0.01")
 MAX_PRICE = Decimal("999999999999.99")
 MAX_QUANTITY = 1_000_000_000

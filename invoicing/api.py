@@ -196,10 +196,10 @@ def invoice_read(request, invoice_id: int):
     response={202: BulkIssueOut, 400: Problem, 409: Problem, 422: Problem, 429: Problem},
     summary="Emitir muchas facturas en segundo plano (cada una se pone en cola una sola vez)",
 )
-def invoices_bulk_issue(request, body: BulkIssueIn):
+def invoices_bulk_issue(request, payload: BulkIssueIn):
     """The same service as "Emitir seleccionadas" (invoicing.services.bulk): a second call with
     the same ids adds nothing while they are queued or being issued; progress at ``progress_url``."""
-    issued = bulk_issue(invoice_ids=body.ids, user=request.user)
+    issued = bulk_issue(invoice_ids=payload.ids, user=request.user)
     run_id = issued.run.pk if issued.run else None
     return Reply(
         202,

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal, Union
 from ninja import Schema
 from pydantic import Discriminator, Field, RootModel, Tag
 
-from catalog.schemas import Money, Rate, Strict
+from catalog.schemas import Money, Rate, RecordId, Strict
 from core import bounds
 
 Quantity = Annotated[int, Field(ge=1, le=bounds.MAX_QUANTITY)]
@@ -29,7 +29,7 @@ class Withholding(Strict):
 class ItemIn(Strict):
     """A line: ``product_id`` fills every field from our catalogue; any field given overrides it."""
 
-    product_id: int | None = None
+    product_id: RecordId | None = None
     quantity: Quantity = 1
     code_reference: Annotated[str, Field(min_length=1, max_length=50)] | None = None
     name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
@@ -37,15 +37,15 @@ class ItemIn(Strict):
     discount_rate: Percent = Decimal("0")
     tax_rate: Percent | None = None
     is_excluded: bool | None = None
-    unit_id: int | None = None
-    standard_code_id: int | None = None
-    tribute_id: int | None = None
+    unit_id: RecordId | None = None
+    standard_code_id: RecordId | None = None
+    tribute_id: RecordId | None = None
     withholdings: Annotated[list[Withholding], Field(max_length=3)] | None = None
 
 
 class InvoiceIn(Strict):
-    customer_id: int
-    numbering_range_id: int | None = Field(
+    customer_id: RecordId
+    numbering_range_id: RecordId | None = Field(
         None, description="id de /lookups/numbering-ranges; omitido: el predeterminado"
     )
     payment_form: PaymentFormCode = "1"
@@ -242,7 +242,7 @@ PartialConcept = Literal["1", "3", "4", "5", "6"]
 
 
 class CreditLineIn(Strict):
-    invoice_item_id: Annotated[int, Field(ge=1, le=2_147_483_647)]
+    invoice_item_id: RecordId
     quantity: CreditQuantity = Field(
         description="unidades devueltas (concepto 1) o a las que se aplica la rebaja"
     )
@@ -316,7 +316,7 @@ class CreditNotePage(Schema):
 
 
 class BulkIssueIn(Strict):
-    ids: Annotated[list[int], Field(min_length=1, max_length=1000)] = Field(
+    ids: Annotated[list[RecordId], Field(min_length=1, max_length=1000)] = Field(
         description="ids de borradores (u otras facturas emitibles) de esta aplicación"
     )
 

@@ -154,6 +154,26 @@ def test_same_key_other_body_is_409(api, synced):
     assert (other.status_code, other.json()["code"]) == (409, "idempotency_key_reused")
 
 
+def test_a_body_that_failed_the_schema_does_not_hold_its_key(api, synced):
+    api.post_json("/api/v1/invoices", {"items": "none"}, HTTP_IDEMPOTENCY_KEY="k-schema")
+    fixed = api.post_json("/api/v1/invoices", documented(), HTTP_IDEMPOTENCY_KEY="k-schema")
+    assert fixed.status_code == 201
+
+
+def test_a_body_that_is_not_json_does_not_hold_its_key(api, synced):
+    api.post("/api/v1/invoices", "{not json", content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-json")
+    fixed = api.post_json("/api/v1/invoices", documented(), HTTP_IDEMPOTENCY_KEY="k-json")
+    assert fixed.status_code == 201
+
+
+def test_a_refusal_of_our_services_holds_its_key(api, synced):
+    body = documented()
+    body["items"][1]["unit_measure_id"] = 999999
+    api.post_json("/api/v1/invoices", body, HTTP_IDEMPOTENCY_KEY="k-service")
+    other = api.post_json("/api/v1/invoices", documented(), HTTP_IDEMPOTENCY_KEY="k-service")
+    assert other.json()["code"] == "idempotency_key_reused"
+
+
 def test_keys_belong_to_their_user(api, read_api, clerk, synced):
     from api.services import token_create
     from tests.api.conftest import BILLING, make_user
@@ -302,6 +322,17 @@ def test_bulk_issue_needs_the_issue_permission(read_api, synced):
 
 def test_bulk_issue_of_no_ids_is_a_validation_problem(api, synced):
     assert api.post_json("/api/v1/invoices/issue", {"ids": []}).status_code == 422
+
+
+@pytest.mark.parametrize("huge", [2**63, -(2**90)])
+def test_bulk_issue_of_an_id_no_database_holds_names_it(api, synced, huge):
+    response = api.post_json("/api/v1/invoices/issue", {"ids": [1, huge]})
+    assert [e["path"] for e in response.json()["errors"]] == ["ids[1]"]
+
+
+def test_a_line_naming_a_product_id_no_database_holds_is_a_validation_problem(api, synced):
+    body = {"customer_id": 1, "items": [{"product_id": 2**64}]}
+    assert api.post_json("/api/v1/invoices", body).status_code == 422
 
 
 # --- cost ----------------------------------------------------------------------------------------
