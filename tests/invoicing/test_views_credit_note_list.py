@@ -330,3 +330,21 @@ def test_a_reader_sees_the_invoice_pdf_without_the_email_form(reader_client):
     html = reader_client.get(reverse("invoicing:invoice_detail", args=[invoice.pk])).text
     assert 'title="PDF de la factura SETP990000001"' in html
     assert "Enviar por correo" not in html
+
+
+def test_a_reader_is_not_told_how_to_make_a_note_on_the_list(reader_client):
+    note(validated_invoice(), number="NC7")
+    assert "«Anular factura»" not in reader_client.get(reverse("credit_notes:list")).text
+
+
+def test_a_reader_is_not_told_how_to_make_a_note_on_an_invoice(reader_client):
+    invoice = validated_invoice()
+    assert (
+        "«Anular factura»"
+        not in reader_client.get(reverse("invoicing:invoice_detail", args=[invoice.pk])).text
+    )
+
+
+def test_an_issuer_is_told_where_notes_are_made(user_client):
+    invoice = validated_invoice()
+    assert "«Anular factura»" in user_client.get(reverse("invoicing:invoice_detail", args=[invoice.pk])).text
