@@ -261,8 +261,10 @@ def _copy(invoice_item, **changes) -> CreditNoteItem:
     return CreditNoteItem(**{**values, **changes})
 
 
-def totals_of(items: list[CreditNoteItem], charges: list | None = None) -> InvoiceTotals:
-    """The note's totals: its lines, and the allowance charges it takes back (a void's: ``void_charges``)."""
+def note_totals(items: list[CreditNoteItem], *, invoice: Invoice, concept: str) -> InvoiceTotals:
+    """The totals of a note of ``concept`` on ``invoice`` with these lines: the lines, plus what a
+    void takes back of the invoice's allowance charges (``payloads.void_charges``; none otherwise)."""
+    charges = void_charges(invoice, concept)
     return compute_invoice([line_input(item) for item in items], *allowance_amounts(charges))
 
 
@@ -336,7 +338,7 @@ def recheck(note: CreditNote, invoice: Invoice) -> None:
             errors.add(key + "quantity", _line_taken(left.quantity_left if left else 0, "unidad(es)"))
         elif amount > left.amount_left:
             errors.add(key + ("quantity" if returns else "price"), _line_taken(left.amount_left, None))
-    total = totals_of(items, void_charges(invoice, note.correction_concept)).total
+    total = note_totals(items, invoice=invoice, concept=note.correction_concept).total
     if total > balance.balance:
         errors.add(
             ALL,

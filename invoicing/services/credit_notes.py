@@ -15,11 +15,10 @@ from catalog.selectors import credit_note_numbering_ranges
 from factus.client import FactusClient
 from factus.types import DownloadedFile
 from invoicing.models import CreditNote, Invoice
-from invoicing.payloads import void_charges
 from invoicing.totals import InvoiceTotals
 
 from . import documents
-from .credit_limits import CreditLimitError, CreditLine, check_invoice, plan, totals_of
+from .credit_limits import CreditLimitError, CreditLine, check_invoice, note_totals, plan
 from .events import Action, InvoiceActionError, Outcome, record_event
 from .figures import lines_with_figures
 from .intake import STALE_NOTE_EDIT, StaleEditError
@@ -134,7 +133,7 @@ def _same_invoice(existing: CreditNote, invoice_id: int) -> CreditNote:
 
 
 def _save(note: CreditNote, items) -> None:
-    note.estimated_total = totals_of(items, void_charges(note.invoice, note.correction_concept)).total
+    note.estimated_total = note_totals(items, invoice=note.invoice, concept=note.correction_concept).total
     note.save()
     note.items.all().delete()
     for item in items:
@@ -186,7 +185,7 @@ def credit_note_totals(*, invoice_id: int, concept: str, lines: list[CreditLine]
     """
     invoice = Invoice.objects.get(pk=invoice_id)
     check_invoice(invoice)
-    return totals_of(plan(invoice, concept=concept, lines=lines), void_charges(invoice, concept))
+    return note_totals(plan(invoice, concept=concept, lines=lines), invoice=invoice, concept=concept)
 
 
 def credit_note_submit(*, credit_note_id: int, user, client: FactusClient | None = None) -> SubmitResult:

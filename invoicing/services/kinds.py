@@ -30,11 +30,10 @@ from invoicing.payloads import (
     credit_note_payload,
     document_fields,
     line_input,
-    void_charges,
 )
 from invoicing.totals import InvoiceTotals, compute_invoice
 
-from .credit_limits import load_items, recheck, totals_of
+from .credit_limits import load_items, note_totals, recheck
 
 
 @dataclass(frozen=True)
@@ -153,8 +152,8 @@ def _build_credit_note(note: CreditNote) -> tuple[dict, InvoiceTotals]:
     """The note's payload and totals. What the claim read (the invoice, with the note) and what the
     claim check read (the items with their unit, standard and tribute) is reused, not read again."""
     items = load_items(note)
-    return credit_note_payload(note, items), totals_of(
-        items, void_charges(note.invoice, note.correction_concept)
+    return credit_note_payload(note, items), note_totals(
+        items, invoice=note.invoice, concept=note.correction_concept
     )
 
 
