@@ -6,9 +6,6 @@ from core import views as core_views
 from factus_project.api import api, not_found
 from reports import views as report_views
 
-admin.site.site_header = "Facturación electrónica · Administración"
-admin.site.site_title = "Administración"
-
 urlpatterns = [
     path("", report_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -251,7 +251,7 @@ def admin_model_urls() -> list[tuple[str, object, str]]:
 
 @pytest.mark.parametrize("role", [READ_ONLY, BILLING, ADMINISTRATION], ids=str)
 def test_admin_pages_follow_the_role_table(role, make_user, admin_client, objects):
-    user = make_user("personal", role, is_staff=True)
+    user = make_user("personal", role)
     client = Client()
     client.force_login(user)
     held = set(ROLES[role])
@@ -267,14 +267,14 @@ def test_admin_pages_follow_the_role_table(role, make_user, admin_client, object
 
 def test_the_sync_action_is_offered_only_to_who_may_sync(make_user):
     client = Client()
-    client.force_login(make_user("personal", BILLING, is_staff=True))
+    client.force_login(make_user("personal", BILLING))
     page = client.get(reverse("admin:catalog_municipality_changelist")).text
     assert "sync_from_factus" not in page
 
 
 def test_the_sync_action_is_offered_to_administration(make_user):
     client = Client()
-    client.force_login(make_user("personal", ADMINISTRATION, is_staff=True))
+    client.force_login(make_user("personal", ADMINISTRATION))
     page = client.get(reverse("admin:catalog_municipality_changelist")).text
     assert "sync_from_factus" in page
 

@@ -91,3 +91,20 @@ def test_an_inactive_user_with_a_role_has_none(make_user):
 @pytest.mark.parametrize("perm", sorted({p for perms in ROLES.values() for p in perms}))
 def test_the_docs_list_every_permission_of_the_table(perm):
     assert f"`{perm}`" in DOCS.read_text()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_role_opens_the_admin_without_the_staff_flag(role, make_user, client):
+    client.force_login(make_user("personal", role))
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_user_without_a_role_is_sent_to_the_admin_login(make_user, client):
+    client.force_login(make_user("personal", is_staff=True))
+    assert client.get("/admin/")["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.parametrize(("role", "shown"), [(READ_ONLY, True), (None, False)])
+def test_the_admin_link_is_shown_to_who_may_open_it(role, shown, make_user, client):
+    client.force_login(make_user("personal", role))
+    assert ('href="/admin/"' in client.get("/").text) is shown
