@@ -2,8 +2,11 @@
 
 import django_filters
 
+from core.filters import SortedFilterSet
 
-class CustomerFilter(django_filters.FilterSet):
+
+class CustomerFilter(SortedFilterSet):
+    default_sort = "nombre"  # the view's queryset comes ordered by sort_name
     orden = django_filters.OrderingFilter(
         fields=(
             ("sort_name", "nombre"),
@@ -15,7 +18,8 @@ class CustomerFilter(django_filters.FilterSet):
     )
 
 
-class ProductFilter(django_filters.FilterSet):
+class ProductFilter(SortedFilterSet):
+    default_sort = "nombre"  # the view's queryset comes ordered by name
     orden = django_filters.OrderingFilter(
         fields=(
             ("code_reference", "codigo"),

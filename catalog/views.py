@@ -4,7 +4,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.messages.views import SuccessMessageMixin
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -16,6 +15,7 @@ from catalog import selectors, services
 from catalog.filters import CustomerFilter, ProductFilter
 from catalog.forms import AcquirerLookupForm, CustomerForm, ProductForm, SearchForm
 from catalog.models import Customer, Product
+from core.keyset import keyset_page
 from core.permissions import permission_required
 
 PAGE_SIZE = 25
@@ -23,8 +23,10 @@ PAGE_SIZE = 25
 
 def _list(request, queryset, filter_class, template):
     filterset = filter_class(request.GET, queryset=queryset)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, template, {"page": page, "q": request.GET.get("q", "")[:100]})
+    page = keyset_page(filterset.qs, cursor=request.GET.get("cursor"), size=PAGE_SIZE)
+    return render(
+        request, template, {"page": page, "sort": filterset.current_sort, "q": request.GET.get("q", "")[:100]}
+    )
 
 
 def _query(request, *names) -> str:

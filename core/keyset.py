@@ -6,8 +6,9 @@ LIMIT): two queries per page whatever the page size or depth. The cursor is an o
 text holding the direction, the page number when known and the keys of the row it starts after
 (or before); a cursor that does not decode is the first page, never an error.
 
-Any ordering works (fields, ``-fields``, expressions such as ``Coalesce(...).desc()``) as long as
-its last key is unique (the primary key). NULLs sort as PostgreSQL sorts them by default (last
+Any ordering works (fields, ``-fields``, expressions such as ``Coalesce(...).desc()``); the primary
+key is added as the last key when the ordering does not end with it, so rows with equal keys keep
+one order and a page never repeats or skips one. NULLs sort as PostgreSQL sorts them by default (last
 ascending, first descending) and are written explicitly so that SQLite agrees.
 """
 
@@ -75,7 +76,7 @@ class KeysetPage:
 
 
 def _keys(queryset: QuerySet) -> list[tuple[object, bool]]:
-    """(expression, descending) of each ORDER BY key; the last one must be the primary key."""
+    """(expression, descending) of each ORDER BY key, the primary key last (added when missing)."""
     ordering = queryset.query.order_by or queryset.model._meta.ordering
     keys = []
     for item in ordering:
@@ -87,7 +88,7 @@ def _keys(queryset: QuerySet) -> list[tuple[object, bool]]:
             keys.append((item, False))
     last = keys[-1][0] if keys else None
     if not (isinstance(last, F) and last.name in ("pk", "id", queryset.model._meta.pk.name)):
-        raise ValueError("keyset pagination needs an ordering that ends with the primary key")
+        keys.append((F("pk"), False))
     return keys
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse_lazy
 
 from catalog.models import Customer
 from catalog.widgets import SearchChoiceField
+from core.filters import SortedFilterSet
 from invoicing.credit_note_selectors import credit_note_invoice_search, credit_note_search
 from invoicing.forms import BootstrapForm
 from invoicing.models import CreditNote, Invoice
@@ -100,7 +101,8 @@ class InvoiceFilterForm(BootstrapForm):
         return [
             (f"-{field}" if descending else field)
             if isinstance(field, str)
-            else (field.desc() if descending else field.asc())
+            # NULLs where PostgreSQL puts them (core.keyset's pages), so the CSV agrees on SQLite too
+            else (field.desc(nulls_first=True) if descending else field.asc(nulls_last=True))
             for field in SORTS[key.lstrip("-")]
         ]
 
@@ -109,22 +111,6 @@ class InvoiceFilterForm(BootstrapForm):
 
     def has_filters(self) -> bool:
         return bool(self.filters())
-
-    def sort_links(self, query) -> dict:
-        """Per column: the URL that sorts by it (toggling direction) and its aria-sort value."""
-        links = {}
-        for key in SORTS:
-            params = query.copy()
-            for position in ("cursor", "page"):  # a new order starts at its first page
-                params.pop(position, None)
-            active = self.sort_key.lstrip("-") == key
-            descending = self.sort_key.startswith("-")
-            params["sort"] = key if active and descending else f"-{key}" if active else key
-            links[key] = {
-                "url": "?" + params.urlencode(),
-                "aria": ("descending" if descending else "ascending") if active else None,
-            }
-        return links
 
 
 # --- credit notes (django-filter) ------------------------------------------------------------------
@@ -143,8 +129,10 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CreditNoteFilter(django_filters.FilterSet):
+class CreditNoteFilter(SortedFilterSet):
     """The credit-note list's filters; an invalid value is reported on its field and ignored."""
+
+    default_sort = "-fecha"
 
     q = django_filters.CharFilter(
         label="Cliente o número",
@@ -198,23 +186,9 @@ class CreditNoteFilter(django_filters.FilterSet):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.form.add_error("date_to", "La fecha final es anterior a la inicial.")
         queryset = super().filter_queryset(queryset)
-        if data.get("orden"):  # the id breaks ties, so a page never repeats or skips a row
+        if data.get("orden"):  # the id breaks ties: the pages and the CSV keep one order
             return queryset.order_by(*queryset.query.order_by, "id")
         return queryset.order_by("-created_at", "-id")
 
     def has_filters(self) -> bool:
         return any(self.data.get(name) for name in self.filters if name != "orden")
-
-    def sort_columns(self) -> dict:
-        """Per column: the ``orden`` value its header link sets (toggling) and its aria-sort."""
-        self.form.errors  # noqa: B018  (validates the form: cleaned_data holds the valid fields)
-        current = (self.form.cleaned_data.get("orden") or ["-fecha"])[0]
-        columns = {}
-        for key in CREDIT_NOTE_SORTS:
-            active = current.lstrip("-") == key
-            descending = current.startswith("-")
-            columns[key] = {
-                "param": key if active and descending else f"-{key}" if active else key,
-                "aria": ("descending" if descending else "ascending") if active else None,
-            }
-        return columns

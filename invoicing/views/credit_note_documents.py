@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.keyset import keyset_page
 from core.permissions import permission_required
 from invoicing import credit_note_selectors as note_selectors
 from invoicing import selectors, services
@@ -130,14 +130,14 @@ def credit_note_delete(request, pk):
 @permission_required(VIEW_PERMISSION)
 def credit_note_list(request):
     filterset = CreditNoteFilter(request.GET, queryset=note_selectors.credit_note_list())
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(filterset.qs, cursor=request.GET.get("cursor"), size=PAGE_SIZE)
     return render(
         request,
         "invoicing/credit_note_list.html",
         {
             "filter": filterset,
             "page": page,
-            "sorts": filterset.sort_columns(),
+            "sort": filterset.current_sort,
             "has_filters": filterset.has_filters(),
         },
     )

@@ -53,7 +53,7 @@ def invoice_list(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "sorts": form.sort_links(request.GET),
+            "sort": form.sort_key,
             "has_filters": form.has_filters(),
         },
     )

@@ -129,8 +129,18 @@ def test_pagination_keeps_the_filters(user_client):
     invoice = validated_invoice()
     for n in range(26):
         note(invoice, number=f"NC{n}")
-    html = user_client.get(reverse("credit_notes:list"), {"status": "validated"}).text
-    assert "?status=validated&amp;page=2" in html
+    response = user_client.get(reverse("credit_notes:list"), {"status": "validated"})
+    assert f"?status=validated&amp;cursor={response.context['page'].next_cursor}" in response.text
+
+
+def test_the_last_page_of_notes_ends_with_the_first_made(user_client):
+    invoice = validated_invoice()
+    first = note(invoice, number="NC0")
+    for n in range(1, 26):
+        note(invoice, number=f"NC{n}")
+    page = user_client.get(reverse("credit_notes:list")).context["page"]
+    last = user_client.get(reverse("credit_notes:list"), {"cursor": page.last_cursor}).context["page"]
+    assert last.object_list[-1].pk == first.pk
 
 
 def test_csv_export_keeps_the_filters(user_client):
