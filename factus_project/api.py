@@ -164,8 +164,11 @@ class FactusApi(NinjaAPI):
 
 
 def _complete(method: str, operation: dict) -> None:
-    """Every status an endpoint can return, errors as problem+json, the Idempotency-Key header."""
-    responses = operation.setdefault("responses", {})
+    """Every status an endpoint can return, errors as problem+json, the Idempotency-Key header.
+
+    Status keys are text, as OpenAPI writes them: ninja gives the declared ones as numbers, and a
+    number beside the same status as text is one JSON key twice, which Swagger UI refuses to read."""
+    responses = operation["responses"] = {str(k): v for k, v in operation.get("responses", {}).items()}
     extra = dict(COMMON)
     if method in ("post", "put", "patch"):
         extra.update(WITH_BODY)

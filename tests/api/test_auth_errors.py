@@ -117,6 +117,30 @@ def test_schema_with_token(api):
     assert api.get("/api/v1/openapi.json").json()["openapi"].startswith("3.")
 
 
+def test_schema_names_no_key_twice(api):
+    """Swagger UI (and any YAML-based reader) refuses a JSON object with a repeated key."""
+    repeated = []
+
+    def keep(pairs):
+        keys = [key for key, _ in pairs]
+        repeated.extend(key for key in set(keys) if keys.count(key) > 1)
+        return dict(pairs)
+
+    json.loads(api.get("/api/v1/openapi.json").content, object_pairs_hook=keep)
+    assert repeated == []
+
+
+def test_the_schema_says_retry_after_on_every_429(api):
+    paths = api.get("/api/v1/openapi.json").json()["paths"]
+    missing = [
+        f"{method} {path}"
+        for path, methods in paths.items()
+        for method, operation in methods.items()
+        if "Retry-After" not in operation["responses"].get("429", {}).get("headers", {})
+    ]
+    assert missing == []
+
+
 def test_docs_redirect_anonymous_to_login(client):
     assert client.get("/api/v1/docs").status_code == 302
 
