@@ -16,6 +16,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import bounds
 from factus import ratelimit
 from invoicing.models import BulkItem, BulkRun, Invoice, submit_stale_after
 
@@ -66,22 +67,25 @@ def bulk_issue(*, invoice_ids: list[int], user) -> BulkIssue:
 
 
 def _enqueue_new(ids: list[int], user) -> BulkIssue:
+    # An id no id column can hold names no invoice: counted as not issuable, never put in a query
+    # (SQLite refuses an integer over 64 bits).
+    stored = [pk for pk in ids if 1 <= pk <= bounds.MAX_RECORD_ID]
     with transaction.atomic():
         # Locked in id order: two presses at once wait for each other instead of both inserting.
         issuable = list(
             Invoice.objects.select_for_update()
-            .filter(pk__in=ids, status__in=ISSUABLE)
+            .filter(pk__in=stored, status__in=ISSUABLE)
             .order_by("pk")
             .values_list("pk", flat=True)
         )
         active = set(
-            BulkItem.objects.filter(invoice_id__in=ids, state__in=BulkItem.ACTIVE).values_list(
+            BulkItem.objects.filter(invoice_id__in=stored, state__in=BulkItem.ACTIVE).values_list(
                 "invoice_id", flat=True
             )
         )
         new = [pk for pk in issuable if pk not in active]
         if not new:
-            return BulkIssue(_latest_run(ids), 0, len(active), len(ids) - len(active))
+            return BulkIssue(_latest_run(stored), 0, len(active), len(ids) - len(active))
         run = BulkRun.objects.create(created_by=user)
         items = BulkItem.objects.bulk_create([BulkItem(run=run, invoice_id=pk) for pk in new])
         if not all(item.pk for item in items):  # backends that do not return ids on bulk insert
