@@ -53,35 +53,36 @@ def test_import_creates_refreshes_and_is_idempotent(make_invoice, staff, factus,
     assert Invoice.objects.count() == 12
 
 
-def test_an_imported_bill_with_a_surcharge_is_voided_whole(make_invoice, staff, factus, note_range):
-    freight = {
-        "concept_type": "03",
-        "is_surcharge": True,
-        "reason": "Flete",
-        "base_amount": 1335000,
-        "amount": 133500,
-    }
-    foreign_bill(factus, make_invoice, "70000009", "EXT-S", allowance_charges=[freight])
+FREIGHT = {
+    "concept_type": "03",
+    "is_surcharge": True,
+    "reason": "Flete",
+    "base_amount": 1335000,
+    "amount": 133500,
+}
+
+
+@pytest.fixture
+def imported_with_freight(make_invoice, staff, factus):
+    """A bill made at Factus by another system with a 133.500 freight surcharge, then imported."""
+    foreign_bill(factus, make_invoice, "70000009", "EXT-S", allowance_charges=[FREIGHT])
     invoices_import(user=staff, client=factus)
-    imported = Invoice.objects.get(reference_code="EXT-S")
-    void = credit_note_create_void(invoice_id=imported.pk, user=staff)
+    return Invoice.objects.get(reference_code="EXT-S")
+
+
+def test_an_imported_bill_with_a_surcharge_is_voided_whole(imported_with_freight, staff, factus, note_range):
+    void = credit_note_create_void(invoice_id=imported_with_freight.pk, user=staff)
     result = credit_note_submit(credit_note_id=void.pk, user=staff, client=factus)
     assert result.outcome == "validated", result.message
-    assert invoice_credit_balance(imported).is_voided
+    assert invoice_credit_balance(imported_with_freight).is_voided
 
 
-def test_an_imported_bill_keeps_its_surcharge_in_our_total(make_invoice, staff, factus):
-    freight = {
-        "concept_type": "03",
-        "is_surcharge": True,
-        "reason": "Flete",
-        "base_amount": 1335000,
-        "amount": 133500,
-    }
-    foreign_bill(factus, make_invoice, "70000009", "EXT-S", allowance_charges=[freight])
-    invoices_import(user=staff, client=factus)
-    imported = Invoice.objects.get(reference_code="EXT-S")
-    assert (imported.total, imported.estimated_total) == (Decimal("1468500.00"), Decimal("1468500.00"))
+def test_an_imported_bill_keeps_its_surcharge_in_factus_total(imported_with_freight):
+    assert imported_with_freight.total == Decimal("1468500.00")
+
+
+def test_an_imported_bill_keeps_its_surcharge_in_our_total(imported_with_freight):
+    assert imported_with_freight.estimated_total == Decimal("1468500.00")
 
 
 def test_import_keeps_unvalidated_bills_and_their_rejection(make_invoice, factus):
