@@ -136,7 +136,8 @@ class CreditLineForm(BootstrapForm):
         max_value=bounds.MAX_PRICE,
         error_messages={
             "min_value": "La rebaja debe ser mayor que cero.",
-            "max_value": bounds.PRICE_TOO_BIG,
+            # A reduction of the line's price: the line's own limit (what is left) says the rest.
+            "max_value": f"La rebaja máxima es {format_money(bounds.MAX_PRICE)} por unidad.",
         },
         widget=EsCoNumberInput(attrs={"class": NUMBER_CLASSES, TOTALS_ATTR: "1"}),
     )

@@ -193,6 +193,13 @@ def test_a_reduction_needs_its_price(issuer, invoice):
     assert 'id="id_lines-1-price_error">Escriba la rebaja por unidad' in response.text
 
 
+def test_a_reduction_over_the_largest_price_says_so_as_a_reduction(issuer, invoice):
+    response = issuer.post(
+        create_url(invoice), partial(invoice, {1: "1"}, {1: "9.999.999.999.999"}, concept="3")
+    )
+    assert 'id="id_lines-1-price_error">La rebaja máxima es $ 999.999.999.999,99 por unidad.' in response.text
+
+
 def test_a_reduction_of_one_line_is_issued(issuer, invoice, wired):
     issuer.post(create_url(invoice), partial(invoice, {1: "1"}, {1: "11.900,00"}, concept="3"))
     note = CreditNote.objects.get()
