@@ -28,6 +28,7 @@ from invoicing.models import Invoice, InvoiceItem
 from invoicing.payloads import (
     NIT_DOCUMENT_ID,
     BillDataError,
+    bill_charges,
     bill_status,
     parse_money,
     parse_stamp,
@@ -151,13 +152,19 @@ def _refresh(client, invoice: Invoice, row: dict, user) -> bool:
             return False
         previous = locked.get_status_display()
         apply(locked, outcome)
+        items, skipped = [], 0
+        # Imported while pending, it came with no lines (a list row has none): the shown bill has them.
+        if locked.status == Status.VALIDATED and not locked.items.exists():
+            items, skipped = _lines_from(locked, locked.raw_response or {})
         locked.save()
+        InvoiceItem.objects.bulk_create(lines_with_figures(items))
         record_event(
             locked,
             user=user,
             action=Action.RECONCILE,
             outcome=outcome.outcome,
-            message=f"Estado actualizado desde Factus: {previous} → {locked.get_status_display()}.",
+            message=f"Estado actualizado desde Factus: {previous} → {locked.get_status_display()}."
+            + _skipped_note(skipped),
             http_status=200,
             response=row,
         )
@@ -183,17 +190,12 @@ def _create(client, row: dict, user) -> bool:
         send_email=bool(row.get("send_email")),
         created_at=parse_stamp(row.get("created_at")) or timezone.now(),
     )
-    charges = shown_charges(data.get("allowance_charges"))
-    if charges:  # its surcharges: in our total, and taken back by its void
-        invoice.factus_extra = {"allowance_charges": charges}
     apply(invoice, outcome)
     invoice.total = invoice.total if invoice.total is not None else parse_money(row.get("total"))
-    items, skipped = _items(invoice, data.get("items") or [])
-    # Ours only when every line came across: a partial sum would understate the bill.
-    invoice.estimated_total = items_total(items, invoice.factus_extra) if items and not skipped else None
+    items, skipped = _lines_from(invoice, data)
     invoice.save()
     InvoiceItem.objects.bulk_create(lines_with_figures(items))
-    note = f" {skipped} ítem(s) sin unidad, estándar o tributo conocidos no se importaron." if skipped else ""
+    note = _skipped_note(skipped)
     record_event(
         invoice,
         user=user,
@@ -204,6 +206,23 @@ def _create(client, row: dict, user) -> bool:
         response=row,
     )
     return True
+
+
+def _lines_from(invoice: Invoice, data: dict) -> tuple[list[InvoiceItem], int]:
+    """What a shown bill (``data``) gives the invoice that records it: the surcharges Factus shows, in
+    ``factus_extra`` unless it has its own (in our total, and taken back by its void), its lines
+    (unsaved) and our total of them; and how many lines were skipped (catalogue rows we lack)."""
+    charges = shown_charges(data.get("allowance_charges"))
+    if charges and not bill_charges(invoice):
+        invoice.factus_extra = {**(invoice.factus_extra or {}), "allowance_charges": charges}
+    items, skipped = _items(invoice, data.get("items") or [])
+    # Ours only when every line came across: a partial sum would understate the bill.
+    invoice.estimated_total = items_total(items, invoice.factus_extra) if items and not skipped else None
+    return items, skipped
+
+
+def _skipped_note(skipped: int) -> str:
+    return f" {skipped} ítem(s) sin unidad, estándar o tributo conocidos no se importaron." if skipped else ""
 
 
 def _row_data(row: dict) -> dict:

@@ -85,6 +85,31 @@ def test_an_imported_bill_keeps_its_surcharge_in_our_total(imported_with_freight
     assert imported_with_freight.estimated_total == Decimal("1468500.00")
 
 
+@pytest.fixture
+def pending_import_validated_later(make_invoice, staff, factus):
+    """A bill made elsewhere, pending at the DIAN when imported (a list row: no lines), then
+    validated at Factus and imported again."""
+    invoice = make_invoice("3333333333")  # the emulator keeps this customer's bills pending
+    payload = bill_payload(invoice)
+    invoice.delete()
+    payload.update(reference_code="EXT-P", allowance_charges=[FREIGHT])
+    factus.validate_bill(payload)
+    invoices_import(user=staff, client=factus)
+    factus.validate_bill(payload)  # the same reference again: validated
+    invoices_import(user=staff, client=factus)
+    return Invoice.objects.get(reference_code="EXT-P")
+
+
+def test_a_pending_import_validated_later_gets_its_lines(pending_import_validated_later):
+    assert pending_import_validated_later.items.get().price == Decimal("1500000.00")
+
+
+def test_a_pending_import_validated_later_is_voided_with_its_surcharge(pending_import_validated_later, staff):
+    # Its customer keeps every document pending at the emulator: the void's own total tells.
+    void = credit_note_create_void(invoice_id=pending_import_validated_later.pk, user=staff)
+    assert void.estimated_total == Decimal("1468500.00")
+
+
 def test_import_keeps_unvalidated_bills_and_their_rejection(make_invoice, factus):
     with pytest.raises(FactusRejected):
         foreign_bill(factus, make_invoice, "1111111111", "EXT-R")
