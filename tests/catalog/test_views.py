@@ -66,6 +66,31 @@ def test_customers_of_one_name_are_each_listed_once_across_pages(user_client):
     assert {c.pk for c in first.object_list} | {c.pk for c in second.context["page"].object_list} == made
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"cursor": "no-es-un-cursor"},
+        {"orden": "nada"},
+        {"orden": "-actualizado", "cursor": "eyJhIjoxfQ"},
+        {"orden": "municipio", "page": "9999999999999999999999"},
+    ],
+    ids=["cursor", "orden", "both", "old-page"],
+)
+def test_odd_list_parameters_show_the_first_page(user_client, query):
+    CustomerFactory.create_batch(3)
+    response = user_client.get(reverse("catalog:customer_list"), query)
+    assert len(response.context["page"].object_list) == 3
+
+
+def test_a_cursor_of_another_sort_is_never_a_server_error(user_client):
+    CustomerFactory.create_batch(30)
+    cursor = (
+        user_client.get(reverse("catalog:customer_list"), {"orden": "nombre"}).context["page"].next_cursor
+    )
+    response = user_client.get(reverse("catalog:customer_list"), {"orden": "-actualizado", "cursor": cursor})
+    assert response.status_code == 200
+
+
 def test_customer_list_empty_state(user_client):
     response = user_client.get(reverse("catalog:customer_list"), {"q": "nadie"})
     assert "Ningún cliente coincide con «nadie»" in response.content.decode()
