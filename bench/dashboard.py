@@ -73,11 +73,11 @@ FIGURES = (
 INVOICES_SQL = """
 INSERT INTO invoicing_invoice (reference_code, payment_form, payment_method_code, observation,
   send_email, status, number, prefix, cufe, qr_url, qr_image, withholdings, dian_messages,
-  field_errors, totals_mismatch, raw_response, created_at, updated_at, validated_at,
+  field_errors, totals_mismatch, raw_response, factus_extra, created_at, updated_at, validated_at,
   created_by_id, customer_id, numbering_range_id)
 SELECT 'BENCH-' || g, '1', '10', '', false, s.status,
   CASE WHEN s.status = 'validated' THEN 'SETP' || (990000000 + g) ELSE '' END, 'SETP',
-  md5(g::text), '', '', '[]', '[]', '{}', '{}', '{}', t.at, t.at,
+  md5(g::text), '', '', '[]', '[]', '{}', '{}', '{}', '{}', t.at, t.at,
   CASE WHEN s.status = 'validated' THEN t.at END,
   %(user)s, (%(customers)s::bigint[])[1 + g %% %(n_customers)s], %(range)s
 FROM generate_series(1, %(count)s) AS g
