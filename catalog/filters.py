@@ -6,7 +6,7 @@ from core.filters import SortedFilterSet
 
 
 class CustomerFilter(SortedFilterSet):
-    default_sort = "nombre"  # the view's queryset comes ordered by sort_name
+    default_sort = "nombre"
     orden = django_filters.OrderingFilter(
         fields=(
             ("sort_name", "nombre"),
@@ -19,7 +19,7 @@ class CustomerFilter(SortedFilterSet):
 
 
 class ProductFilter(SortedFilterSet):
-    default_sort = "nombre"  # the view's queryset comes ordered by name
+    default_sort = "nombre"
     orden = django_filters.OrderingFilter(
         fields=(
             ("code_reference", "codigo"),

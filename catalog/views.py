@@ -38,14 +38,14 @@ def _query(request, *names) -> str:
 @permission_required("catalog.view_customer")
 def customer_list(request):
     queryset = selectors.customer_list(q=_query(request, "q"))
-    return _list(request, queryset.order_by("sort_name", "pk"), CustomerFilter, "catalog/customer_list.html")
+    return _list(request, queryset, CustomerFilter, "catalog/customer_list.html")
 
 
 @require_safe
 @permission_required("catalog.view_product")
 def product_list(request):
     queryset = selectors.product_list(q=_query(request, "q"))
-    return _list(request, queryset.order_by("name", "pk"), ProductFilter, "catalog/product_list.html")
+    return _list(request, queryset, ProductFilter, "catalog/product_list.html")
 
 
 @method_decorator(permission_required("catalog.add_customer"), name="dispatch")

@@ -185,10 +185,7 @@ class CreditNoteFilter(SortedFilterSet):
         data = self.form.cleaned_data
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.form.add_error("date_to", "La fecha final es anterior a la inicial.")
-        queryset = super().filter_queryset(queryset)
-        if data.get("orden"):  # the id breaks ties: the pages and the CSV keep one order
-            return queryset.order_by(*queryset.query.order_by, "id")
-        return queryset.order_by("-created_at", "-id")
+        return super().filter_queryset(queryset)
 
     def has_filters(self) -> bool:
         return any(self.data.get(name) for name in self.filters if name != "orden")

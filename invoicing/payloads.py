@@ -200,9 +200,13 @@ def allowance_amounts(charges) -> tuple[list[Decimal], list[Decimal]]:
         amount = parse_money(charge.get("amount"))
         if amount is None or not amount.is_finite():
             continue
-        surcharge = charge.get("is_surcharge") in (True, 1, "1", "true")
-        (surcharges if surcharge else discounts).append(amount)
+        (surcharges if _is_surcharge(charge) else discounts).append(amount)
     return surcharges, discounts
+
+
+def _is_surcharge(charge: dict) -> bool:
+    """``is_surcharge`` is a boolean in Factus' bodies (API.md); a caller's 1 or "true" counts too."""
+    return charge.get("is_surcharge") in (True, 1, "1", "true")
 
 
 def bill_charges(invoice) -> list:
@@ -228,7 +232,7 @@ def shown_charges(blocks) -> list:
         charges.append(
             {
                 "concept_type": str(code),
-                "is_surcharge": block.get("is_surcharge") in (True, 1, "1", "true"),
+                "is_surcharge": _is_surcharge(block),
                 "reason": str(block.get("reason") or "")[:250],
                 "base_amount": _fixed(base if base is not None and base.is_finite() else amount),
                 "amount": _fixed(amount),
